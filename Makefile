@@ -1,0 +1,42 @@
+# Everything runs from the project's own .venv, built from uv.lock by `make setup`.
+PYTHON3 ?= python3
+VENV := .venv
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup demo test test-browser test-corpus lint fmt bench clean
+
+setup: $(VENV)/.synced
+
+# uv bootstraps from pip once; afterwards the lock file (which pins uv itself) owns the .venv.
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(UV) || { $(PYTHON3) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv==$(UV_VERSION); }
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ingest sample/
+	$(PY) manage.py demo_superuser
+	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/, user admin / password admin)"
+	$(PY) manage.py runserver $(HOST)
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+fmt: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	$(PY) bench/parse_accuracy.py
+
+clean:
+	rm -rf $(VENV) var/

@@ -1,0 +1,199 @@
+"""The archive: issues (期) have pages (版), pages have articles, articles credit people and
+mention organizations."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from articles.names import normalize_name
+
+
+class Issue(models.Model):
+    date = models.DateField("出版日期", unique=True)
+    number = models.PositiveIntegerField("期号", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        if self.number:
+            return f"{self.date:%Y-%m-%d}（第{self.number}期）"
+        return f"{self.date:%Y-%m-%d}"
+
+
+class Page(models.Model):
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期"
+    )
+    number = models.PositiveSmallIntegerField("版次")
+    name = models.CharField("版名", max_length=100, blank=True)
+    banners = models.JSONField(
+        "版面装饰", default=list, blank=True, help_text="标语、责任编辑等，不属于任何文章"
+    )
+    source_name = models.CharField("来源文件", max_length=255, blank=True)
+    source_text = models.TextField("原文")
+    source_sha256 = models.CharField("原文 SHA-256", max_length=64)
+    warnings = models.JSONField("解析提示", default=list, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "版面"
+        ordering = ["issue__date", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "number"], name="page_unique_per_issue"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="page_number_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue.date:%Y-%m-%d} 第{self.number}版"
+
+
+class Person(models.Model):
+    name = models.CharField("姓名", max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "记者"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Organization(models.Model):
+    name = models.CharField("规范名称", max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级组织",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="organization_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class OrganizationAlias(models.Model):
+    """Another name of one organization (简称, 全称); unique across all organizations."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="aliases", verbose_name="组织"
+    )
+    name = models.CharField("别名", max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织别名"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_listing(self) -> ArticleQuerySet:
+        return self.select_related("page__issue").prefetch_related(
+            "credits__person", "organizations"
+        )
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", "新闻"
+        PHOTO = "photo", "图片新闻"
+
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="articles", verbose_name="版面"
+    )
+    seq = models.PositiveSmallIntegerField("版内序号")
+    kicker = models.CharField("引题", max_length=300, blank=True)
+    headline = models.CharField("标题", max_length=300)
+    subheadline = models.CharField("副题", max_length=300, blank=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.NEWS)
+    paragraphs = models.JSONField("段落", default=list)
+    body = models.TextField("正文", editable=False, help_text="由段落生成，供检索")
+    correction = models.TextField("更正说明", blank=True)
+    organizations = models.ManyToManyField(
+        Organization, related_name="articles", blank=True, verbose_name="涉及组织"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文章"
+        ordering = ["page__issue__date", "page__number", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "seq"], name="article_unique_seq_per_page"),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="article_seq_gte_1"),
+            models.CheckConstraint(
+                condition=~models.Q(headline=""), name="article_headline_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = "\n\n".join(self.paragraphs)
+        super().save(*args, **kwargs)
+
+    @property
+    def date(self):
+        return self.page.issue.date
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", "记者"
+        INTERN = "intern", "实习记者"
+        CORRESPONDENT = "correspondent", "通讯员"
+        PHOTOGRAPHER = "photographer", "摄影"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="credits", verbose_name="文章"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="credits", verbose_name="记者"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    seq = models.PositiveSmallIntegerField("署名顺序", default=1)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "署名"
+        ordering = ["article", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "person", "role"], name="credit_unique_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.person.name}"

@@ -1,0 +1,97 @@
+"""The only settings module: environment variables, with local defaults (SQLite and Whoosh in var/).
+
+Production sets at least DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and, when it outgrows the
+embedded default, DATABASE_URL (e.g. postgres://...) and the search engine settings.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("NEWSARCHIVE_VAR_DIR", default=str(BASE_DIR / "var")))
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+env = environ.Env(
+    DEBUG=(bool, True),
+    ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
+)
+
+DEBUG = env("DEBUG")
+# A fixed development key is only acceptable while DEBUG is on.
+SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-only-insecure-key")
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "haystack",
+    "articles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "newsarchive.urls"
+WSGI_APPLICATION = "newsarchive.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": env("HAYSTACK_ENGINE", default="haystack.backends.whoosh_backend.WhooshEngine"),
+        "PATH": env("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index")),
+    },
+}
+# Errors reach the caller instead of being logged and dropped (haystack's default is True).
+HAYSTACK_SILENTLY_FAIL = False
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+
+# Largest page file the ingest service accepts (a real page is about 10 KB).
+NEWSARCHIVE_MAX_PAGE_BYTES = env.int("NEWSARCHIVE_MAX_PAGE_BYTES", default=2 * 1024 * 1024)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"jieba": {"level": "WARNING"}},
+}
