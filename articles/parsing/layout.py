@@ -1,0 +1,223 @@
+"""Blocks -> banners and articles: the page read top to bottom as a small state machine.
+
+An article opens with one to three title lines (kicker, headline, subheadline), may have a byline
+line, then paragraphs. A paragraph left open by a column break takes the next block; a block that
+looks like a headline starts a new article unless the text says it carries on a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .blocks import Block, split_blocks
+from .bylines import lead_credits, parse_credit_line, tail_credits
+from .errors import NoArticlesError
+from .headlines import DOUBT, headline_doubt, subheadline_doubt
+from .model import Credit, Kind, ParsedArticle, ParsedPage, Role
+from .organizations import find_organizations
+from .text import ends_sentence, squeeze
+from .titles import is_dateline, is_furniture, is_list_item, looks_like_slogan, looks_like_title
+
+PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
+MAX_HEADLINE = 50
+_SHOWN = 20
+
+
+@dataclass
+class _Draft:
+    titles: list[str]
+    photo: bool = False
+    paragraphs: list[str] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    byline_line: bool = False
+    closed: bool = False
+
+
+def parse_page(text: str) -> ParsedPage:
+    """Turn one page of text into banners and articles; see the package docstring."""
+    blocks = split_blocks(text)
+    banners: list[str] = []
+    warnings: list[str] = []
+    drafts: list[_Draft] = []
+    top: list[Block] = []
+    for i, block in enumerate(blocks):
+        following = [b for b in blocks[i + 1 : i + 4] if not is_furniture(b.text)]
+        nxt = following[0] if following else None
+        if is_furniture(block.text):
+            banners.append(block.text)
+        elif drafts:
+            _read(block, following, drafts)
+        elif _opens_page(block, nxt, top):
+            top.append(block)
+        elif top:
+            drafts.append(_first_draft(top, banners))
+            _read(block, following, drafts)
+        elif parse_credit_line(block.text) is None:
+            warnings.append(f"text before the first headline was skipped: {_short(block.text)}")
+    if not drafts and top:
+        warnings.append("title lines without any text under them were skipped")
+    articles = []
+    for draft in drafts:
+        article = _finish(draft, warnings)
+        if article is not None:
+            articles.append(article)
+    if not articles:
+        raise NoArticlesError("no article found: no headline followed by text")
+    return ParsedPage(tuple(banners), tuple(articles), tuple(warnings))
+
+
+def _opens_page(block: Block, nxt: Block | None, top: list[Block]) -> bool:
+    """Is this line one of the banner and title lines at the top of the page?"""
+    if nxt is None or parse_credit_line(block.text) is not None:
+        return False
+    if not top:  # nothing above to carry on from: a headline-shaped line is a headline
+        return looks_like_title(block.text, relaxed=_title_follows(nxt))
+    return _more_titles([b.text for b in top], block, nxt, limit=6)
+
+
+def _first_draft(top: list[Block], banners: list[str]) -> _Draft:
+    """Split the lines above the first paragraph into page banners and the first title block."""
+    titles = top[-3:]
+    banners.extend(b.text for b in top[:-3])
+    if len(titles) == 3 and looks_like_slogan(titles[0].text):
+        banners.append(titles.pop(0).text)
+    return _Draft([b.text for b in titles], photo=titles[0].gap >= PHOTO_GAP)
+
+
+def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
+    nxt = following[0] if following else None
+    draft = drafts[-1]
+    credits = parse_credit_line(block.text)
+    if not draft.paragraphs:
+        if block.gap >= PHOTO_GAP and _starts_article("", block, nxt):
+            _abandon(drafts)  # the lines above were no headline: a picture item starts here
+            drafts.append(_Draft([block.text], photo=True))
+        elif credits is not None:
+            draft.credits.extend(credits)
+            draft.byline_line = True
+            draft.photo = draft.photo or _has_photographer(credits)
+        elif not draft.byline_line and _more_titles(draft.titles, block, nxt, limit=3):
+            draft.titles.append(block.text)
+        else:
+            draft.paragraphs.append(block.text)
+        return
+    if credits is not None and (draft.photo or block.text[:1] not in "（("):
+        # a picture credit closes the item; in a news report a bracketed one is a caption
+        draft.credits.extend(credits)
+        draft.photo = draft.photo or _has_photographer(credits)
+        draft.closed = True
+        return
+    last = draft.paragraphs[-1]
+    cut = not draft.closed and not ends_sentence(last) and block.gap < PHOTO_GAP
+    fresh = is_list_item(block.text) or is_dateline(block.text)
+    if cut and not fresh and not (nxt and _title_follows(nxt) and looks_like_title(block.text)):
+        draft.paragraphs[-1] = last + block.text  # a column break: the paragraph goes on
+        return
+    if _starts_article(last, block, nxt):
+        drafts.append(_Draft([block.text], photo=block.gap >= PHOTO_GAP))
+    else:
+        draft.paragraphs.append(block.text)
+
+
+def _abandon(drafts: list[_Draft]) -> None:
+    """Give the title lines of a draft without text back to the article above, as text."""
+    empty = drafts.pop()
+    if drafts:
+        drafts[-1].paragraphs.extend(empty.titles)
+
+
+def _more_titles(titles: list[str], block: Block, nxt: Block | None, *, limit: int) -> bool:
+    """Another title line (subheadline, or headline under a kicker), not the first paragraph.
+
+    A third line needs a byline or dateline after it: kicker + headline + subheadline.
+    """
+    if len(titles) >= limit or block.gap >= PHOTO_GAP or nxt is None:
+        return False
+    strong = _title_follows(nxt)
+    if not looks_like_title(block.text, closing_bracket=False, relaxed=strong):
+        return False
+    if strong:
+        return True
+    return len(titles) < 2 and subheadline_doubt(block.text, nxt.text) < DOUBT
+
+
+def _title_follows(nxt: Block) -> bool:
+    """A dateline or a byline line comes only under a headline."""
+    if is_dateline(nxt.text):
+        return True
+    byline = parse_credit_line(nxt.text)
+    return bool(byline) and not _has_photographer(byline)
+
+
+def _starts_article(previous: str, block: Block, nxt: Block | None) -> bool:
+    """Does a headline start here? It needs text under it, a headline's shape, and no sign
+    that it carries on into the next block."""
+    if nxt is None or is_furniture(nxt.text):
+        return False
+    strong = _title_follows(nxt)
+    shaped = looks_like_title(block.text, relaxed=strong, single=block.gap >= PHOTO_GAP)
+    if not shaped or len(squeeze(block.text)) > MAX_HEADLINE:
+        return False
+    if block.gap >= PHOTO_GAP or strong:
+        return True
+    doubt = headline_doubt(previous, block.text, nxt.text, sub_possible=nxt.gap < PHOTO_GAP)
+    return doubt < DOUBT
+
+
+def _finish(draft: _Draft, warnings: list[str]) -> ParsedArticle | None:
+    kicker, headline, subheadline = _title_parts(draft.titles)
+    if not draft.paragraphs:
+        warnings.append(f"“{_short(headline)}”: a headline without text under it was skipped")
+        return None
+    kind = Kind.PHOTO if draft.photo else Kind.NEWS
+    credits = [
+        *lead_credits(draft.paragraphs[0]),
+        *draft.credits,
+        *tail_credits(draft.paragraphs, photo=kind is Kind.PHOTO),
+    ]
+    credits = list(dict.fromkeys(credits))
+    texts = [t for t in (kicker, headline, subheadline) if t] + draft.paragraphs
+    article = ParsedArticle(
+        headline=headline,
+        paragraphs=tuple(draft.paragraphs),
+        kicker=kicker,
+        subheadline=subheadline,
+        kind=kind,
+        credits=tuple(credits),
+        organizations=find_organizations(texts),
+    )
+    warnings.extend(_article_warnings(article))
+    return article
+
+
+def _title_parts(titles: list[str]) -> tuple[str | None, str, str | None]:
+    if len(titles) >= 3:
+        return titles[0], titles[1], titles[2]
+    if len(titles) == 2:
+        return None, titles[0], titles[1]
+    return None, titles[0], None
+
+
+def _article_warnings(article: ParsedArticle) -> list[str]:
+    name = f"“{_short(article.headline)}”"
+    notes = []
+    if article.kind is Kind.NEWS and not article.credits:
+        notes.append(f"{name}: no byline credits found")
+    if article.kind is Kind.PHOTO and not any(c.role is Role.PHOTOGRAPHER for c in article.credits):
+        notes.append(f"{name}: picture item without a photographer credit")
+    for n, paragraph in enumerate(article.paragraphs, start=1):
+        if not ends_sentence(paragraph):
+            notes.append(
+                f"{name}: paragraph {n} ends mid-sentence (…{paragraph[-10:]}); "
+                "a column break may be left unjoined"
+            )
+    return notes
+
+
+def _has_photographer(credits: tuple[Credit, ...]) -> bool:
+    return any(c.role is Role.PHOTOGRAPHER for c in credits)
+
+
+def _short(text: str) -> str:
+    text = squeeze(text)
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"

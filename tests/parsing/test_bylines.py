@@ -1,0 +1,109 @@
+import pytest
+
+from articles.parsing import Credit, Role
+from articles.parsing.bylines import lead_credits, parse_credit_line, tail_credits
+
+REPORTER, INTERN = Role.REPORTER, Role.INTERN
+CORRESPONDENT, PHOTOGRAPHER = Role.CORRESPONDENT, Role.PHOTOGRAPHER
+TEXT = "近日，北辰集团工会举办工会干部研修班，帮助工会干部进一步提升业务能力。"
+
+
+def names(credits):
+    return [(c.name, c.role) for c in credits]
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        ("本报讯（记者 刘欣欣）", [("刘欣欣", REPORTER)]),
+        ("本报讯（记者刘欣欣）", [("刘欣欣", REPORTER)]),
+        ("本报讯(记者 刘欣欣)", [("刘欣欣", REPORTER)]),
+        ("本报讯（记者\u3000刘欣欣）", [("刘欣欣", REPORTER)]),
+        ("本报讯（记者\xa0刘欣欣）", [("刘欣欣", REPORTER)]),
+        ("本报讯（记者 周美玉 孙艳）", [("周美玉", REPORTER), ("孙艳", REPORTER)]),
+        ("本报讯（记者 周美玉、孙艳）", [("周美玉", REPORTER), ("孙艳", REPORTER)]),
+        ("本报讯（记者 周美玉 通讯员 孙丹）", [("周美玉", REPORTER), ("孙丹", CORRESPONDENT)]),
+        ("本报讯（通讯员 孙丹）", [("孙丹", CORRESPONDENT)]),
+        ("本报讯（实习记者 边磊）", [("边磊", INTERN)]),
+        ("本报讯（记者 盛丽 实习生 崔欣）", [("盛丽", REPORTER), ("崔欣", INTERN)]),
+        ("新华社北京1月1日电（记者 孙艳）", [("孙艳", REPORTER)]),
+        ("据新华社北京１月５日电（记者 孙艳）", [("孙艳", REPORTER)]),
+        ("本报北京1月5日讯记者 周美玉、孙艳报道：", [("周美玉", REPORTER), ("孙艳", REPORTER)]),
+        (
+            "本报北京１月５日讯新华社记者 盛丽、本报记者 边磊 报道：",
+            [("盛丽", REPORTER), ("边磊", REPORTER)],
+        ),
+        ("本报讯记者 刘欣欣从市总工会获悉，", [("刘欣欣", REPORTER)]),
+    ],
+)
+def test_lead_byline_forms_give_their_credits(lead, expected):
+    assert names(lead_credits(lead + TEXT)) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "本报讯 " + TEXT,
+        "本报北京1月5日讯记者今天从市总工会获悉，" + TEXT,
+        "新华社北京1月1日电 " + TEXT,
+        "（刘欣欣）" + TEXT,
+        TEXT,
+    ],
+    ids=["no-name", "reporter-unnamed", "agency-only", "bare-name", "no-byline"],
+)
+def test_lead_without_a_stated_role_and_name_gives_no_credits(paragraph):
+    assert lead_credits(paragraph) == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("本报记者 崔欣 摄影报道", [("崔欣", PHOTOGRAPHER)]),
+        ("本报记者 边磊 摄", [("边磊", PHOTOGRAPHER)]),
+        ("本报记者边磊摄", [("边磊", PHOTOGRAPHER)]),
+        ("（新华社记者 崔欣 摄）", [("崔欣", PHOTOGRAPHER)]),
+        ("（崔欣 边磊 摄）（传真照片）", [("崔欣", PHOTOGRAPHER), ("边磊", PHOTOGRAPHER)]),
+        ("文/图 本报记者 边磊", [("边磊", REPORTER), ("边磊", PHOTOGRAPHER)]),
+        ("文／图\u3000本报记者\u3000边磊", [("边磊", REPORTER), ("边磊", PHOTOGRAPHER)]),
+        ("文/本报记者 盛丽 图/本报记者 崔欣", [("盛丽", REPORTER), ("崔欣", PHOTOGRAPHER)]),
+        ("本报记者 刘欣欣", [("刘欣欣", REPORTER)]),
+        ("本报驻上海记者 刘欣欣", [("刘欣欣", REPORTER)]),
+        ("新华社记者 盛丽本报记者 边磊", [("盛丽", REPORTER), ("边磊", REPORTER)]),
+    ],
+)
+def test_standalone_credit_lines_are_recognised(line, expected):
+    assert names(parse_credit_line(line)) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "邮政职工学礼仪",
+        "（刘欣欣）",
+        "刘欣欣 边磊",
+        "本报记者",
+        "北京市总工会党组成员、副主席蒋文云出席会议并讲话。",
+        "记者近日从朝阳区2024年产业工人队伍建设改革工作推进会上了解到",
+    ],
+)
+def test_other_lines_are_not_credit_lines(line):
+    assert parse_credit_line(line) is None
+
+
+def test_trailing_photo_credit_counts_for_a_picture_item_only():
+    paragraph = "职工们在工余时间做保健操。（新华社记者 崔欣 摄）"
+    assert names(tail_credits([paragraph], photo=True)) == [("崔欣", PHOTOGRAPHER)]
+    assert tail_credits([paragraph], photo=False) == ()
+
+
+def test_trailing_photo_credit_is_found_above_a_picture_note():
+    paragraphs = ["职工们在工余时间做保健操。（新华社记者 崔欣 摄）", "（传真照片）"]
+    assert names(tail_credits(paragraphs, photo=True)) == [("崔欣", PHOTOGRAPHER)]
+
+
+def test_trailing_bare_name_gives_no_credit():
+    assert tail_credits(["今后五年将深入开展文化活动进基层。（盛丽）"], photo=False) == ()
+
+
+def test_credits_are_listed_once_each():
+    assert lead_credits("本报讯（记者 盛丽、盛丽）" + TEXT) == (Credit("盛丽", REPORTER),)
