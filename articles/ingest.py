@@ -1,0 +1,300 @@
+"""Page files -> rows: ingest_file, ingest_page_bytes and reparse_page, one transaction per page.
+
+The management commands and the admin upload both go through here, so there is one way a page
+enters the archive.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from articles import parsing
+from articles.authority import find_organization, organization_for, person_for
+from articles.models import Article, Credit, Issue, Page
+from articles.names import normalize_name
+
+PAGE_FILE_NAME = re.compile(
+    r"^(?:(?P<date>\d{4}-\d{2}-\d{2})_)?(?P<page>\d{1,3})\.txt$", re.IGNORECASE
+)
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+class IngestError(Exception):
+    """A page that cannot be stored; the message is the one-line reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: str
+    outcome: Outcome
+    issue_date: datetime.date | None = None
+    page_number: int | None = None
+    articles: int = 0
+    replaced_articles: int = 0
+    people: frozenset[str] = field(default_factory=frozenset)
+    organizations: frozenset[str] = field(default_factory=frozenset)
+    new_people: int = 0
+    new_organizations: int = 0
+    warnings: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.issue_date and self.page_number:
+            return f"{self.issue_date:%Y-%m-%d} 第{self.page_number}版"
+        return self.source
+
+
+def page_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Each path as given, and every .txt below a directory, in name order."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt"
+            )
+        else:
+            yield path
+
+
+def page_identity(
+    name: str, issue_date: datetime.date | None = None, page_number: int | None = None
+) -> tuple[datetime.date, int]:
+    """The issue date and page number from `YYYY-MM-DD_PP.txt`, overridden by explicit values."""
+    match = PAGE_FILE_NAME.match(Path(name).name)
+    if match and issue_date is None and match["date"]:
+        try:
+            issue_date = datetime.date.fromisoformat(match["date"])
+        except ValueError as exc:
+            raise IngestError(f"file name has an invalid date: {match['date']}") from exc
+    if match and page_number is None:
+        page_number = int(match["page"])
+    if issue_date is None or page_number is None:
+        raise IngestError(
+            "cannot tell the issue date and page number: name the file YYYY-MM-DD_PP.txt "
+            "or give --date and --page"
+        )
+    if page_number < 1:
+        raise IngestError(f"page number must be 1 or more, got {page_number}")
+    return issue_date, page_number
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    issue_date: datetime.date | None = None,
+    page_number: int | None = None,
+    dry_run: bool = False,
+) -> IngestResult:
+    """Store one page file; a bad file gives a FAILED result with its reason, never an exception."""
+    path = Path(path)
+    try:
+        issue_date, page_number = page_identity(path.name, issue_date, page_number)
+        size = path.stat().st_size
+        if size > settings.NEWSARCHIVE_MAX_PAGE_BYTES:
+            raise IngestError(
+                f"file is {size:,} bytes, over the limit of {settings.NEWSARCHIVE_MAX_PAGE_BYTES:,}"
+            )
+        data = path.read_bytes()
+    except IngestError as exc:
+        return IngestResult(str(path), Outcome.FAILED, reason=str(exc))
+    except OSError as exc:
+        return IngestResult(str(path), Outcome.FAILED, reason=f"cannot read file: {exc.strerror}")
+    return ingest_page_bytes(
+        data, issue_date=issue_date, page_number=page_number, source=str(path), dry_run=dry_run
+    )
+
+
+def ingest_page_bytes(
+    data: bytes,
+    *,
+    issue_date: datetime.date,
+    page_number: int,
+    source: str,
+    dry_run: bool = False,
+) -> IngestResult:
+    """Decode, parse and store one page; an identical page is left alone, a changed one replaced."""
+    try:
+        text = parsing.decode_page(data)
+        parsed = parsing.parse_page(text)
+    except parsing.ParseError as exc:
+        return IngestResult(
+            source, Outcome.FAILED, issue_date=issue_date, page_number=page_number, reason=str(exc)
+        )
+    return _store(
+        parsed, text, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
+    )
+
+
+def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
+    """Run the parser again over the stored source text (after a parser fix)."""
+    source = page.source_name or str(page)
+    try:
+        parsed = parsing.parse_page(page.source_text)
+    except parsing.ParseError as exc:
+        return IngestResult(source, Outcome.FAILED, reason=str(exc))
+    return _store(
+        parsed,
+        page.source_text,
+        issue_date=page.issue.date,
+        page_number=page.number,
+        source=source,
+        dry_run=dry_run,
+        force=True,
+    )
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _store(
+    parsed: parsing.ParsedPage,
+    text: str,
+    *,
+    issue_date: datetime.date,
+    page_number: int,
+    source: str,
+    dry_run: bool,
+    force: bool = False,
+) -> IngestResult:
+    digest = sha256_text(text)
+    with transaction.atomic():
+        existing = (
+            Page.objects.select_for_update()
+            .filter(issue__date=issue_date, number=page_number)
+            .first()
+        )
+        if existing and existing.source_sha256 == digest and not force:
+            return IngestResult(
+                source,
+                Outcome.UNCHANGED,
+                issue_date=issue_date,
+                page_number=page_number,
+                articles=existing.articles.count(),
+            )
+        if existing and force and stored_parse(existing) == parsed_articles(parsed):
+            return IngestResult(
+                source,
+                Outcome.UNCHANGED,
+                issue_date=issue_date,
+                page_number=page_number,
+                articles=len(parsed.articles),
+            )
+        replaced = existing.articles.count() if existing else 0
+        issue, _ = Issue.objects.get_or_create(date=issue_date)
+        page = existing or Page(issue=issue, number=page_number)
+        page.banners = list(parsed.banners)
+        page.warnings = list(parsed.warnings)
+        page.source_text = text
+        page.source_sha256 = digest
+        if not force or not page.source_name:
+            page.source_name = Path(source).name
+        page.save()
+        if existing:
+            page.articles.all().delete()
+        counts = _create_articles(page, parsed.articles)
+        result = IngestResult(
+            source,
+            Outcome.REPLACED if existing else Outcome.CREATED,
+            issue_date=issue_date,
+            page_number=page_number,
+            articles=len(parsed.articles),
+            replaced_articles=replaced,
+            warnings=parsed.warnings,
+            **counts,
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _create_articles(page: Page, articles: Iterable[parsing.ParsedArticle]) -> dict:
+    people, organizations = set(), set()
+    new_people = new_organizations = 0
+    for seq, parsed in enumerate(articles, start=1):
+        article = Article.objects.create(
+            page=page,
+            seq=seq,
+            kicker=parsed.kicker or "",
+            headline=parsed.headline,
+            subheadline=parsed.subheadline or "",
+            kind=str(parsed.kind),
+            paragraphs=list(parsed.paragraphs),
+        )
+        credits = {}
+        for credit in parsed.credits:
+            person, created = person_for(credit.name)
+            new_people += created
+            people.add(person.name)
+            credits.setdefault((person.pk, str(credit.role)), person)
+        Credit.objects.bulk_create(
+            Credit(article=article, person_id=person_pk, role=role, seq=n)
+            for n, (person_pk, role) in enumerate(credits, start=1)
+        )
+        linked = []
+        for mention in parsed.organizations:
+            organization, created = organization_for(mention.name, mention.aliases)
+            new_organizations += created
+            organizations.add(organization.name)
+            linked.append(organization)
+        article.organizations.add(*linked)
+    return {
+        "people": frozenset(people),
+        "organizations": frozenset(organizations),
+        "new_people": new_people,
+        "new_organizations": new_organizations,
+    }
+
+
+def stored_parse(page: Page) -> list[dict]:
+    """The page's stored articles in the shape of `parsed_articles`, to tell if a reparse changes them."""
+    return [
+        {
+            "kicker": a.kicker,
+            "headline": a.headline,
+            "subheadline": a.subheadline,
+            "kind": a.kind,
+            "credits": [(c.person.name, c.role) for c in a.credits.all()],
+            "paragraphs": a.paragraphs,
+            "organizations": sorted(o.name for o in a.organizations.all()),
+        }
+        for a in page.articles.prefetch_related("credits__person", "organizations")
+    ]
+
+
+def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
+    """The parse as it would be stored: names normalised, organizations by canonical name."""
+
+    def canonical(mention: parsing.OrganizationMention) -> str:
+        known = find_organization([mention.name, *mention.aliases])
+        return known.name if known else normalize_name(mention.name)
+
+    return [
+        {
+            "kicker": a.kicker or "",
+            "headline": a.headline,
+            "subheadline": a.subheadline or "",
+            "kind": str(a.kind),
+            "credits": list(
+                dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
+            ),
+            "paragraphs": list(a.paragraphs),
+            "organizations": sorted(canonical(o) for o in a.organizations),
+        }
+        for a in parsed.articles
+    ]

@@ -1,0 +1,83 @@
+"""Ingest page files or directories of them; each file is its own transaction."""
+
+import datetime
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.ingest import IngestResult, Outcome, ingest_file, page_files
+from articles.management.progress import progress
+
+
+class Command(BaseCommand):
+    help = (
+        "Parse and store newspaper pages. Files are named YYYY-MM-DD_PP.txt, or --date/--page "
+        "say which issue and page they are. Identical pages are skipped, changed ones replaced."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths", nargs="+", help="page files or directories (searched recursively)"
+        )
+        parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            dest="issue_date",
+            help="issue date, YYYY-MM-DD",
+        )
+        parser.add_argument("--page", type=int, dest="page_number", help="page number")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would change, store nothing"
+        )
+
+    def handle(self, *, paths, issue_date, page_number, dry_run, verbosity, **options):
+        self.verbosity = verbosity
+        files = list(page_files(paths))
+        if not files:
+            raise CommandError("no .txt page files found in " + " ".join(paths))
+        if page_number is not None and len(files) > 1:
+            raise CommandError("--page names one page: give it with a single file")
+        results = []
+        for path in progress(files, self.stderr):
+            result = ingest_file(
+                path, issue_date=issue_date, page_number=page_number, dry_run=dry_run
+            )
+            results.append(result)
+            self.report(result, dry_run)
+        self.summarize(results, dry_run)
+        failed = [r for r in results if r.outcome is Outcome.FAILED]
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(results)} files failed")
+
+    def report(self, result: IngestResult, dry_run: bool) -> None:
+        would = "would be " if dry_run else ""
+        match result.outcome:
+            case Outcome.FAILED:
+                self.stderr.write(self.style.ERROR(f"{result.source}: {result.reason}"))
+            case Outcome.REPLACED:
+                self.stdout.write(
+                    f"{result.label}: changed, {result.replaced_articles} articles {would}replaced "
+                    f"by {result.articles}"
+                )
+            case Outcome.CREATED if dry_run or self.verbosity > 1:
+                self.stdout.write(f"{result.label}: {result.articles} articles {would}added")
+        if self.verbosity > 1:
+            for warning in result.warnings:
+                self.stderr.write(f"{result.label}: warning: {warning}")
+
+    def summarize(self, results: list[IngestResult], dry_run: bool) -> None:
+        outcomes = Counter(r.outcome for r in results)
+        stored = [r for r in results if r.outcome in (Outcome.CREATED, Outcome.REPLACED)]
+        people = set().union(*(r.people for r in stored))
+        organizations = set().union(*(r.organizations for r in stored))
+        warnings = sum(len(r.warnings) for r in stored)
+        prefix = "dry run, nothing stored: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{len(stored)} pages ({outcomes[Outcome.CREATED]} new, "
+            f"{outcomes[Outcome.REPLACED]} replaced), "
+            f"{sum(r.articles for r in stored)} articles, "
+            f"{len(people)} reporters ({sum(r.new_people for r in stored)} new), "
+            f"{len(organizations)} organizations ({sum(r.new_organizations for r in stored)} new), "
+            f"{outcomes[Outcome.UNCHANGED]} skipped (unchanged), {outcomes[Outcome.FAILED]} failed"
+            + (f"; {warnings} parser warnings (-v 2 lists them)" if warnings else "")
+        )

@@ -1,0 +1,46 @@
+"""Re-run the parser over stored source text, e.g. after a parser fix; no files needed."""
+
+import datetime
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.ingest import Outcome, reparse_page
+from articles.management.progress import progress
+from articles.models import Page
+
+
+class Command(BaseCommand):
+    help = "Parse stored pages again and replace the articles of those whose parse changed."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date", type=datetime.date.fromisoformat, dest="issue_date", help="only this issue"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would change, store nothing"
+        )
+
+    def handle(self, *, issue_date, dry_run, **options):
+        pages = Page.objects.select_related("issue").order_by("issue__date", "number")
+        if issue_date:
+            pages = pages.filter(issue__date=issue_date)
+        pages = list(pages)
+        outcomes = Counter()
+        for page in progress(pages, self.stderr):
+            result = reparse_page(page, dry_run=dry_run)
+            outcomes[result.outcome] += 1
+            if result.outcome is Outcome.FAILED:
+                self.stderr.write(self.style.ERROR(f"{page}: {result.reason}"))
+            elif result.outcome is Outcome.REPLACED:
+                would = "would be " if dry_run else ""
+                self.stdout.write(
+                    f"{page}: {result.replaced_articles} articles {would}replaced by {result.articles}"
+                )
+        self.stdout.write(
+            f"{len(pages)} pages: {outcomes[Outcome.REPLACED]} changed, "
+            f"{outcomes[Outcome.UNCHANGED]} unchanged, {outcomes[Outcome.FAILED]} failed"
+            + (" (dry run, nothing stored)" if dry_run else "")
+        )
+        if outcomes[Outcome.FAILED]:
+            raise CommandError(f"{outcomes[Outcome.FAILED]} pages failed to parse")

@@ -1,0 +1,127 @@
+import io
+import json
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Page
+
+from .conftest import DATA
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def issue_dir(tmp_path):
+    """A directory with the seed page in a nested folder, as staff might keep an issue."""
+    folder = tmp_path / "2024" / "03"
+    folder.mkdir(parents=True)
+    shutil.copy(DATA / "seed_page.txt", folder / "2024-03-12_02.txt")
+    return tmp_path
+
+
+def test_parse_page_json_scores_full_on_the_seed(check_parse, seed_expected):
+    out, _ = run("parse_page", str(DATA / "seed_page.txt"), "--json")
+
+    failures, total = check_parse.score(seed_expected, json.loads(out))
+
+    assert (failures, total) == ([], 81)
+
+
+def test_parse_page_summary_lists_every_article():
+    out, _ = run("parse_page", str(DATA / "seed_page.txt"))
+
+    assert out.count("[news]") == 5
+    assert out.count("[photo]") == 2
+    assert "孙丹(correspondent)" in out
+
+
+def test_parse_page_reports_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        run("parse_page", str(tmp_path / "missing.txt"))
+
+
+@pytest.mark.django_db
+def test_ingest_command_walks_directories_and_summarises(issue_dir):
+    out, _ = run("ingest", str(issue_dir))
+
+    assert "1 pages (1 new, 0 replaced), 7 articles" in out
+    assert "0 failed" in out
+    assert Article.objects.count() == 7
+
+
+@pytest.mark.django_db
+def test_ingest_command_twice_leaves_counts_unchanged(issue_dir):
+    run("ingest", str(issue_dir))
+
+    out, _ = run("ingest", str(issue_dir))
+
+    assert "1 skipped (unchanged)" in out
+    assert (Page.objects.count(), Article.objects.count()) == (1, 7)
+
+
+@pytest.mark.django_db
+def test_ingest_command_finishes_other_files_then_fails(issue_dir):
+    (issue_dir / "2024-03-12_03.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (issue_dir / "2024-03-12_04.txt").write_bytes(b"")
+    (issue_dir / "scan.txt").write_text("本报讯（记者 边磊）近日。", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="3 of 4 files failed") as excinfo:
+        call_command("ingest", str(issue_dir), stdout=io.StringIO(), stderr=(err := io.StringIO()))
+
+    lines = err.getvalue().splitlines()
+    assert [line.split(":")[0].rsplit("/", 1)[-1] for line in lines] == [
+        "2024-03-12_03.txt",
+        "2024-03-12_04.txt",
+        "scan.txt",
+    ]
+    assert excinfo.value.returncode == 1
+    assert (Page.objects.count(), Article.objects.count()) == (1, 7)
+
+
+@pytest.mark.django_db
+def test_ingest_command_dry_run_stores_nothing(issue_dir):
+    out, _ = run("ingest", str(issue_dir), "--dry-run")
+
+    assert out.startswith("2024-03-12 第2版: 7 articles would be added")
+    assert "dry run, nothing stored" in out
+    assert Page.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_ingest_command_says_when_a_page_is_replaced(issue_dir):
+    run("ingest", str(issue_dir))
+    page = issue_dir / "2024" / "03" / "2024-03-12_02.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("邮政", "邮储"), encoding="utf-8")
+
+    out, _ = run("ingest", str(issue_dir))
+
+    assert "2024-03-12 第2版: changed, 7 articles replaced by 7" in out
+
+
+@pytest.mark.django_db
+def test_ingest_command_rejects_page_option_for_several_files(issue_dir):
+    with pytest.raises(CommandError, match="single file"):
+        run("ingest", str(issue_dir), str(DATA / "seed_page.txt"), "--page", "3")
+
+
+@pytest.mark.django_db
+def test_ingest_command_with_nothing_to_ingest_fails(tmp_path):
+    with pytest.raises(CommandError, match=r"no \.txt page files"):
+        run("ingest", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_reparse_command_reports_changed_pages(issue_dir):
+    run("ingest", str(issue_dir))
+    Article.objects.filter(seq=3).update(paragraphs=["旧解析"])
+
+    out, _ = run("reparse")
+
+    assert "1 pages: 1 changed, 0 unchanged, 0 failed" in out
+    assert Article.objects.get(seq=3).paragraphs[0].startswith("本报讯（记者 周美玉 通讯员 孙丹）")
