@@ -69,7 +69,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": env("HAYSTACK_ENGINE", default="haystack.backends.whoosh_backend.WhooshEngine"),
+        "ENGINE": env("HAYSTACK_ENGINE", default="articles.search.backend.ArticleWhooshEngine"),
         "PATH": env("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index")),
     },
 }

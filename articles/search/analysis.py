@@ -1,0 +1,148 @@
+"""Text analysis for the search index: jieba words (ranking) and character bigrams (recall).
+
+jieba alone cannot promise that a query is found wherever it occurs as a substring: `市总工会` is
+segmented `市 | 总工会` as a query but `北京市总工会` is one word in a document. So every text is
+indexed twice: as jieba words, with the sub-words of search mode sharing the position of their
+word, and as overlapping character bigrams at consecutive positions, where the phrase of a
+query's bigrams means exactly "contains this string".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from whoosh.analysis import Token, Tokenizer
+
+# The parser's cached jieba with the union dictionary: a name is cut alike when parsed and searched.
+from articles.parsing import tokenizer
+
+
+def normalize(text: str) -> str:
+    """Full-width letters and digits, compatibility forms and case do not change a match."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def compact(text: str) -> str:
+    """The form substring matching works on: normalised, with all whitespace dropped."""
+    return "".join(normalize(text).split())
+
+
+def _is_word(text: str) -> bool:
+    return any(char.isalnum() for char in text)
+
+
+def index_words(text: str) -> list[tuple[str, int]]:
+    """jieba search-mode words with positions; a sub-word takes the position of its word.
+
+    Search mode yields the sub-words of each word before the word itself, and the words tile
+    the text, so walking backwards the first token ending where the current word starts is the
+    previous word. Whitespace and punctuation take no position, so phrases run across them.
+    """
+    normalized = normalize(text)
+    tokens = list(tokenizer().tokenize(normalized, mode="search"))
+    group_of: list[int] = [0] * len(tokens)
+    word_start = len(normalized) + 1
+    group = 0
+    for i in range(len(tokens) - 1, -1, -1):
+        _, start, end = tokens[i]
+        if end <= word_start:
+            group += 1
+            word_start = start
+        group_of[i] = group
+    words: list[tuple[str, int]] = []
+    position = -1
+    previous_group = None
+    for (word, _, _), group in zip(tokens, group_of, strict=True):
+        if not _is_word(word):
+            continue
+        if group != previous_group:
+            position += 1
+            previous_group = group
+        words.append((word, position))
+    return words
+
+
+def query_words(text: str) -> list[str]:
+    """Plain segmentation of a query: the words a document must contain, in order."""
+    return [word for word in tokenizer().lcut(normalize(text)) if _is_word(word)]
+
+
+def bigrams(text: str) -> list[tuple[str, int]]:
+    """Overlapping bigrams of each line, with whitespace dropped, and the line's last character.
+
+    Lines (and so fields, which are joined by newlines) are one position apart, so no phrase
+    spans two of them. The closing single character lets a one-character query match as a prefix.
+    """
+    grams: list[tuple[str, int]] = []
+    position = 0
+    for line in normalize(text).split("\n"):
+        chars = "".join(line.split())
+        if not chars:
+            continue
+        for i in range(len(chars) - 1):
+            grams.append((chars[i : i + 2], position))
+            position += 1
+        grams.append((chars[-1], position))
+        position += 2
+    return grams
+
+
+def query_bigrams(text: str) -> list[str]:
+    """The bigrams whose phrase matches exactly the documents containing `text`."""
+    chars = compact(text)
+    return [chars[i : i + 2] for i in range(len(chars) - 1)]
+
+
+class _PositionedTokenizer(Tokenizer):
+    """Whoosh tokenizer over a function returning (text, position) pairs."""
+
+    def terms(self, text: str, mode: str) -> list[tuple[str, int]]:
+        raise NotImplementedError
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = normalize(value)
+            token.pos = start_pos
+            token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        # Character offsets are not recorded: highlighting works on the database text.
+        token.startchar = token.endchar = start_char
+        for text, position in self.terms(value, mode):
+            token.text = text
+            if keeporiginal:
+                token.original = text
+            token.boost = 1.0
+            token.stopped = False
+            token.pos = start_pos + position
+            yield token
+
+
+class JiebaTokenizer(_PositionedTokenizer):
+    """Search-mode words when indexing, plain segmentation for queries."""
+
+    def terms(self, text: str, mode: str) -> list[tuple[str, int]]:
+        if mode == "query":
+            return [(word, position) for position, word in enumerate(query_words(text))]
+        return index_words(text)
+
+
+class BigramTokenizer(_PositionedTokenizer):
+    """Character bigrams, the same for documents and queries."""
+
+    def terms(self, text: str, mode: str) -> list[tuple[str, int]]:
+        return bigrams(text)

@@ -1,0 +1,228 @@
+"""haystack's Whoosh backend with Chinese analysis and substring recall.
+
+Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. Compared with haystack's
+engine, the document field is segmented by jieba instead of the English StemmingAnalyzer, a
+`BigramField` indexes the same text as character bigrams, and other strings and lists are
+untokenized (filters and facets see whole names) with a column that facets read.
+
+Query semantics of the document field (`content=` in haystack):
+- a word `北京市总工会` finds documents containing all its jieba words, or the string itself;
+  documents containing the string score `EXACT_SCORE` more, so they always rank first;
+- a quoted `"北京市总工会"` finds only documents containing the string, ranked by its words.
+"""
+
+from __future__ import annotations
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SearchBackendError
+from haystack.fields import CharField
+from whoosh import columns, query
+from whoosh.fields import BOOLEAN, DATETIME, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID as WHOOSH_ID
+from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
+
+from articles.search.analysis import BigramTokenizer, JiebaTokenizer, compact, query_words
+
+# Larger than any sum of BM25 term scores a query of a few dozen words can reach.
+EXACT_SCORE = 10_000.0
+
+
+class BigramField(CharField):
+    """The document text again, indexed as character bigrams for substring matching."""
+
+    field_type = "bigram"
+
+
+def text_field() -> TEXT:
+    """jieba words with positions (phrases work); not stored, snippets come from the database."""
+    return TEXT(analyzer=JiebaTokenizer(), phrase=True, stored=False)
+
+
+def bigram_field() -> TEXT:
+    """Positions make the phrase of a query's bigrams mean "contains this string"."""
+    return TEXT(analyzer=BigramTokenizer(), phrase=True, stored=False)
+
+
+class FacetColumn(columns.VarBytesListColumn):
+    """A document's values, read back as text ([None] when it has none).
+
+    haystack facets with allow_overlap, and Whoosh then reads a column that stores lists; without
+    one it walks every posting of the field on every search (about 1 s at 100k articles).
+    """
+
+    class Writer(columns.VarBytesListColumn.Writer):
+        def add(self, docnum: int, values: list) -> None:
+            # Segment merges copy values as the Reader returns them.
+            encoded = [v.encode() if isinstance(v, str) else v for v in values if v is not None]
+            super().add(docnum, encoded)
+
+    class Reader(columns.VarBytesListColumn.Reader):
+        def __getitem__(self, docnum: int) -> list[str | None]:
+            return [value.decode() for value in super().__getitem__(docnum)] or [None]
+
+
+class FacetKeyword(KEYWORD):
+    """Comma-separated names (haystack's form of a list), whole, with a FacetColumn."""
+
+    def __init__(self, stored: bool) -> None:
+        super().__init__(stored=stored, commas=True, scorable=True)
+        # KEYWORD(sortable=column) ignores the column and takes its default.
+        self.column_type = FacetColumn()
+
+    def to_column_value(self, value: str | list[str]) -> list[str]:
+        names = value.split(",") if isinstance(value, str) else value
+        return [name.strip() for name in names if name.strip()]
+
+    def from_column_value(self, value: list) -> list:
+        return value
+
+
+class FacetID(WHOOSH_ID):
+    """One untokenized string, with a FacetColumn."""
+
+    def __init__(self, stored: bool) -> None:
+        super().__init__(stored=stored)
+        self.column_type = FacetColumn()
+
+    def to_column_value(self, value: str) -> list[str]:
+        return [value] if value else []
+
+    def from_column_value(self, value: list) -> list:
+        return value
+
+
+class ArticleQueryParser(QueryParser):
+    """Parses the content field into jieba and bigram queries; other fields as Whoosh does."""
+
+    class ExactPhrasePlugin(PhrasePlugin):
+        """A quoted string on the content field means that exact string."""
+
+        class PhraseNode(PhrasePlugin.PhraseNode):
+            def query(self, parser: ArticleQueryParser) -> query.Query:
+                fieldname = self.fieldname or parser.fieldname
+                if fieldname != parser.fieldname:
+                    return super().query(parser)
+                return parser.exact_query(self.text, boost=self.boost)
+
+        class PhraseTagger(PhrasePlugin.PhraseTagger):
+            def create(self, parser: QueryParser, match) -> PhrasePlugin.PhraseNode:
+                slop = int(match.group("slop")) if match.group("slop") else 1
+                node_class = ArticleQueryParser.ExactPhrasePlugin.PhraseNode
+                return node_class(match.group("text"), match.start("text"), slop)
+
+        def taggers(self, parser: QueryParser) -> list:
+            return [(self.PhraseTagger(self.expr), 0)]
+
+    def __init__(self, fieldname: str, bigram_fieldname: str, schema: Schema) -> None:
+        super().__init__(fieldname, schema)
+        self.bigram_fieldname = bigram_fieldname
+        self.remove_plugin_class(PhrasePlugin)
+        self.add_plugins([self.ExactPhrasePlugin(), FuzzyTermPlugin()])
+
+    def substring_query(self, text: str) -> query.Query | None:
+        """Documents whose text contains `text` (whitespace and case aside), and no others."""
+        chars = compact(text)
+        if not chars:
+            return None
+        if len(chars) == 1:
+            # A bigram starting with the character, or a line ending with it.
+            return query.Prefix(self.bigram_fieldname, chars)
+        grams = [chars[i : i + 2] for i in range(len(chars) - 1)]
+        if len(grams) == 1:
+            return query.Term(self.bigram_fieldname, grams[0])
+        return query.Phrase(self.bigram_fieldname, grams)
+
+    def exact_query(self, text: str, boost: float = 1.0) -> query.Query:
+        """The exact string, ranked by how well its jieba words score."""
+        substring = self.substring_query(text)
+        if substring is None:
+            return query.NullQuery
+        exact = query.ConstantScoreQuery(substring, EXACT_SCORE)
+        words = [query.Term(self.fieldname, word) for word in query_words(text)]
+        if not words:
+            return exact
+        return query.AndMaybe(exact, query.Or(words, boost=boost))
+
+    def word_query(self, text: str, boost: float = 1.0) -> query.Query:
+        """All jieba words of `text`, or `text` itself; the latter ranks first."""
+        substring = self.substring_query(text)
+        if substring is None:
+            return query.NullQuery
+        exact = query.ConstantScoreQuery(substring, EXACT_SCORE)
+        words = [query.Term(self.fieldname, word) for word in query_words(text)]
+        if not words:
+            return exact
+        return query.Or([query.And(words, boost=boost), exact])
+
+    def term_query(
+        self,
+        fieldname: str,
+        text: str,
+        termclass: type,
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> query.Query | None:
+        if fieldname == self.fieldname and termclass is query.Term and tokenize:
+            return self.word_query(text, boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+class ArticleSearchBackend(WhooshSearchBackend):
+    def setup(self) -> None:
+        super().setup()
+        self.parser = ArticleQueryParser(
+            self.content_field_name, self.bigram_field_name, schema=self.schema
+        )
+
+    def build_schema(self, fields: dict) -> tuple[str, Schema]:
+        """haystack's mapping, except that text is jieba, bigrams or a whole (untokenized) ID."""
+        schema_fields = {
+            ID: WHOOSH_ID(stored=True, unique=True),
+            DJANGO_CT: WHOOSH_ID(stored=True),
+            DJANGO_ID: WHOOSH_ID(stored=True),
+        }
+        content_field_name = bigram_field_name = ""
+        for field in fields.values():
+            name = field.index_fieldname
+            if field.document:
+                schema_fields[name] = text_field()
+                content_field_name = name
+            elif field.field_type == "bigram":
+                schema_fields[name] = bigram_field()
+                bigram_field_name = name
+            elif field.is_multivalued:
+                # haystack joins list values with commas (see _from_python).
+                schema_fields[name] = FacetKeyword(stored=field.stored)
+            elif field.field_type in ("date", "datetime"):
+                schema_fields[name] = DATETIME(stored=field.stored, sortable=True)
+            elif field.field_type in ("integer", "float"):
+                numtype = int if field.field_type == "integer" else float
+                schema_fields[name] = NUMERIC(stored=field.stored, numtype=numtype, sortable=True)
+            elif field.field_type == "boolean":
+                schema_fields[name] = BOOLEAN(stored=field.stored)
+            elif field.field_type == "string":
+                schema_fields[name] = FacetID(stored=field.stored)
+            else:
+                raise SearchBackendError(f"{name}: field type {field.field_type!r} not supported")
+        if not content_field_name or not bigram_field_name:
+            raise SearchBackendError("an index needs a document field and a BigramField")
+        self.bigram_field_name = bigram_field_name
+        return content_field_name, Schema(**schema_fields)
+
+    def build_models_list(self) -> list[str]:
+        """No django_ct narrowing when one model is indexed: it would collect every document."""
+        models = super().build_models_list()
+        return models if len(models) > 1 else []
+
+    def _process_results(self, raw_page, highlight: bool = False, **kwargs) -> dict:
+        if highlight:
+            raise SearchBackendError(
+                "text is not stored in the index: use articles.search.highlight on database text"
+            )
+        return super()._process_results(raw_page, **kwargs)
+
+
+class ArticleWhooshEngine(WhooshEngine):
+    backend = ArticleSearchBackend

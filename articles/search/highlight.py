@@ -1,0 +1,53 @@
+"""Marks query matches in database text: the index stores no text, so haystack cannot."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from articles.search.analysis import compact, query_words
+
+_QUOTED = re.compile(r'"(.*?)"')
+
+
+def highlight_terms(query: str) -> list[str]:
+    """What the search matched: each quoted string and word whole, and a word's jieba words.
+
+    Single characters inside longer words are left out: `的` would be marked everywhere.
+    """
+    terms: list[str] = [compact(part) for part in _QUOTED.findall(query)]
+    for word in _QUOTED.sub(" ", query).split():
+        if word.startswith("-"):
+            continue
+        terms.append(compact(word))
+        terms.extend(compact(part) for part in query_words(word) if len(part) > 1)
+    return sorted({term for term in terms if term}, key=len, reverse=True)
+
+
+def _pattern(terms: list[str]) -> re.Pattern[str]:
+    # Whitespace in the text may fall between any two characters of a term.
+    alternatives = (r"\s*".join(re.escape(char) for char in term) for term in terms)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def highlight(text: str, query: str, width: int | None = None) -> SafeString:
+    """`text` escaped, with each match in <mark>; cut to `width` characters around the first."""
+    terms = highlight_terms(query)
+    matches = list(_pattern(terms).finditer(text)) if terms else []
+    start, end = 0, len(text)
+    if width is not None and len(text) > width:
+        first = matches[0].start() if matches else 0
+        start = max(0, min(first - width // 4, len(text) - width))
+        end = start + width
+    pieces: list[str | SafeString] = []
+    cursor = start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces.append(text[cursor : match.start()])
+        pieces.append(format_html("<mark>{}</mark>", match.group()))
+        cursor = match.end()
+    pieces.append(text[cursor:end])
+    return format_html_join("", "{}", ((piece,) for piece in pieces))

@@ -1,0 +1,63 @@
+"""What the search index holds for each article (see articles/search/backend.py for the schema)."""
+
+from __future__ import annotations
+
+from haystack import indexes
+
+from articles.models import Article
+from articles.search.backend import BigramField
+
+
+def article_text(article: Article) -> str:
+    """Reading order; one field per line, so no exact match spans two fields."""
+    parts = (article.kicker, article.headline, article.subheadline, article.body)
+    return "\n".join(part for part in parts if part)
+
+
+class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, stored=False)
+    text_bigrams = BigramField(stored=False)
+    # Every credited person, whatever the role (记者, 通讯员, 摄影 ...).
+    reporters = indexes.MultiValueField()
+    # Canonical names for facets; canonical names and aliases for filters by any name.
+    organizations = indexes.MultiValueField()
+    organization_names = indexes.MultiValueField(stored=False)
+    date = indexes.DateField(model_attr="page__issue__date")
+    page = indexes.IntegerField(model_attr="page__number")
+    kind = indexes.CharField(model_attr="kind")
+    year = indexes.CharField()
+    year_month = indexes.CharField()
+
+    def get_model(self) -> type[Article]:
+        return Article
+
+    def index_queryset(self, using: str | None = None):
+        return self.get_model().objects.for_listing().prefetch_related("organizations__aliases")
+
+    def get_updated_field(self) -> str:
+        return "updated_at"
+
+    def prepare_text(self, article: Article) -> str:
+        return article_text(article)
+
+    def prepare_text_bigrams(self, article: Article) -> str:
+        return article_text(article)
+
+    def prepare_reporters(self, article: Article) -> list[str]:
+        return list(dict.fromkeys(credit.person.name for credit in article.credits.all()))
+
+    def prepare_organizations(self, article: Article) -> list[str]:
+        return [organization.name for organization in article.organizations.all()]
+
+    def prepare_organization_names(self, article: Article) -> list[str]:
+        names = []
+        for organization in article.organizations.all():
+            names.append(organization.name)
+            names.extend(alias.name for alias in organization.aliases.all())
+        return names
+
+    def prepare_year(self, article: Article) -> str:
+        return f"{article.date:%Y}"
+
+    def prepare_year_month(self, article: Article) -> str:
+        return f"{article.date:%Y-%m}"

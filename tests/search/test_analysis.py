@@ -1,0 +1,87 @@
+import pytest
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import Phrase
+
+from articles.search.analysis import (
+    bigrams,
+    index_words,
+    query_bigrams,
+    query_words,
+    tokenizer,
+)
+from articles.search.backend import bigram_field, text_field
+from articles.search.highlight import highlight, highlight_terms
+
+
+def test_tokenizer_is_loaded_once_per_process():
+    assert tokenizer() is tokenizer()
+
+
+def test_sub_words_share_the_position_of_their_word():
+    positions = dict(index_words("北京市总工会召开会议"))
+    assert positions["北京"] == positions["总工会"] == positions["北京市总工会"] == 0
+    assert (positions["召开"], positions["会议"]) == (1, 2)
+
+
+def test_whitespace_and_punctuation_take_no_position():
+    words = index_words("全国　劳动模范，表彰")
+    assert [word for word, _ in words] == ["全国", "劳动", "模范", "劳动模范", "表彰"]
+    assert [position for _, position in words] == [0, 1, 1, 1, 2]
+
+
+def test_query_words_are_plain_segmentation():
+    assert query_words("北京市总工会 召开会议！") == ["北京市总工会", "召开", "会议"]
+
+
+def test_bigrams_overlap_at_consecutive_positions_within_a_line():
+    assert bigrams("工会 干部\nＡＢ") == [
+        ("工会", 0),
+        ("会干", 1),
+        ("干部", 2),
+        ("部", 3),
+        ("ab", 5),
+        ("b", 6),
+    ]
+
+
+@pytest.mark.parametrize("query", ["工会干部", "工会 干部", "工会　干部"])
+def test_query_bigrams_drop_whitespace(query):
+    assert query_bigrams(query) == ["工会", "会干", "干部"]
+
+
+def _ram_index(texts: list[str]):
+    schema = Schema(text=text_field(), grams=bigram_field())
+    index = RamStorage().create_index(schema)
+    with index.writer() as writer:
+        for text in texts:
+            writer.add_document(text=text, grams=text)
+    return index
+
+
+def test_phrase_of_words_matches_across_a_sub_word():
+    index = _ram_index(["北京市总工会召开会议", "会议召开前，北京市总工会"])
+    with index.searcher() as searcher:
+        hits = searcher.search(Phrase("text", ["总工会", "召开"]))
+        assert [hit.docnum for hit in hits] == [0]
+
+
+def test_phrase_of_bigrams_matches_only_the_substring():
+    index = _ram_index(["市总工会", "市总\n工会", "总工会市"])
+    with index.searcher() as searcher:
+        hits = searcher.search(Phrase("grams", query_bigrams("市总工会")))
+        assert [hit.docnum for hit in hits] == [0]
+
+
+def test_highlight_terms_keep_quoted_strings_whole_and_skip_negated_words():
+    assert highlight_terms('北京市总工会 "劳动 模范" -工会') == ["北京市总工会", "劳动模范"]
+
+
+def test_highlight_marks_matches_and_escapes_everything_else():
+    marked = highlight("<b>北京 市总工会</b>召开劳模大会&", "市总工会")
+    assert marked == "&lt;b&gt;北京 <mark>市总工会</mark>&lt;/b&gt;召开劳模大会&amp;"
+
+
+def test_highlight_matches_across_whitespace_and_cuts_around_the_first_match():
+    marked = highlight("前" * 100 + "总 工会" + "后" * 100, "总工会", width=20)
+    assert marked == "前" * 5 + "<mark>总 工会</mark>" + "后" * 11

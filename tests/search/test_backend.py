@@ -1,0 +1,188 @@
+import datetime
+
+import pytest
+from haystack import connections
+from haystack.exceptions import SearchBackendError
+from haystack.inputs import AutoQuery, Exact
+from haystack.query import SearchQuerySet
+
+from articles.models import Article, Credit, Issue
+from articles.search.analysis import index_words, query_words
+from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
+
+pytestmark = pytest.mark.django_db
+
+
+def index_all() -> None:
+    connections["default"].get_unified_index().get_index(Article).update()
+
+
+def article(
+    headline: str, *paragraphs: str, date: datetime.date = datetime.date(2024, 3, 12), **fields
+) -> Article:
+    """The next article on page 1 of the issue of `date`."""
+    issue = Issue.objects.filter(date=date).first() or make_issue(date=date)
+    page = issue.pages.first() or make_page(issue=issue)
+    seq = page.articles.count() + 1
+    return make_article(
+        page=page, seq=seq, headline=headline, paragraphs=list(paragraphs), **fields
+    )
+
+
+def found(q: str, **filters) -> list[int]:
+    results = SearchQuerySet().filter(content=AutoQuery(q), **filters)
+    return [int(result.pk) for result in results]
+
+
+@pytest.mark.parametrize("query", ["北京市总工会", "总工会", "工会", "北京"])
+def test_words_and_sub_words_find_the_whole_word(query):
+    target = article("北京市总工会召开全委会", "会议在京举行。")
+    article("职工运动会开幕", "本市职工参加比赛。")
+    index_all()
+    assert found(query) == [target.pk]
+
+
+def test_substring_is_found_where_jieba_segments_query_and_text_differently():
+    target = article("南京市长江大桥通车", "大桥连接两岸。")
+    index_all()
+    words = {word for word, _ in index_words(target.headline)}
+    assert not set(query_words("市长")) <= words  # the jieba field alone would miss it
+    assert found("市长") == [target.pk]
+
+
+def test_one_character_query_finds_a_character_ending_a_line():
+    target = article("走进北京", "春天来了。")
+    index_all()
+    assert found("京") == [target.pk]
+
+
+def test_exact_string_ranks_above_its_words_apart():
+    # More occurrences of the words: without the exact bonus BM25 would rank it first.
+    apart = article("职工的文化生活", "职工参加文化活动。", "文化进职工家庭，职工学文化。")
+    exact = article("职工文化节开幕", "开幕式在京举行。")
+    index_all()
+    assert query_words("职工文化") == ["职工", "文化"]
+    assert found("职工文化") == [exact.pk, apart.pk]
+
+
+def test_quoted_query_finds_only_the_exact_string():
+    exact = article("研修班开班", "工会干部研修班开班。")
+    article("干部培训", "工会组织干部培训。")
+    index_all()
+    assert found('"工会干部"') == [exact.pk]
+
+
+def test_quoted_query_matches_across_whitespace_but_not_across_lines():
+    across_space = article("劳动 模范表彰", "表彰大会举行。")
+    article("劳动", "模范表彰大会举行。")
+    index_all()
+    assert found('"劳动模范"') == [across_space.pk]
+
+
+def test_words_of_a_plain_query_may_be_apart():
+    target = article("工会干部研修班", "研修班在京开班。")
+    index_all()
+    assert found("研修班 工会") == [target.pk]
+
+
+def test_exact_input_is_a_quoted_query():
+    exact = article("研修班开班", "工会干部研修班开班。")
+    article("干部培训", "工会组织干部培训。")
+    index_all()
+    assert [int(r.pk) for r in SearchQuerySet().filter(content=Exact("工会干部"))] == [exact.pk]
+
+
+@pytest.fixture
+def two_homes() -> dict[str, Article]:
+    """Two articles on 职工之家, differing in every structured field."""
+    union = make_organization("北京市总工会", aliases=("市总工会",))
+    january = article("职工之家建设", "职工之家建成。", date=datetime.date(2024, 1, 5))
+    march = article("职工之家揭牌", "揭牌。", date=datetime.date(2024, 3, 12), kind="photo")
+    make_credit(january, "周美玉")
+    make_credit(march, "刘欣欣", role=Credit.Role.PHOTOGRAPHER)
+    january.organizations.add(union)
+    index_all()
+    return {"january": january, "march": march}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"reporters": Exact("周美玉")}, "january"),
+        ({"reporters": Exact("刘欣欣")}, "march"),
+        ({"organizations": Exact("北京市总工会")}, "january"),
+        ({"organization_names": Exact("市总工会")}, "january"),
+        ({"date__gte": datetime.date(2024, 2, 1)}, "march"),
+        ({"date__range": (datetime.date(2024, 1, 1), datetime.date(2024, 1, 31))}, "january"),
+        ({"kind": "photo"}, "march"),
+        ({"page": 1, "year_month": "2024-01"}, "january"),
+    ],
+)
+def test_structured_filters_narrow_a_text_query(two_homes, filters, expected):
+    assert found("职工之家", **filters) == [two_homes[expected].pk]
+
+
+def test_facets_count_organizations_reporters_kinds_and_months():
+    union = make_organization("北京市总工会", aliases=("市总工会",))
+    federation = make_organization("中华全国总工会")
+    first = article("职工之家建设", "职工之家。", date=datetime.date(2024, 1, 5))
+    second = article("职工之家揭牌", "职工之家。", date=datetime.date(2024, 1, 5))
+    third = article("职工之家评选", "职工之家。", date=datetime.date(2024, 3, 12), kind="photo")
+    article("春运", "列车开行。", date=datetime.date(2024, 3, 12))
+    make_credit(first, "周美玉")
+    make_credit(second, "周美玉")
+    make_credit(second, "刘欣欣")
+    make_credit(third, "刘欣欣", role=Credit.Role.PHOTOGRAPHER)
+    first.organizations.add(union)
+    second.organizations.add(union, federation)
+    index_all()
+    facets = (
+        SearchQuerySet()
+        .filter(content=AutoQuery("职工之家"))
+        .facet("organizations")
+        .facet("reporters")
+        .facet("kind")
+        .facet("year_month")
+        .facet_counts()["fields"]
+    )
+    assert facets == {
+        "organizations": [("北京市总工会", 2), ("中华全国总工会", 1), (None, 1)],
+        "reporters": [("刘欣欣", 2), ("周美玉", 2)],
+        "kind": [("news", 2), ("photo", 1)],
+        "year_month": [("2024-01", 2), ("2024-03", 1)],
+    }
+
+
+def test_facets_survive_a_segment_merge():
+    first = article("职工之家建设", "职工之家。")
+    make_credit(first, "周美玉")
+    index_all()
+    second = article("职工之家揭牌", "职工之家。")
+    make_credit(second, "周美玉")
+    make_credit(second, "刘欣欣")
+    backend = connections["default"].get_backend()
+    backend.update(connections["default"].get_unified_index().get_index(Article), [second])
+    backend.optimize()
+    facets = SearchQuerySet().filter(content="职工之家").facet("reporters").facet_counts()
+    assert facets["fields"]["reporters"] == [("周美玉", 2), ("刘欣欣", 1)]
+
+
+def test_removed_article_is_no_longer_found():
+    kept = article("职工之家建设", "职工之家。")
+    removed = article("职工之家揭牌", "职工之家。")
+    index_all()
+    connections["default"].get_backend().remove(removed)
+    assert found("职工之家") == [kept.pk]
+
+
+def test_prefix_query_on_text_is_normalised():
+    target = article("ＡＰＥＣ会议开幕", "会议在京举行。")
+    index_all()
+    assert [int(r.pk) for r in SearchQuerySet().filter(content__startswith="APE")] == [target.pk]
+
+
+def test_haystack_highlighting_is_refused_since_text_is_not_stored():
+    article("职工之家建设", "职工之家。")
+    index_all()
+    with pytest.raises(SearchBackendError, match="highlight"):
+        list(SearchQuerySet().filter(content="职工之家").highlight())
