@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 import jieba
-import jieba.posseg
 
 DATA = Path(__file__).resolve().parent / "data"
 USER_DICT = DATA / "unions.txt"
@@ -24,8 +23,10 @@ def tokenizer() -> jieba.Tokenizer:
 
 
 @functools.cache
-def pos_tokenizer() -> jieba.posseg.POSTokenizer:
+def pos_tokenizer():  # -> jieba.posseg.POSTokenizer
     """Part-of-speech cutting on top of tokenizer(); used on short spans around union names."""
+    import jieba.posseg  # its import alone takes about 1 s; search only needs tokenizer()
+
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
