@@ -133,27 +133,29 @@ class ArticleQueryParser(QueryParser):
             return query.Term(self.bigram_fieldname, grams[0])
         return query.Phrase(self.bigram_fieldname, grams)
 
-    def exact_query(self, text: str, boost: float = 1.0) -> query.Query:
-        """The exact string, ranked by how well its jieba words score."""
+    def _exact_and_words(self, text: str) -> tuple[query.Query, list[query.Query]] | None:
+        """The exact-string query (constant score) and one term query per jieba word."""
         substring = self.substring_query(text)
         if substring is None:
-            return query.NullQuery
+            return None
         exact = query.ConstantScoreQuery(substring, EXACT_SCORE)
-        words = [query.Term(self.fieldname, word) for word in query_words(text)]
-        if not words:
-            return exact
-        return query.AndMaybe(exact, query.Or(words, boost=boost))
+        return exact, [query.Term(self.fieldname, word) for word in query_words(text)]
+
+    def exact_query(self, text: str, boost: float = 1.0) -> query.Query:
+        """The exact string, ranked by how well its jieba words score."""
+        parts = self._exact_and_words(text)
+        if parts is None:
+            return query.NullQuery
+        exact, words = parts
+        return query.AndMaybe(exact, query.Or(words, boost=boost)) if words else exact
 
     def word_query(self, text: str, boost: float = 1.0) -> query.Query:
         """All jieba words of `text`, or `text` itself; the latter ranks first."""
-        substring = self.substring_query(text)
-        if substring is None:
+        parts = self._exact_and_words(text)
+        if parts is None:
             return query.NullQuery
-        exact = query.ConstantScoreQuery(substring, EXACT_SCORE)
-        words = [query.Term(self.fieldname, word) for word in query_words(text)]
-        if not words:
-            return exact
-        return query.Or([query.And(words, boost=boost), exact])
+        exact, words = parts
+        return query.Or([query.And(words, boost=boost), exact]) if words else exact
 
     def term_query(
         self,
