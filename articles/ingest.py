@@ -179,21 +179,18 @@ def _store(
             .filter(issue__date=issue_date, number=page_number)
             .first()
         )
-        if existing and existing.source_sha256 == digest and not force:
+        unchanged = existing and (
+            stored_parse(existing) == parsed_articles(parsed)
+            if force
+            else existing.source_sha256 == digest
+        )
+        if unchanged:
             return IngestResult(
                 source,
                 Outcome.UNCHANGED,
                 issue_date=issue_date,
                 page_number=page_number,
                 articles=existing.articles.count(),
-            )
-        if existing and force and stored_parse(existing) == parsed_articles(parsed):
-            return IngestResult(
-                source,
-                Outcome.UNCHANGED,
-                issue_date=issue_date,
-                page_number=page_number,
-                articles=len(parsed.articles),
             )
         replaced = existing.articles.count() if existing else 0
         issue, _ = Issue.objects.get_or_create(date=issue_date)

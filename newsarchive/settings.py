@@ -9,14 +9,14 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("NEWSARCHIVE_VAR_DIR", default=str(BASE_DIR / "var")))
-
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env(
     DEBUG=(bool, True),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
 )
+
+VAR_DIR = Path(env("NEWSARCHIVE_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env("DEBUG")
 # A fixed development key is only acceptable while DEBUG is on.
