@@ -4,6 +4,7 @@ mention organizations."""
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 from articles.names import normalize_name
 
@@ -165,6 +166,9 @@ class Article(models.Model):
         self.body = "\n\n".join(self.paragraphs)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", args=[self.pk])
+
     @property
     def date(self):
         return self.page.issue.date
@@ -197,3 +201,22 @@ class Credit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.person.name}"
+
+
+class PendingIndexUpdate(models.Model):
+    """An article whose search document must be rewritten (or removed, once it is gone).
+
+    Written in the same transaction as the change itself, so an index update cannot be lost
+    between the commit and the index write; see articles/search/indexing.py. Not a foreign key:
+    the row must outlive the article it removes from the index.
+    """
+
+    article_id = models.BigIntegerField("文章编号")
+    queued_at = models.DateTimeField("排队时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待更新索引"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"文章 {self.article_id}"

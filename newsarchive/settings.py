@@ -30,8 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "haystack",
+    # Before haystack: its update_index command is overridden (progress bar, queued updates).
     "articles",
+    "haystack",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +72,12 @@ HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": env("HAYSTACK_ENGINE", default="articles.search.backend.ArticleWhooshEngine"),
         "PATH": env("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index")),
+        # Seconds an index write waits for another writer before it fails and stays queued.
+        "WRITE_TIMEOUT": env.float("SEARCH_WRITE_TIMEOUT", default=30.0),
     },
 }
+# Every committed change to an article reaches the index (articles/search/indexing.py).
+HAYSTACK_SIGNAL_PROCESSOR = "articles.search.indexing.QueuedSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).
 HAYSTACK_SILENTLY_FAIL = False
 

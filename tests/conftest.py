@@ -7,10 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from django.test import override_settings
+from haystack import connections
+from haystack.backends import BaseEngine
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -65,3 +69,38 @@ def make_corpus_pages(out: Path, *args: str) -> Path:
 def corpus_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every corpus page, with column breaks, generated once per test session."""
     return make_corpus_pages(tmp_path_factory.mktemp("corpus_pages"), "--breaks", "--seed", "7")
+
+
+@pytest.fixture(autouse=True)
+def search_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[BaseEngine]:
+    """A fresh Whoosh index under tmp_path for every test, so none writes to var/.
+
+    haystack's ConnectionHandler keeps the dict it was built with while its engines read
+    settings.HAYSTACK_CONNECTIONS, so both point at tmp_path; reload() builds a new engine, and
+    with it a new unified index, before and after (with the real settings back) each test.
+    """
+    config = {
+        "default": {
+            "ENGINE": "articles.search.backend.ArticleWhooshEngine",
+            "PATH": str(tmp_path / "whoosh_index"),
+            "WRITE_TIMEOUT": 5.0,
+        }
+    }
+    with override_settings(HAYSTACK_CONNECTIONS=config):
+        monkeypatch.setattr(connections, "connections_info", config)
+        yield connections.reload("default")
+    monkeypatch.undo()
+    connections.reload("default")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """SQLite tests use a file, not shared memory: threads then wait for each other's writes
+    (busy timeout) instead of failing at once with 'table is locked'."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test.sqlite3"
+        )

@@ -4,8 +4,10 @@ import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from haystack import connections
+from haystack.query import SearchQuerySet
 
-from articles.models import Article, Page
+from articles.models import Article, Page, PendingIndexUpdate
 
 from .conftest import DATA
 
@@ -53,6 +55,51 @@ def test_ingest_command_walks_directories_and_summarises(issue_dir):
     assert "1 pages (1 new, 0 replaced), 7 articles" in out
     assert "0 failed" in out
     assert Article.objects.count() == 7
+
+
+def indexed_count() -> int:
+    return SearchQuerySet().models(Article).count()
+
+
+@pytest.mark.django_db
+def test_ingest_command_updates_the_search_index_once_at_the_end(issue_dir):
+    out, _ = run("ingest", str(issue_dir))
+
+    assert "search index: 7 articles updated" in out
+    assert indexed_count() == 7
+    assert not PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_ingest_command_keeps_updates_queued_when_the_index_is_locked(issue_dir):
+    backend = connections["default"].get_backend()
+    backend.setup()
+    backend.write_timeout = 0.1
+    foreign_writer = backend.index.writer()
+    try:
+        with pytest.raises(CommandError, match="7 articles stay queued"):
+            run("ingest", str(issue_dir))
+    finally:
+        foreign_writer.cancel()
+    assert Article.objects.count() == 7
+
+    out, _ = run("update_index")
+
+    assert "search index: 7 articles updated" in out
+    assert indexed_count() == 7
+
+
+@pytest.mark.django_db
+def test_rebuild_index_indexes_every_article(issue_dir):
+    run("ingest", str(issue_dir))
+    backend = connections["default"].get_backend()
+    backend.clear()
+    assert indexed_count() == 0
+
+    out, _ = run("rebuild_index", "--noinput")
+
+    assert "Indexing 7" in out
+    assert indexed_count() == 7
 
 
 @pytest.mark.django_db

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SearchBackendError
+from haystack.exceptions import SearchBackendError, SkipDocument
 from haystack.fields import CharField
+from haystack.utils import get_identifier
 from whoosh import columns, query
 from whoosh.fields import BOOLEAN, DATETIME, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
@@ -26,6 +27,9 @@ from articles.search.analysis import BigramTokenizer, JiebaTokenizer, compact, q
 
 # Larger than any sum of BM25 term scores a query of a few dozen words can reach.
 EXACT_SCORE = 10_000.0
+# Seconds a write waits for another writer (Whoosh allows one) before it fails; connection
+# option WRITE_TIMEOUT. A failed write raises, so the caller can keep the update for later.
+WRITE_TIMEOUT = 30.0
 
 
 class BigramField(CharField):
@@ -172,6 +176,10 @@ class ArticleQueryParser(QueryParser):
 
 
 class ArticleSearchBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias: str, **connection_options) -> None:
+        super().__init__(connection_alias, **connection_options)
+        self.write_timeout = float(connection_options.get("WRITE_TIMEOUT", WRITE_TIMEOUT))
+
     def setup(self) -> None:
         super().setup()
         self.parser = ArticleQueryParser(
@@ -212,6 +220,52 @@ class ArticleSearchBackend(WhooshSearchBackend):
             raise SearchBackendError("an index needs a document field and a BigramField")
         self.bigram_field_name = bigram_field_name
         return content_field_name, Schema(**schema_fields)
+
+    def _writer(self):
+        """A writer that waits its turn; whoosh.index.LockError once write_timeout has passed.
+
+        haystack's own update() uses an AsyncWriter, which on a held lock buffers the documents
+        in a thread of this process: they are lost if the process ends first.
+        """
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        return self.index.writer(timeout=self.write_timeout, delay=0.05)
+
+    def update(self, index, iterable, commit: bool = True) -> None:
+        """Index `iterable`; it is read only once the write lock is held.
+
+        So a QuerySet passed in reflects every change committed before this write began, and
+        two processes indexing the same article cannot leave the older version last.
+        """
+        writer = self._writer()
+        written = 0
+        try:
+            for obj in iterable:
+                try:
+                    doc = index.full_prepare(obj)
+                except SkipDocument:
+                    continue
+                doc = {key: self._from_python(value) for key, value in doc.items()}
+                doc.pop("boost", None)  # Whoosh 2.5+ has no document boosts
+                writer.update_document(**doc)
+                written += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        if written:
+            writer.commit()
+        else:
+            writer.cancel()
+
+    def remove(self, obj_or_string, commit: bool = True) -> None:
+        writer = self._writer()
+        try:
+            writer.delete_by_term(ID, get_identifier(obj_or_string))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
 
     def build_models_list(self) -> list[str]:
         """No django_ct narrowing when one model is indexed: it would collect every document."""

@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest import IngestResult, Outcome, ingest_file, page_files
 from articles.management.progress import progress
+from articles.management.search_index import apply_index_updates
+from articles.search.indexing import deferred_index_updates
 
 
 class Command(BaseCommand):
@@ -38,13 +40,15 @@ class Command(BaseCommand):
         if page_number is not None and len(files) > 1:
             raise CommandError("--page names one page: give it with a single file")
         results = []
-        for path in progress(files, self.stderr):
-            result = ingest_file(
-                path, issue_date=issue_date, page_number=page_number, dry_run=dry_run
-            )
-            results.append(result)
-            self.report(result, dry_run)
+        with deferred_index_updates():
+            for path in progress(files, self.stderr):
+                result = ingest_file(
+                    path, issue_date=issue_date, page_number=page_number, dry_run=dry_run
+                )
+                results.append(result)
+                self.report(result, dry_run)
         self.summarize(results, dry_run)
+        apply_index_updates(self, verbosity)
         failed = [r for r in results if r.outcome is Outcome.FAILED]
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed")

@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest import Outcome, reparse_page
 from articles.management.progress import progress
+from articles.management.search_index import apply_index_updates
 from articles.models import Page
+from articles.search.indexing import deferred_index_updates
 
 
 class Command(BaseCommand):
@@ -21,26 +23,29 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="show what would change, store nothing"
         )
 
-    def handle(self, *, issue_date, dry_run, **options):
+    def handle(self, *, issue_date, dry_run, verbosity, **options):
         pages = Page.objects.select_related("issue").order_by("issue__date", "number")
         if issue_date:
             pages = pages.filter(issue__date=issue_date)
         pages = list(pages)
         outcomes = Counter()
-        for page in progress(pages, self.stderr):
-            result = reparse_page(page, dry_run=dry_run)
-            outcomes[result.outcome] += 1
-            if result.outcome is Outcome.FAILED:
-                self.stderr.write(self.style.ERROR(f"{page}: {result.reason}"))
-            elif result.outcome is Outcome.REPLACED:
-                would = "would be " if dry_run else ""
-                self.stdout.write(
-                    f"{page}: {result.replaced_articles} articles {would}replaced by {result.articles}"
-                )
+        with deferred_index_updates():
+            for page in progress(pages, self.stderr):
+                result = reparse_page(page, dry_run=dry_run)
+                outcomes[result.outcome] += 1
+                if result.outcome is Outcome.FAILED:
+                    self.stderr.write(self.style.ERROR(f"{page}: {result.reason}"))
+                elif result.outcome is Outcome.REPLACED:
+                    would = "would be " if dry_run else ""
+                    self.stdout.write(
+                        f"{page}: {result.replaced_articles} articles {would}replaced by "
+                        f"{result.articles}"
+                    )
         self.stdout.write(
             f"{len(pages)} pages: {outcomes[Outcome.REPLACED]} changed, "
             f"{outcomes[Outcome.UNCHANGED]} unchanged, {outcomes[Outcome.FAILED]} failed"
             + (" (dry run, nothing stored)" if dry_run else "")
         )
+        apply_index_updates(self, verbosity)
         if outcomes[Outcome.FAILED]:
             raise CommandError(f"{outcomes[Outcome.FAILED]} pages failed to parse")

@@ -1,0 +1,177 @@
+"""The index follows every committed change, and no update is lost to Whoosh's writer lock."""
+
+import threading
+
+import pytest
+from django.db import transaction
+from haystack import connections
+from haystack.inputs import Exact
+from haystack.query import SearchQuerySet
+
+from articles.models import (
+    Article,
+    Credit,
+    OrganizationAlias,
+    PendingIndexUpdate,
+    Person,
+)
+from articles.search.indexing import apply_pending_updates, deferred_index_updates
+from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
+
+
+def indexed(**filters) -> set[int]:
+    return {int(result.pk) for result in SearchQuerySet().models(Article).filter(**filters)}
+
+
+def all_indexed() -> set[int]:
+    return {int(result.pk) for result in SearchQuerySet().models(Article).all()}
+
+
+@pytest.mark.django_db
+def test_create_update_and_delete_reach_the_index_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(headline="职工之家揭牌", paragraphs=["职工之家正式揭牌。"])
+    assert indexed(content="职工之家") == {article.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.paragraphs = ["劳模工作室正式揭牌。"]
+        article.headline = "劳模工作室揭牌"
+        article.save()
+    assert indexed(content="职工之家") == set()
+    assert indexed(content="劳模工作室") == {article.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert all_indexed() == set()
+    assert not PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_nothing_is_written_before_the_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_article(headline="职工之家揭牌")
+    assert callbacks and all_indexed() == set()
+    assert PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_credits_unions_and_renames_reach_the_index(django_capture_on_commit_callbacks):
+    article = make_article()
+    union = make_organization("北京市总工会")
+    apply_pending_updates()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_credit(article, "刘欣欣")
+    assert indexed(reporters=Exact("刘欣欣")) == {article.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person = Person.objects.get(name="刘欣欣")
+        person.name = "刘 欣欣"
+        person.save()
+    assert indexed(reporters=Exact(person.name)) == {article.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.organizations.add(union)
+    assert indexed(organizations=Exact("北京市总工会")) == {article.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganizationAlias.objects.create(organization=union, name="市总")
+    assert indexed(organization_names=Exact("市总")) == {article.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        union.articles.clear()
+    assert indexed(organizations=Exact("北京市总工会")) == set()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Credit.objects.filter(article=article).delete()
+    assert indexed(reporters=Exact(person.name)) == set()
+
+
+@pytest.mark.django_db
+def test_a_moved_page_and_a_redated_issue_reach_the_index(django_capture_on_commit_callbacks):
+    page = make_page(make_issue(), number=1)
+    article = make_article(page)
+    apply_pending_updates()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.number = 3
+        page.save()
+    assert indexed(page=3) == {article.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        page.issue.date = page.issue.date.replace(year=2023)
+        page.issue.save()
+    assert indexed(year=Exact("2023")) == {article.pk}
+
+
+@pytest.mark.django_db
+def test_deferred_updates_wait_for_the_caller(django_capture_on_commit_callbacks):
+    with deferred_index_updates(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        article = make_article()
+    assert not callbacks and all_indexed() == set()
+    assert apply_pending_updates() == 1
+    assert all_indexed() == {article.pk}
+
+
+def hold_index_lock():
+    """Another writer (as another process would be) holding Whoosh's single write lock."""
+    backend = connections["default"].get_backend()
+    backend.setup()
+    return backend.index.writer()
+
+
+@pytest.mark.django_db
+def test_a_held_lock_delays_the_update_and_loses_nothing(django_capture_on_commit_callbacks):
+    backend = connections["default"].get_backend()
+    backend.write_timeout = 0.2
+    foreign_writer = hold_index_lock()
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(headline="职工之家揭牌")  # the write times out: logged, kept
+    assert PendingIndexUpdate.objects.filter(article_id=article.pk).exists()
+    foreign_writer.cancel()
+
+    assert all_indexed() == set()
+    assert apply_pending_updates() == 1
+    assert indexed(content="职工之家") == {article.pk}
+    assert not PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_briefly_held_lock_is_waited_for():
+    backend = connections["default"].get_backend()
+    backend.write_timeout = 10
+    make_article()
+    foreign_writer = hold_index_lock()
+    threading.Timer(0.3, foreign_writer.cancel).start()
+    assert apply_pending_updates() == 1
+    assert len(all_indexed()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_writing_at_once_lose_no_update():
+    """Each thread commits articles one by one, and each commit writes the index."""
+    page = make_page(make_issue(), number=1)
+    per_thread = 15
+    errors = []
+
+    def write(first_seq: int) -> None:
+        try:
+            for seq in range(first_seq, first_seq + per_thread):
+                with transaction.atomic():
+                    article = make_article(page, seq=seq, headline=f"报道{seq}")
+                with transaction.atomic():
+                    article.headline = f"修改后的报道{seq}"
+                    article.save()
+        except Exception as error:  # noqa: BLE001 - asserted below; a thread would swallow it
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(first,)) for first in (1, 1 + per_thread)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert not PendingIndexUpdate.objects.exists()
+    assert all_indexed() == set(Article.objects.values_list("pk", flat=True))
+    assert len(indexed(content='"修改后的报道"')) == 2 * per_thread
