@@ -8,22 +8,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from articles.search.analysis import compact, query_words
+from articles.search.query import ParsedQuery
 
-_QUOTED = re.compile(r'"(.*?)"')
 
-
-def highlight_terms(query: str) -> list[str]:
-    """What the search matched: each quoted string and word whole, and a word's jieba words.
+def highlight_terms(query: ParsedQuery) -> list[str]:
+    """What the search matched: each phrase and word whole, and a word's jieba words.
 
     Single characters inside longer words are left out: `的` would be marked everywhere.
     """
-    terms: list[str] = [compact(part) for part in _QUOTED.findall(query)]
-    for word in _QUOTED.sub(" ", query).split():
-        if word.startswith("-"):
-            continue
+    terms: list[str] = [compact(phrase) for phrase in query.phrases]
+    for word in query.words:
         terms.append(compact(word))
         terms.extend(compact(part) for part in query_words(word) if len(part) > 1)
-    return sorted({term for term in terms if term}, key=len, reverse=True)
+    return sorted({term for term in terms if term}, key=lambda term: (-len(term), term))
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str]:
@@ -32,9 +29,11 @@ def _pattern(terms: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def highlight(text: str, query: str, width: int | None = None) -> SafeString:
-    """`text` escaped, with each match in <mark>; cut to `width` characters around the first."""
-    terms = highlight_terms(query)
+def highlight(text: str, terms: list[str], width: int | None = None) -> SafeString:
+    """`text` escaped, with each of `terms` in <mark>; cut to `width` characters around the first.
+
+    `terms` come from `highlight_terms`, longest first, so the longest match wins.
+    """
     matches = list(_pattern(terms).finditer(text)) if terms else []
     start, end = 0, len(text)
     if width is not None and len(text) > width:

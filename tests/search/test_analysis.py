@@ -11,7 +11,6 @@ from articles.search.analysis import (
     tokenizer,
 )
 from articles.search.backend import bigram_field, text_field
-from articles.search.highlight import highlight, highlight_terms
 
 
 def test_tokenizer_is_loaded_once_per_process():
@@ -71,17 +70,3 @@ def test_phrase_of_bigrams_matches_only_the_substring():
     with index.searcher() as searcher:
         hits = searcher.search(Phrase("grams", query_bigrams("市总工会")))
         assert [hit.docnum for hit in hits] == [0]
-
-
-def test_highlight_terms_keep_quoted_strings_whole_and_skip_negated_words():
-    assert highlight_terms('北京市总工会 "劳动 模范" -工会') == ["北京市总工会", "劳动模范"]
-
-
-def test_highlight_marks_matches_and_escapes_everything_else():
-    marked = highlight("<b>北京 市总工会</b>召开劳模大会&", "市总工会")
-    assert marked == "&lt;b&gt;北京 <mark>市总工会</mark>&lt;/b&gt;召开劳模大会&amp;"
-
-
-def test_highlight_matches_across_whitespace_and_cuts_around_the_first_match():
-    marked = highlight("前" * 100 + "总 工会" + "后" * 100, "总工会", width=20)
-    assert marked == "前" * 5 + "<mark>总 工会</mark>" + "后" * 11

@@ -1,0 +1,56 @@
+"""The search parameters of the HTML page and the API, validated once for both."""
+
+from __future__ import annotations
+
+from django import forms
+
+from articles.models import Article
+from articles.search.query import MAX_QUERY_LENGTH
+from articles.search.service import DEFAULT_PER_PAGE, MAX_PER_PAGE, SearchParams, Sort
+
+
+class SearchForm(forms.Form):
+    """GET parameters: q, org, reporter, from, to, paper_page, kind, sort, page, per_page."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=MAX_QUERY_LENGTH)
+    org = forms.CharField(label="工会", required=False, max_length=200)
+    reporter = forms.CharField(label="记者", required=False, max_length=100)
+    paper_page = forms.IntegerField(label="版次", required=False, min_value=1, max_value=999)
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部"), *Article.Kind.choices]
+    )
+    sort = forms.ChoiceField(label="排序", required=False, choices=Sort.CHOICES)
+    page = forms.IntegerField(label="页码", required=False, min_value=1, max_value=10_000)
+    per_page = forms.IntegerField(
+        label="每页条数", required=False, min_value=1, max_value=MAX_PER_PAGE
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # `from` is a Python keyword, so these two cannot be declared as attributes.
+        self.fields["from"] = forms.DateField(label="起始日期", required=False)
+        self.fields["to"] = forms.DateField(label="截止日期", required=False)
+        self.order_fields(["q", "org", "reporter", "from", "to"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("from"), cleaned.get("to")
+        if date_from and date_to and date_from > date_to:
+            raise forms.ValidationError("起始日期不能晚于截止日期。", code="date_range")
+        return cleaned
+
+    def params(self) -> SearchParams:
+        """The validated parameters; call only when is_valid()."""
+        data = self.cleaned_data
+        return SearchParams(
+            q=data["q"].strip(),
+            organization=" ".join(data["org"].split()),
+            reporter=" ".join(data["reporter"].split()),
+            date_from=data.get("from"),
+            date_to=data.get("to"),
+            paper_page=data["paper_page"],
+            kind=data["kind"],
+            sort=data["sort"] or Sort.RELEVANCE,
+            page=data["page"] or 1,
+            per_page=data["per_page"] or DEFAULT_PER_PAGE,
+        )

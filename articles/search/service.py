@@ -1,0 +1,249 @@
+"""Searching the archive: the one place that turns a reader's query and filters into results.
+
+The HTML search page and the JSON API both call `search_articles`. It speaks haystack's
+SearchQuerySet only, so a different haystack engine (Elasticsearch) is a settings change.
+Texts and credits come from the database, in one query per page of results; the index only
+finds and ranks.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString
+from haystack.inputs import Exact
+from haystack.query import SearchQuerySet
+
+from articles.models import Article
+from articles.search.analysis import index_words, query_words
+from articles.search.highlight import highlight
+from articles.search.query import ParsedQuery, QueryError, parse_query
+
+logger = logging.getLogger(__name__)
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+SNIPPET_WIDTH = 120
+FACET_SIZE = 20
+# Index field → facet name in results.
+FACET_FIELDS = {
+    "organizations": "organizations",
+    "reporters": "reporters",
+    "year_month": "year_month",
+    "kind": "kind",
+}
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    CHOICES = ((RELEVANCE, "相关度"), (NEWEST, "最新在前"), (OLDEST, "最早在前"))
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What a reader asked for; values are already validated (see articles.search.forms)."""
+
+    q: str = ""
+    organization: str = ""
+    reporter: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    paper_page: int | None = None
+    kind: str = ""
+    sort: str = Sort.RELEVANCE
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.organization
+            or self.reporter
+            or self.date_from
+            or self.date_to
+            or self.paper_page
+            or self.kind
+        )
+
+    @property
+    def has_criteria(self) -> bool:
+        return bool(self.q.strip()) or self.has_filters
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    headline: SafeString
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    # The search parameters (see articles.search.forms) that narrow a search to this value.
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    params: SearchParams
+    query: ParsedQuery
+    total: int
+    num_pages: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    took_ms: float = 0.0
+
+    @property
+    def page(self) -> int:
+        return self.params.page
+
+    def as_json(self) -> dict:
+        """The API's shape; `snippet` is HTML: the text escaped, matches in <mark>."""
+        return {
+            "total": self.total,
+            "page": self.page,
+            "num_pages": self.num_pages,
+            "per_page": self.params.per_page,
+            "took_ms": self.took_ms,
+            "results": [
+                {
+                    "id": hit.article.pk,
+                    "url": hit.article.get_absolute_url(),
+                    "headline": hit.article.headline,
+                    "date": hit.article.date.isoformat(),
+                    "page": hit.article.page.number,
+                    "kind": hit.article.kind,
+                    "snippet": str(hit.snippet),
+                    "credits": [
+                        {"name": credit.person.name, "role": credit.role}
+                        for credit in hit.article.credits.all()
+                    ],
+                    "organizations": [org.name for org in hit.article.organizations.all()],
+                }
+                for hit in self.hits
+            ],
+            "facets": {
+                name: [
+                    {"value": value.value, "label": value.label, "count": value.count}
+                    for value in values
+                ]
+                for name, values in self.facets.items()
+            },
+        }
+
+
+def search_articles(params: SearchParams) -> SearchPage:
+    """Run the search; raise QueryError (a reader-facing message) for a query that cannot run."""
+    started = time.perf_counter()
+    query = parse_query(params.q)
+    if query.only_excludes and not params.has_filters:
+        raise QueryError("只有排除词无法搜索：请再输入至少一个要查找的词，或选择筛选条件。")
+    searchqueryset = _filtered(query, params)
+    start = (params.page - 1) * params.per_page
+    results = list(searchqueryset[start : start + params.per_page])
+    total = searchqueryset.count()
+    num_pages = max(1, math.ceil(total / params.per_page))
+    if params.page > num_pages:
+        if params.page > 1 and not results:
+            total = _filtered(query, params).count()
+            num_pages = max(1, math.ceil(total / params.per_page))
+        raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
+    facets = _facets(searchqueryset.facet_counts())
+    hits = _hits([int(result.pk) for result in results], query)
+    took_ms = (time.perf_counter() - started) * 1000
+    return SearchPage(params, query, total, num_pages, hits, facets, round(took_ms, 1))
+
+
+def warm_up() -> None:
+    """Load jieba, the union dictionary and the index's readers before the first reader comes."""
+    query_words("北京市总工会")
+    index_words("北京市总工会")
+    try:
+        SearchQuerySet().models(Article).filter(content="工会").count()
+    except Exception:  # no index yet: the first write creates it
+        logger.warning("search index not opened at start-up", exc_info=True)
+
+
+def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
+    sqs = SearchQuerySet().models(Article)
+    for word in query.words:
+        sqs = sqs.filter(content=word)
+    for phrase in query.phrases:
+        sqs = sqs.filter(content=Exact(phrase))
+    for text in query.excluded:
+        sqs = sqs.exclude(content=Exact(text))
+    for name in (*query.reporters, *filter(None, [params.reporter])):
+        sqs = sqs.filter(reporters=Exact(name))
+    for name in (*query.organizations, *filter(None, [params.organization])):
+        sqs = sqs.filter(organization_names=Exact(name))
+    if params.date_from:
+        sqs = sqs.filter(date__gte=params.date_from)
+    if params.date_to:
+        sqs = sqs.filter(date__lte=params.date_to)
+    if params.paper_page:
+        sqs = sqs.filter(page=params.paper_page)
+    if params.kind:
+        sqs = sqs.filter(kind=Exact(params.kind))
+    if params.sort == Sort.OLDEST:
+        sqs = sqs.order_by("date")
+    elif params.sort == Sort.NEWEST or not query.has_text:
+        sqs = sqs.order_by("-date")
+    for index_field in FACET_FIELDS:
+        sqs = sqs.facet(index_field)
+    return sqs
+
+
+def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
+    """The articles in result order, with their headline and a snippet marked up."""
+    articles = Article.objects.for_listing().in_bulk(pks)
+    terms = query.matched_text
+    hits = []
+    # An article deleted since it was indexed is left out until the index catches up.
+    for article in filter(None, map(articles.get, pks)):
+        hits.append(
+            Hit(
+                article,
+                highlight(article.headline, terms),
+                highlight(article.body, terms, width=SNIPPET_WIDTH),
+            )
+        )
+    return hits
+
+
+def _facets(counts: dict) -> dict[str, list[FacetValue]]:
+    fields = counts.get("fields", {}) if counts else {}
+    kinds = dict(Article.Kind.choices)
+    facets = {}
+    for index_field, name in FACET_FIELDS.items():
+        values = [(value, count) for value, count in fields.get(index_field, []) if value]
+        if index_field == "year_month":
+            values.sort(reverse=True)
+        facets[name] = [
+            _facet_value(index_field, value, count, kinds) for value, count in values[:FACET_SIZE]
+        ]
+    return facets
+
+
+def _facet_value(index_field: str, value: str, count: int, kinds: dict[str, str]) -> FacetValue:
+    if index_field == "year_month":
+        year, month = map(int, value.split("-"))
+        last_day = calendar.monthrange(year, month)[1]
+        params = {"from": f"{value}-01", "to": f"{value}-{last_day:02d}"}
+        return FacetValue(value, f"{year}年{month}月", count, params)
+    if index_field == "kind":
+        return FacetValue(value, kinds.get(value, value), count, {"kind": value})
+    parameter = {"organizations": "org", "reporters": "reporter"}[index_field]
+    return FacetValue(value, value, count, {parameter: value})
+
+
+__all__ = ["QueryError", "SearchPage", "SearchParams", "Sort", "search_articles", "warm_up"]

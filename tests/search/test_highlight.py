@@ -1,0 +1,31 @@
+from articles.search.highlight import highlight, highlight_terms
+from articles.search.query import parse_query
+
+
+def test_highlight_terms_keep_phrases_whole_and_skip_excluded_words():
+    terms = highlight_terms(parse_query('北京市总工会 "劳动 模范" -工会'))
+    assert terms == ["北京市总工会", "劳动模范"]
+
+
+def test_highlight_terms_add_the_jieba_words_of_a_word():
+    assert highlight_terms(parse_query("职工文化")) == ["职工文化", "文化", "职工"]
+
+
+def test_highlight_marks_matches_and_escapes_everything_else():
+    marked = highlight("<b>北京 市总工会</b>召开劳模大会&", ["市总工会"])
+    assert marked == "&lt;b&gt;北京 <mark>市总工会</mark>&lt;/b&gt;召开劳模大会&amp;"
+
+
+def test_script_in_an_article_renders_inert():
+    marked = highlight('<script>alert("工会")</script>', ["工会"])
+    assert "<script>" not in marked
+    assert marked == "&lt;script&gt;alert(&quot;<mark>工会</mark>&quot;)&lt;/script&gt;"
+
+
+def test_highlight_matches_across_whitespace_and_cuts_around_the_first_match():
+    marked = highlight("前" * 100 + "总 工会" + "后" * 100, ["总工会"], width=20)
+    assert marked == "前" * 5 + "<mark>总 工会</mark>" + "后" * 11
+
+
+def test_highlight_without_terms_cuts_from_the_start():
+    assert highlight("一二三四五", [], width=3) == "一二三"

@@ -1,0 +1,179 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Credit, Issue
+from articles.search.indexing import apply_pending_updates
+from articles.search.query import QueryError
+from articles.search.service import SearchParams, Sort, search_articles
+from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
+
+pytestmark = pytest.mark.django_db
+
+
+def article(headline: str, *paragraphs: str, date=datetime.date(2024, 3, 12), page=1, **fields):
+    issue = Issue.objects.filter(date=date).first() or make_issue(date=date)
+    paper_page = issue.pages.filter(number=page).first() or make_page(issue=issue, number=page)
+    seq = paper_page.articles.count() + 1
+    return make_article(
+        page=paper_page, seq=seq, headline=headline, paragraphs=list(paragraphs), **fields
+    )
+
+
+def search(q: str = "", **params) -> list[int]:
+    return [hit.article.pk for hit in search_articles(SearchParams(q=q, **params)).hits]
+
+
+@pytest.fixture
+def archive() -> dict[str, Article]:
+    """Three articles in two months, with credits and unions, all indexed."""
+    city = make_organization("北京市总工会", aliases=("市总工会", "市总"))
+    chaoyang = make_organization("朝阳区总工会")
+    congress = article(
+        "北京市总工会召开全委会",
+        "本报讯（记者 刘欣欣）北京市总工会十五届全委会召开。",
+        date=datetime.date(2024, 3, 12),
+        page=1,
+    )
+    make_credit(congress, "刘欣欣")
+    congress.organizations.add(city)
+    contest = article(
+        "朝阳区职工技能大赛开幕",
+        "本报讯（记者 刘欣欣 通讯员 王芳）朝阳区总工会举办职工技能大赛。",
+        date=datetime.date(2024, 4, 2),
+        page=2,
+    )
+    make_credit(contest, "刘欣欣")
+    make_credit(contest, "王芳", Credit.Role.CORRESPONDENT)
+    contest.organizations.add(chaoyang, city)
+    photo = article(
+        "工余时间“动”起来",
+        "职工们在工余时间做保健操。",
+        date=datetime.date(2024, 4, 9),
+        page=2,
+        kind=Article.Kind.PHOTO,
+    )
+    make_credit(photo, "崔欣", Credit.Role.PHOTOGRAPHER)
+    apply_pending_updates()
+    return {"congress": congress, "contest": contest, "photo": photo}
+
+
+def test_every_word_must_match(archive):
+    assert search("职工 技能") == [archive["contest"].pk]
+    assert set(search("职工")) == {archive["contest"].pk, archive["photo"].pk}
+
+
+def test_sub_words_find_a_union_name(archive):
+    assert search("总工会", sort=Sort.OLDEST) == [archive["congress"].pk, archive["contest"].pk]
+
+
+def test_phrase_and_exclusion(archive):
+    assert search('"技能大赛"') == [archive["contest"].pk]
+    assert search("职工 -保健操") == [archive["contest"].pk]
+    assert search('职工 -"技能 大赛"') == [archive["photo"].pk]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "记者:刘欣欣"}, {"q": "reporter:刘欣欣"}, {"reporter": "刘欣欣"}],
+)
+def test_reporter_prefix_and_filter(archive, params):
+    assert set(search(**params)) == {archive["congress"].pk, archive["contest"].pk}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "工会:朝阳区总工会"}, {"q": "org:朝阳区总工会"}, {"organization": "朝阳区总工会"}],
+)
+def test_union_prefix_and_filter(archive, params):
+    assert search(**params) == [archive["contest"].pk]
+
+
+@pytest.mark.parametrize("alias", ["市总", "市总工会", "北京市总工会"])
+def test_any_union_name_finds_the_canonical_unions_articles(archive, alias):
+    assert set(search(organization=alias)) == {archive["congress"].pk, archive["contest"].pk}
+    assert set(search(f"工会:{alias}")) == {archive["congress"].pk, archive["contest"].pk}
+
+
+def test_date_range_page_and_kind(archive):
+    april = {"date_from": datetime.date(2024, 4, 1), "date_to": datetime.date(2024, 4, 30)}
+    assert set(search(**april)) == {archive["contest"].pk, archive["photo"].pk}
+    assert search(date_to=datetime.date(2024, 3, 31)) == [archive["congress"].pk]
+    assert search(date_from=datetime.date(2024, 4, 9)) == [archive["photo"].pk]
+    assert set(search(paper_page=2)) == {archive["contest"].pk, archive["photo"].pk}
+    assert search(kind=Article.Kind.PHOTO) == [archive["photo"].pk]
+
+
+def test_sort_by_date(archive):
+    newest = [archive["photo"].pk, archive["contest"].pk, archive["congress"].pk]
+    assert search(sort=Sort.NEWEST) == newest
+    assert search(sort=Sort.OLDEST) == newest[::-1]
+    assert search() == newest  # without words, relevance means nothing: newest first
+    assert search("职工", sort=Sort.NEWEST) == newest[:2]
+
+
+def test_facets_count_every_match_not_only_the_page(archive):
+    results = search_articles(SearchParams(q="职工", per_page=1))
+    assert results.total == 2 and len(results.hits) == 1
+    facets = {name: {v.value: v.count for v in values} for name, values in results.facets.items()}
+    assert facets == {
+        "organizations": {"朝阳区总工会": 1, "北京市总工会": 1},
+        "reporters": {"刘欣欣": 1, "王芳": 1, "崔欣": 1},
+        "year_month": {"2024-04": 2},
+        "kind": {"news": 1, "photo": 1},
+    }
+    month = results.facets["year_month"][0]
+    assert month.label == "2024年4月"
+    assert month.params == {"from": "2024-04-01", "to": "2024-04-30"}
+    assert results.facets["kind"][0].label in {"新闻", "图片新闻"}
+
+
+def test_pages_of_results(archive):
+    first = search_articles(SearchParams(sort=Sort.OLDEST, kind="news", per_page=1))
+    second = search_articles(SearchParams(sort=Sort.OLDEST, kind="news", per_page=1, page=2))
+    assert (first.total, first.num_pages) == (2, 2)
+    assert [first.hits[0].article.pk, second.hits[0].article.pk] == [
+        archive["congress"].pk,
+        archive["contest"].pk,
+    ]
+    with pytest.raises(QueryError, match="没有第 3 页：结果共 2 页"):
+        search_articles(SearchParams(kind="news", per_page=1, page=3))
+
+
+def test_no_match_is_an_empty_page_not_an_error(archive):
+    results = search_articles(SearchParams(q="不存在的词语"))
+    assert (results.total, results.num_pages, results.hits) == (0, 1, [])
+
+
+def test_headline_and_snippet_are_marked_and_escaped(archive):
+    target = article("<b>职工</b>之家", '<script>alert("职工")</script>')
+    apply_pending_updates()
+    [hit] = search_articles(SearchParams(q="之家")).hits
+    assert hit.article == target
+    assert hit.headline == "&lt;b&gt;职工&lt;/b&gt;<mark>之家</mark>"
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+
+
+def test_only_exclusions_need_a_filter(archive):
+    with pytest.raises(QueryError, match="只有排除词"):
+        search("-职工")
+    assert search("-保健操", kind=Article.Kind.PHOTO) == []
+    assert search("-技能", reporter="刘欣欣") == [archive["congress"].pk]
+
+
+def test_database_queries_do_not_grow_with_results(archive):
+    for n in range(10):
+        make_credit(article(f"职工报道{n}", "职工活动。"), f"记者{n}")
+    apply_pending_updates()
+    with CaptureQueriesContext(connection) as few:
+        search("职工", per_page=1)
+    with CaptureQueriesContext(connection) as many:
+        search("职工", per_page=20)
+    assert len(many) == len(few) <= 4
+
+
+def test_an_article_deleted_since_indexing_is_left_out(archive):
+    Article.objects.filter(pk=archive["photo"].pk).delete()  # not yet applied to the index
+    assert search("职工") == [archive["contest"].pk]
