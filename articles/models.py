@@ -25,6 +25,9 @@ class Issue(models.Model):
             return f"{self.date:%Y-%m-%d}（第{self.number}期）"
         return f"{self.date:%Y-%m-%d}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:issue", args=[self.date.isoformat()])
+
 
 class Page(models.Model):
     issue = models.ForeignKey(
@@ -53,6 +56,9 @@ class Page(models.Model):
     def __str__(self) -> str:
         return f"{self.issue.date:%Y-%m-%d} 第{self.number}版"
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:page", args=[self.issue.date.isoformat(), self.number])
+
 
 class Person(models.Model):
     name = models.CharField("姓名", max_length=50, unique=True)
@@ -67,6 +73,9 @@ class Person(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.name = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:reporter", args=[self.pk])
 
 
 class Organization(models.Model):
@@ -95,6 +104,9 @@ class Organization(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.name = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:union", args=[self.pk])
 
 
 class OrganizationAlias(models.Model):

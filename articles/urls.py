@@ -1,12 +1,28 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, re_path
 
-from articles import views
+from articles import feeds, views
+from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("issues/", views.issue_calendar, name="calendar"),
+    path("issues/<str:date>/", views.issue, name="issue"),
+    path("issues/<str:date>/<int:number>/", views.page, name="page"),
     path("articles/<int:pk>/", views.article, name="article"),
+    path("reporters/", views.reporters, name="reporters"),
+    path("reporters/<int:pk>/", views.reporter, name="reporter"),
+    path("unions/", views.unions, name="unions"),
+    path("unions/<int:pk>/", views.union, name="union"),
+    path("stats/", views.stats, name="stats"),
     path("search/", views.search, name="search"),
+    re_path(r"^search/export\.(?P<fmt>csv|json)$", views.search_export, name="search_export"),
     path("api/search", views.api_search, name="api_search"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
+    path("feeds/unions/<int:pk>/", feeds.UnionFeed(), name="feed_union"),
+    path("feeds/reporters/<int:pk>/", feeds.ReporterFeed(), name="feed_reporter"),
+    path("feeds/search/", feeds.SearchFeed(), name="feed_search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

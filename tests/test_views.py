@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_article, make_credit, make_issue, make_page
+from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
 
 
 @pytest.mark.django_db
@@ -14,13 +14,14 @@ def test_home_lists_latest_issue_headlines_and_credits(client, django_assert_max
     for seq in range(1, 6):
         make_credit(make_article(page, seq=seq, headline=f"第{seq}篇报道"), f"记者{seq}")
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(12):  # a fixed number, whatever the article count
         response = client.get(reverse("articles:home"))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "2024年3月12日" in html
-    assert "第5篇报道" in html and "记者 记者5" in html
+    assert "第5篇报道" in html
+    assert '记者 <a href="/reporters/' in html and ">记者5</a>" in html
     assert "上一期的报道" not in html
 
 
@@ -37,3 +38,195 @@ def test_home_escapes_stored_text(client):
 @pytest.mark.django_db
 def test_home_of_an_empty_archive_says_so(client):
     assert "档案暂无内容" in client.get(reverse("articles:home")).content.decode()
+
+
+@pytest.fixture
+def archive(db):
+    """Two issues; the later has two pages, with credits, unions and banners."""
+    from articles.models import Credit
+
+    union = make_organization("北京市总工会", aliases=("市总",))
+    child = make_organization("朝阳区总工会")
+    child.parent = union
+    child.save()
+    earlier = make_page(make_issue(datetime.date(2023, 3, 12)), number=1)
+    old = make_article(earlier, headline="去年今日的报道")
+    old.organizations.add(union)
+    issue = make_issue(datetime.date(2024, 3, 12))
+    first = make_page(issue, number=1, banners=["深入学习贯彻党的二十大精神"])
+    second = make_page(issue, number=2)
+    articles = []
+    for seq in range(1, 4):
+        article = make_article(first, seq=seq, headline=f"第一版第{seq}篇")
+        make_credit(article, f"记者{seq}")
+        make_credit(article, "崔欣", Credit.Role.PHOTOGRAPHER)
+        article.organizations.add(union, child)
+        articles.append(article)
+    make_article(second, headline="第二版报道")
+    return {"union": union, "child": child, "articles": articles, "issue": issue, "first": first}
+
+
+def test_home_shows_active_unions_reporters_and_on_this_day(client, archive, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2024, 3, 12))
+    html = client.get(reverse("articles:home")).content.decode()
+    assert "往年今日" in html and "去年今日的报道" in html
+    assert "报道最多的工会" in html and "北京市总工会" in html
+    assert "署名最多的记者" in html and "崔欣" in html
+
+
+def test_calendar_links_days_with_an_issue(client, archive):
+    html = client.get(reverse("articles:calendar"), {"year": 2024}).content.decode()
+    assert 'href="/issues/2024-03-12/"' in html
+    assert "3月（1 期）" in html
+    assert 'href="?year=2023"' in html
+
+
+@pytest.mark.parametrize("year", ["abc", "0", "99999999999999999999"])
+def test_calendar_with_a_bad_year_is_a_chinese_404(client, archive, year):
+    response = client.get(reverse("articles:calendar"), {"year": year})
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_issue_page_lists_its_pages_and_neighbours(client, archive):
+    html = client.get(archive["issue"].get_absolute_url()).content.decode()
+    assert "第1版" in html and "第2版" in html and "第二版报道" in html
+    assert "上一期 2023年3月12日" in html
+
+
+def test_page_view_shows_banners_articles_in_order_and_next_page(client, archive):
+    html = client.get(archive["first"].get_absolute_url()).content.decode()
+    assert "深入学习贯彻党的二十大精神" in html
+    assert html.index("第一版第1篇") < html.index("第一版第2篇") < html.index("第一版第3篇")
+    assert 'href="/issues/2024-03-12/2/"' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/issues/2024-02-30/",
+        "/issues/1999-01-01/",
+        "/issues/2024-03-12/9/",
+        "/articles/999/",
+        "/reporters/999/",
+        "/unions/999/",
+    ],
+)
+def test_missing_things_are_a_chinese_404(client, archive, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_article_page_links_credits_unions_neighbours_related_and_citation(client, archive):
+    article = archive["articles"][1]
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="http://testserver/articles/{article.pk}/">' in html
+    assert '摄影 <a href="/reporters/' in html
+    assert f'href="{archive["union"].get_absolute_url()}"' in html
+    assert "第一版第1篇" in html and "第一版第3篇" in html  # previous / next
+    assert "相关报道" in html and "去年今日的报道" in html
+    assert "[N]. 首都工会新闻, 2024-03-12(1)." in html
+    assert "复制引用" in html
+
+
+def test_directories_sort_by_pinyin_and_filter_by_letter(client, archive):
+    html = client.get(reverse("articles:reporters")).content.decode()
+    assert html.index("崔欣") < html.index("记者1")
+    filtered = client.get(reverse("articles:reporters"), {"letter": "C"}).content.decode()
+    assert "崔欣" in filtered and "记者1" not in filtered
+    unions = client.get(reverse("articles:unions")).content.decode()
+    assert unions.index("北京市总工会") < unions.index("朝阳区总工会")
+
+
+def test_reporter_page_has_roles_timeline_and_articles(client, archive):
+    person = archive["articles"][0].credits.get(role="photographer").person
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "摄影 3 篇" in html
+    assert "<svg" in html and "2024年3月：3 篇" in html
+    assert "第一版第3篇" in html
+
+
+def test_union_page_has_hierarchy_aliases_timeline_and_articles(client, archive):
+    html = client.get(archive["union"].get_absolute_url()).content.decode()
+    assert "下级工会" in html and "朝阳区总工会" in html
+    assert "又称" in html and "市总" in html
+    assert "<svg" in html and "去年今日的报道" in html
+    child = client.get(archive["child"].get_absolute_url()).content.decode()
+    assert "上级工会" in child
+
+
+def test_stats_page_draws_charts(client, archive):
+    html = client.get(reverse("articles:stats")).content.decode()
+    assert "每月文章数" in html and html.count("<svg") >= 3
+    assert "共 2 期、5 篇文章" in html
+
+
+def test_reader_pages_use_a_fixed_number_of_queries(client, archive, django_assert_max_num_queries):
+    """Adding articles must not add queries (no N+1 in lists)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = [
+        reverse("articles:home"),
+        archive["issue"].get_absolute_url(),
+        archive["first"].get_absolute_url(),
+        archive["articles"][0].get_absolute_url(),
+        archive["union"].get_absolute_url(),
+        archive["articles"][0].credits.first().person.get_absolute_url(),
+        reverse("articles:reporters"),
+        reverse("articles:unions"),
+        reverse("articles:stats"),
+        reverse("articles:feed_latest"),
+    ]
+    before = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        before[url] = len(queries)
+    for seq in range(4, 10):
+        article = make_article(archive["first"], seq=seq, headline=f"第一版第{seq}篇")
+        make_credit(article, f"新记者{seq}")
+        make_credit(article, "崔欣", "photographer")
+        article.organizations.add(archive["union"])
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert len(queries) == before[url], url
+
+
+def test_feeds_are_atom(client, archive):
+    for url in [
+        reverse("articles:feed_latest"),
+        reverse("articles:feed_union", args=[archive["union"].pk]),
+        reverse("articles:feed_reporter", args=[archive["articles"][0].credits.first().person.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/atom+xml")
+        assert "第一版第1篇" in response.content.decode()
+
+
+def test_search_feed_and_export(client, archive):
+    from articles.search.indexing import apply_pending_updates
+
+    apply_pending_updates()
+    feed = client.get(reverse("articles:feed_search"), {"q": "第一版"})
+    assert feed.status_code == 200 and "第一版第2篇" in feed.content.decode()
+    assert client.get(reverse("articles:feed_search"), {"q": '"'}).status_code == 404
+
+    csv_response = client.get(reverse("articles:search_export", args=["csv"]), {"q": "第一版"})
+    text = csv_response.content.decode("utf-8")
+    assert text.startswith("\ufeffid,date,page,kind")
+    assert text.count("第一版第") == 3
+    data = client.get(reverse("articles:search_export", args=["json"]), {"org": "市总"}).json()
+    assert (data["total"], data["exported"], data["limit"]) == (4, 4, 1000)
+    assert data["articles"][0]["url"].startswith("http://testserver/articles/")
+
+
+def test_sitemap_lists_articles_issues_and_pages(client, archive):
+    xml = client.get(reverse("articles:sitemap")).content.decode()
+    assert archive["articles"][0].get_absolute_url() in xml
+    assert "/issues/2024-03-12/1/" in xml and "/reporters/" in xml

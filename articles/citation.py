@@ -1,0 +1,35 @@
+"""A citation line for an article in the form of GB/T 7714-2015 for newspaper articles ([N]).
+
+    主要责任者. 题名[N]. 报纸名, 出版日期(版次).
+    刘欣欣, 王芳. 朝阳区职工技能大赛开幕[N]. 首都工会新闻, 2024-04-02(2).
+
+Up to three authors are named, then 等 (GB/T 7714-2015, 8.1.2). Only reporters, interns and
+correspondents are authors; a photographer is credited for the picture, not the text, unless
+the item is photo news, where the picture is the work.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from articles.models import Article, Credit
+
+MAX_AUTHORS = 3
+_WRITERS = {Credit.Role.REPORTER, Credit.Role.INTERN, Credit.Role.CORRESPONDENT}
+
+
+def authors(article: Article) -> list[str]:
+    credits = list(article.credits.all())
+    writers = [c for c in credits if c.role in _WRITERS]
+    if article.kind == Article.Kind.PHOTO or not writers:
+        writers = credits
+    return list(dict.fromkeys(credit.person.name for credit in writers))
+
+
+def citation(article: Article) -> str:
+    names = authors(article)
+    author = ", ".join(names[:MAX_AUTHORS]) + (", 等" if len(names) > MAX_AUTHORS else "")
+    title = article.headline + (f"——{article.subheadline}" if article.subheadline else "")
+    paper = settings.NEWSARCHIVE_NEWSPAPER_NAME
+    where = f"{paper}, {article.date:%Y-%m-%d}({article.page.number})."
+    return f"{author}. {title}[N]. {where}" if author else f"{title}[N]. {where}"
