@@ -40,3 +40,7 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) var/
+
+# Real-browser tests (Playwright + the system chromium), kept apart from `make test`.
+test-browser: setup
+	$(PY) -m pytest -m browser

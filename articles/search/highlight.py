@@ -30,7 +30,8 @@ def _pattern(terms: list[str]) -> re.Pattern[str]:
 
 
 def highlight(text: str, terms: list[str], width: int | None = None) -> SafeString:
-    """`text` escaped, with each of `terms` in <mark>; cut to `width` characters around the first.
+    """`text` escaped, with each of `terms` in <mark>; cut to `width` characters around the first
+    match, with an ellipsis where text was cut off.
 
     `terms` come from `highlight_terms`, longest first, so the longest match wins.
     """
@@ -40,7 +41,7 @@ def highlight(text: str, terms: list[str], width: int | None = None) -> SafeStri
         first = matches[0].start() if matches else 0
         start = max(0, min(first - width // 4, len(text) - width))
         end = start + width
-    pieces: list[str | SafeString] = []
+    pieces: list[str | SafeString] = ["…"] if start > 0 else []
     cursor = start
     for match in matches:
         if match.start() < start or match.end() > end:
@@ -49,4 +50,6 @@ def highlight(text: str, terms: list[str], width: int | None = None) -> SafeStri
         pieces.append(format_html("<mark>{}</mark>", match.group()))
         cursor = match.end()
     pieces.append(text[cursor:end])
+    if end < len(text):
+        pieces.append("…")
     return format_html_join("", "{}", ((piece,) for piece in pieces))

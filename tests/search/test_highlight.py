@@ -24,8 +24,8 @@ def test_script_in_an_article_renders_inert():
 
 def test_highlight_matches_across_whitespace_and_cuts_around_the_first_match():
     marked = highlight("前" * 100 + "总 工会" + "后" * 100, ["总工会"], width=20)
-    assert marked == "前" * 5 + "<mark>总 工会</mark>" + "后" * 11
+    assert marked == "…" + "前" * 5 + "<mark>总 工会</mark>" + "后" * 11 + "…"
 
 
 def test_highlight_without_terms_cuts_from_the_start():
-    assert highlight("一二三四五", [], width=3) == "一二三"
+    assert highlight("一二三四五", [], width=3) == "一二三…"
