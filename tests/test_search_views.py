@@ -137,3 +137,17 @@ def test_article_page_shows_the_article(client, archive):
     html = client.get(archive["trip"].get_absolute_url()).content.decode()
     assert "经开区总工会开展先进职工疗休养活动" in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_active_filters_can_be_removed_one_by_one(client, archive):
+    html = client.get(
+        reverse("articles:search"), {"q": "疗休养", "org": "经开区总工会", "kind": "news"}
+    ).content.decode()
+    assert "工会：经开区总工会 ×" in html
+    assert 'href="?q=%E7%96%97%E4%BC%91%E5%85%BB&amp;kind=news"' in html  # without org
+
+
+def test_server_error_page_is_chinese_and_needs_no_database():
+    from django.template.loader import render_to_string
+
+    assert "服务器出错了" in render_to_string("500.html")
