@@ -10,6 +10,9 @@ import datetime
 from dataclasses import dataclass
 
 
+MAX_COLUMN_STEP = 48
+
+
 @dataclass(frozen=True)
 class Column:
     x: float
@@ -45,7 +48,8 @@ def timeline(
         return None
     plot_height = height - 20
     maximum = max(count for _, count in months) or 1
-    step = width / len(months)
+    # A few months are drawn as narrow columns from the left, not stretched across the chart.
+    step = min(width / len(months), MAX_COLUMN_STEP)
     gap = min(2.0, step * 0.2)
     columns, ticks = [], []
     every_month = len(months) <= 12
