@@ -1,10 +1,41 @@
-"""Staff views of the archive; uploads and corrections build on these (ingest service only)."""
+"""Staff views of the archive: upload of new issues, corrections, reparse and merges.
 
-from django.contrib import admin
-from django.db.models import Count
+Every write goes through the services (articles.upload, articles.ingest, articles.authority);
+the search index follows through the queued signal processor.
+"""
 
-from articles.forms import ArticleForm
-from articles.models import Article, Credit, Issue, Organization, OrganizationAlias, Page, Person
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from articles.authority import merge_organizations, merge_people
+from articles.forms import ArticleForm, IssueUploadForm
+from articles.ingest import Outcome, preview_reparse, reparse_page
+from articles.models import (
+    Article,
+    Credit,
+    Issue,
+    Organization,
+    OrganizationAlias,
+    Page,
+    Person,
+    Upload,
+)
+from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
+from articles.upload import (
+    UploadError,
+    cancel_upload,
+    confirm_upload,
+    review_pages,
+    stage_upload,
+    staged_files,
+)
 
 
 class PageInline(admin.TabularInline):
@@ -15,19 +46,129 @@ class PageInline(admin.TabularInline):
     show_change_link = True
 
 
+class UploadInline(admin.TabularInline):
+    """Who uploaded this issue, and when: the audit trail of admin uploads."""
+
+    model = Upload
+    fields = ["created_at", "uploaded_by", "status", "page_count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="版数")
+    def page_count(self, upload: Upload) -> int:
+        return len(upload.summary.get("pages", []))
+
+
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["date", "number", "page_count", "updated_at"]
+    list_display = ["date", "number", "page_count", "uploaded", "updated_at"]
     date_hierarchy = "date"
     search_fields = ["note"]
-    inlines = [PageInline]
+    inlines = [PageInline, UploadInline]
+    change_list_template = "admin/articles/issue/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(page_count=Count("pages"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(page_count=Count("pages", distinct=True))
+            .prefetch_related("uploads__uploaded_by")
+        )
 
     @admin.display(description="版数", ordering="page_count")
     def page_count(self, issue: Issue) -> int:
         return issue.page_count
+
+    @admin.display(description="上传")
+    def uploaded(self, issue: Issue) -> str:
+        confirmed = [u for u in issue.uploads.all() if u.status == Upload.Status.CONFIRMED]
+        upload = confirmed[0] if confirmed else None
+        if upload is None:
+            return "命令行导入"
+        return f"{upload.uploaded_by or '已删除用户'} · {upload.created_at:%Y-%m-%d %H:%M}"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="articles_issue_upload"),
+            path(
+                "upload/<int:upload_id>/",
+                view(self.upload_preview_view),
+                name="articles_issue_upload_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_upload_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("articles.upload_issue")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "can_upload": self.has_upload_permission(request)}
+        return super().changelist_view(request, extra)
+
+    def _context(self, request: HttpRequest, title: str, **values) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            **values,
+        }
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 1: the issue's date and files; a valid form is staged, then previewed."""
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        form = IssueUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            upload = stage_upload(
+                request.user, data["issue_date"], data["issue_number"], form.page_files
+            )
+            return redirect("admin:articles_issue_upload_preview", upload.pk)
+        context = self._context(request, "上传新一期", form=form)
+        return TemplateResponse(request, "admin/articles/issue/upload.html", context)
+
+    def upload_preview_view(self, request: HttpRequest, upload_id: int) -> HttpResponse:
+        """Step 2: what each page holds and what storing it would change; confirm or cancel."""
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        upload = get_object_or_404(Upload.objects.select_related("uploaded_by"), pk=upload_id)
+        if upload.status != Upload.Status.STAGED:
+            messages.info(request, f"这次上传{upload.get_status_display()}。")
+            return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and "cancel" in request.POST:
+            cancel_upload(upload)
+            messages.info(request, "已取消上传，上传的文件已丢弃。")
+            return redirect("admin:articles_issue_changelist")
+        if request.method == "POST":
+            try:
+                results = confirm_upload(upload)
+            except UploadError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("admin:articles_issue_upload_preview", upload.pk)
+            stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
+            messages.success(
+                request,
+                f"{upload.issue_date:%Y年%m月%d日} 已入库：{len(stored)} 个版面、"
+                f"{sum(r.articles for r in stored)} 篇文章；"
+                f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。",
+            )
+            upload.refresh_from_db()
+            return redirect("admin:articles_issue_change", upload.issue_id)
+        reviews = review_pages(staged_files(upload), upload.issue_date)
+        context = self._context(
+            request,
+            f"确认上传：{upload.issue_date:%Y年%m月%d日}",
+            upload=upload,
+            reviews=reviews,
+            can_confirm=not any(review.error for review in reviews),
+        )
+        return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
 
 
 class ArticleInline(admin.TabularInline):
@@ -44,6 +185,7 @@ class PageAdmin(admin.ModelAdmin):
     list_select_related = ["issue"]
     readonly_fields = ["source_sha256", "source_name", "created_at", "updated_at"]
     inlines = [ArticleInline]
+    actions = ["reparse"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
@@ -56,6 +198,29 @@ class PageAdmin(admin.ModelAdmin):
     def warning_count(self, page: Page) -> int:
         return len(page.warnings)
 
+    @admin.action(description="重新解析所选版面", permissions=["change"])
+    def reparse(self, request: HttpRequest, queryset: QuerySet[Page]) -> HttpResponse | None:
+        """Shows what the parser would change on each page; replaces only after a confirm."""
+        pages = list(queryset.select_related("issue").order_by("issue__date", "number"))
+        if "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "重新解析：确认改动",
+                "previews": [(page, preview_reparse(page)) for page in pages],
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            }
+            return TemplateResponse(request, "admin/articles/page/reparse.html", context)
+        with deferred_index_updates():
+            results = [reparse_page(page) for page in pages]
+        apply_pending_updates_or_log()
+        changed = sum(r.outcome is Outcome.REPLACED for r in results)
+        failed = [r for r in results if r.outcome is Outcome.FAILED]
+        self.message_user(request, f"重新解析 {len(pages)} 个版面：{changed} 个有改动。")
+        for result in failed:
+            self.message_user(request, f"{result.source}：{result.reason}", messages.ERROR)
+        return None
+
 
 class CreditInline(admin.TabularInline):
     model = Credit
@@ -67,13 +232,35 @@ class CreditInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["headline", "issue_date", "page_number", "seq", "kind"]
-    list_filter = ["kind", "page__issue__date"]
+    list_display = [
+        "headline",
+        "issue_date",
+        "page_number",
+        "seq",
+        "kind",
+        "credit_names",
+        "union_names",
+    ]
+    list_filter = [
+        "kind",
+        ("organizations", admin.RelatedOnlyFieldListFilter),
+        ("credits__person", admin.RelatedOnlyFieldListFilter),
+    ]
+    date_hierarchy = "page__issue__date"
     list_select_related = ["page__issue"]
-    search_fields = ["headline", "kicker", "subheadline", "credits__person__name"]
+    search_fields = [
+        "headline",
+        "kicker",
+        "subheadline",
+        "credits__person__name",
+        "organizations__name",
+    ]
     autocomplete_fields = ["organizations"]
     readonly_fields = ["body", "created_at", "updated_at"]
     inlines = [CreditInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("credits__person", "organizations")
 
     @admin.display(description="出版日期", ordering="page__issue__date")
     def issue_date(self, article: Article):
@@ -83,11 +270,60 @@ class ArticleAdmin(admin.ModelAdmin):
     def page_number(self, article: Article) -> int:
         return article.page.number
 
+    @admin.display(description="署名")
+    def credit_names(self, article: Article) -> str:
+        return "、".join(f"{c.get_role_display()} {c.person.name}" for c in article.credits.all())
+
+    @admin.display(description="工会")
+    def union_names(self, article: Article) -> str:
+        return "、".join(o.name for o in article.organizations.all())
+
+
+class MergeAdmin(admin.ModelAdmin):
+    """The 合并 action: pick the record to keep among the selected ones."""
+
+    actions = ["merge"]
+    merge_function = None
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        opts = self.model._meta
+        return request.user.has_perms(
+            [
+                f"{opts.app_label}.change_{opts.model_name}",
+                f"{opts.app_label}.delete_{opts.model_name}",
+            ]
+        )
+
+    @admin.action(description="合并所选记录", permissions=["merge"])
+    def merge(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        records = list(queryset.order_by("pk"))
+        if len(records) < 2:
+            self.message_user(request, "请至少选择两条记录再合并。", messages.WARNING)
+            return None
+        target_pk = request.POST.get("target")
+        if target_pk is None:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"合并{self.model._meta.verbose_name}",
+                "records": records,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            }
+            return TemplateResponse(request, "admin/articles/merge.html", context)
+        target = next((r for r in records if str(r.pk) == target_pk), None)
+        if target is None:
+            self.message_user(request, "要保留的记录不在所选之中。", messages.ERROR)
+            return None
+        merged = type(self).merge_function(target, [r for r in records if r.pk != target.pk])
+        self.message_user(request, f"已将 {merged} 条记录合并到“{target}”。")
+        return None
+
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(MergeAdmin):
     list_display = ["name", "credit_count"]
     search_fields = ["name"]
+    merge_function = staticmethod(merge_people)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(credit_count=Count("credits"))
@@ -103,16 +339,26 @@ class OrganizationAliasInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "article_count"]
+class OrganizationAdmin(MergeAdmin):
+    list_display = ["name", "parent", "article_count", "alias_names"]
     list_select_related = ["parent"]
     search_fields = ["name", "aliases__name"]
     autocomplete_fields = ["parent"]
     inlines = [OrganizationAliasInline]
+    merge_function = staticmethod(merge_organizations)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Count("articles", distinct=True))
+            .prefetch_related("aliases")
+        )
 
     @admin.display(description="文章数", ordering="article_count")
     def article_count(self, organization: Organization) -> int:
         return organization.article_count
+
+    @admin.display(description="别名")
+    def alias_names(self, organization: Organization) -> str:
+        return "、".join(alias.name for alias in organization.aliases.all())

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from articles.models import Organization, OrganizationAlias, Person
+from django.db import transaction
+
+from articles.models import Credit, Organization, OrganizationAlias, Person
 from articles.names import normalize_name
 
 
@@ -51,3 +53,55 @@ def organization_for(name: str, aliases: Iterable[str] = ()) -> tuple[Organizati
         OrganizationAlias(organization=organization, name=n) for n in candidates if n not in taken
     )
     return organization, created
+
+
+def merge_people(target: Person, others: Iterable[Person]) -> int:
+    """Move every credit of `others` to `target`, then delete them; returns how many merged.
+
+    A credit `target` already has on the same article in the same role is dropped, not doubled.
+    """
+    merged = 0
+    with transaction.atomic():
+        for other in others:
+            if other.pk == target.pk:
+                continue
+            for credit in other.credits.select_related("article"):
+                duplicate = Credit.objects.filter(
+                    article=credit.article, person=target, role=credit.role
+                ).exists()
+                if duplicate:
+                    credit.delete()
+                else:
+                    credit.person = target
+                    credit.save(update_fields=["person"])
+            other.delete()
+            merged += 1
+    return merged
+
+
+def merge_organizations(target: Organization, others: Iterable[Organization]) -> int:
+    """Fold `others` into `target`: their articles, aliases, sub-organizations and names move
+    to it (each merged name becomes an alias), then they are deleted; returns how many."""
+    merged = 0
+    with transaction.atomic():
+        for other in others:
+            if other.pk == target.pk:
+                continue
+            target.articles.add(*other.articles.all())
+            for child in other.children.exclude(pk=target.pk):
+                child.parent = target
+                child.save(update_fields=["parent"])
+            for alias in other.aliases.all():
+                alias.organization = target
+                alias.save(update_fields=["organization"])
+            if target.parent_id == other.pk:
+                target.parent = other.parent
+                target.save(update_fields=["parent"])
+            name = other.name
+            other.delete()
+            if name != target.name:
+                OrganizationAlias.objects.get_or_create(
+                    name=name, defaults={"organization": target}
+                )
+            merged += 1
+    return merged

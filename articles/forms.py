@@ -1,10 +1,13 @@
-"""Admin forms: paragraphs are edited as plain text, one blank line between paragraphs."""
+"""Admin forms: articles (paragraphs edited as plain text, one blank line between paragraphs) and
+the upload of a new issue."""
 
 import re
 
 from django import forms
+from django.utils import timezone
 
 from articles.models import Article
+from articles.upload import PageFile, UploadError, number_pages, read_page_files, review_pages
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -42,3 +45,67 @@ class ArticleForm(forms.ModelForm):
             "correction",
             "organizations",
         ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (the form Django's documentation gives)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs) -> None:
+        # An empty page is refused later with its file name, by the same check as ingest.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class IssueUploadForm(forms.Form):
+    """Step 1 of 上传新一期: the issue and its page files; clean() reads and numbers them."""
+
+    issue_date = forms.DateField(
+        label="出版日期", widget=forms.DateInput(attrs={"type": "date"}), help_text="本期报纸的日期"
+    )
+    issue_number = forms.IntegerField(label="期号", required=False, min_value=1)
+    files = MultipleFileField(
+        label="版面文件",
+        required=False,
+        help_text="可多选 .txt 文件；版次取自文件名，如 02.txt 或 2024-03-12_02.txt",
+    )
+    archive = forms.FileField(
+        label="或：zip 压缩包", required=False, help_text="内含各版 .txt 文件"
+    )
+    page_number = forms.IntegerField(
+        label="版次", required=False, min_value=1, help_text="只上传一个文件且文件名不含版次时填写"
+    )
+
+    def clean_issue_date(self):
+        date = self.cleaned_data["issue_date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("出版日期不能晚于今天。", code="future")
+        return date
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            files = read_page_files(cleaned["files"], cleaned.get("archive"))
+            self.page_files: list[PageFile] = number_pages(
+                files, cleaned["issue_date"], cleaned.get("page_number")
+            )
+        except UploadError as error:
+            raise forms.ValidationError(error.messages, code="files") from error
+        self.reviews = review_pages(self.page_files, cleaned["issue_date"])
+        failed = [f"{r.file.name}：{r.error}" for r in self.reviews if r.error]
+        if failed:
+            raise forms.ValidationError(failed, code="unreadable")
+        return cleaned

@@ -128,16 +128,41 @@ def ingest_page_bytes(
     dry_run: bool = False,
 ) -> IngestResult:
     """Decode, parse and store one page; an identical page is left alone, a changed one replaced."""
+    return preview_page_bytes(
+        data, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
+    ).result
+
+
+@dataclass(frozen=True)
+class PagePreview:
+    """What storing a page does (or would do, in a dry run), with the parse it stores."""
+
+    result: IngestResult
+    parsed: parsing.ParsedPage | None = None
+    error: parsing.ParseError | None = None
+
+
+def preview_page_bytes(
+    data: bytes,
+    *,
+    issue_date: datetime.date,
+    page_number: int,
+    source: str,
+    dry_run: bool = True,
+) -> PagePreview:
+    """ingest_page_bytes, returning the parse too: the admin upload shows it before storing."""
     try:
         text = parsing.decode_page(data)
         parsed = parsing.parse_page(text)
     except parsing.ParseError as exc:
-        return IngestResult(
+        failed = IngestResult(
             source, Outcome.FAILED, issue_date=issue_date, page_number=page_number, reason=str(exc)
         )
-    return _store(
+        return PagePreview(failed, error=exc)
+    result = _store(
         parsed, text, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
     )
+    return PagePreview(result, parsed)
 
 
 def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
@@ -156,6 +181,39 @@ def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
         dry_run=dry_run,
         force=True,
     )
+
+
+@dataclass(frozen=True)
+class ReparsePreview:
+    """What reparsing a page would change: its articles before and after, one line each."""
+
+    result: IngestResult
+    before: list[str]
+    after: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return self.result.outcome is Outcome.REPLACED
+
+
+def preview_reparse(page: Page) -> ReparsePreview:
+    result = reparse_page(page, dry_run=True)
+    before = [_summary_line(article) for article in stored_parse(page)]
+    try:
+        after = [_summary_line(a) for a in parsed_articles(parsing.parse_page(page.source_text))]
+    except parsing.ParseError:
+        after = []
+    return ReparsePreview(result, before, after)
+
+
+def _summary_line(article: dict) -> str:
+    """An article as staff compare it: title, credits, unions, paragraph count."""
+    credits = "、".join(name for name, _ in article["credits"]) or "无署名"
+    unions = "、".join(article["organizations"]) or "无组织"
+    title = "／".join(
+        filter(None, [article["kicker"], article["headline"], article["subheadline"]])
+    )
+    return f"{title}｜{credits}｜{unions}｜{len(article['paragraphs'])}段"
 
 
 def sha256_text(text: str) -> str:

@@ -3,6 +3,7 @@ mention organizations."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ class Issue(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "期"
         ordering = ["-date"]
+        permissions = [("upload_issue", "可以上传新一期")]
 
     def __str__(self) -> str:
         if self.number:
@@ -127,6 +129,70 @@ class OrganizationAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.name = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+
+class Upload(models.Model):
+    """One admin upload of an issue's pages: staged for preview, then confirmed or cancelled.
+
+    Kept after confirmation as the record of who uploaded what and when; the page bytes are
+    dropped then (the pages keep their source text).
+    """
+
+    class Status(models.TextChoices):
+        STAGED = "staged", "待确认"
+        CONFIRMED = "confirmed", "已入库"
+        CANCELLED = "cancelled", "已取消"
+
+    issue_date = models.DateField("出版日期")
+    issue_number = models.PositiveIntegerField("期号", null=True, blank=True)
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploads",
+        verbose_name="期",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="newspaper_uploads",
+        verbose_name="上传者",
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.STAGED)
+    summary = models.JSONField("结果", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上传记录"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.issue_date:%Y-%m-%d} {self.get_status_display()}"
+
+
+class UploadFile(models.Model):
+    upload = models.ForeignKey(
+        Upload, on_delete=models.CASCADE, related_name="files", verbose_name="上传"
+    )
+    name = models.CharField("文件名", max_length=255)
+    page_number = models.PositiveSmallIntegerField("版次")
+    size = models.PositiveIntegerField("字节数")
+    data = models.BinaryField("内容", null=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上传文件"
+        ordering = ["page_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "page_number"], name="upload_file_unique_page"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ArticleQuerySet(models.QuerySet):

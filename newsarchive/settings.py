@@ -110,6 +110,11 @@ NEWSARCHIVE_NEWSPAPER_NAME = env("NEWSARCHIVE_NEWSPAPER_NAME", default="首都�
 
 # Largest page file the ingest service accepts (a real page is about 10 KB).
 NEWSARCHIVE_MAX_PAGE_BYTES = env.int("NEWSARCHIVE_MAX_PAGE_BYTES", default=2 * 1024 * 1024)
+# An admin upload of one .zip of pages: its size and how many files it may hold.
+NEWSARCHIVE_MAX_ZIP_BYTES = env.int("NEWSARCHIVE_MAX_ZIP_BYTES", default=50 * 1024 * 1024)
+NEWSARCHIVE_MAX_ZIP_MEMBERS = env.int("NEWSARCHIVE_MAX_ZIP_MEMBERS", default=100)
+# At most this many page files in one upload form, as in one zip.
+DATA_UPLOAD_MAX_NUMBER_FILES = NEWSARCHIVE_MAX_ZIP_MEMBERS
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,14 @@
+import datetime
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from articles.models import Article
-from tests.factories import make_article
+from articles.ingest import ingest_page_bytes
+from articles.models import Article, Organization, Page, Person
+from tests.factories import make_article, make_credit, make_organization
+
+from .conftest import DATA
 
 
 @pytest.fixture
@@ -45,3 +51,68 @@ def test_article_paragraphs_are_edited_as_blank_line_separated_text(staff_client
     article = Article.objects.get(pk=article.pk)
     assert article.paragraphs == ["第一段。", "第二段，\n续行。", "第三段。"]
     assert article.body == "第一段。\n\n第二段，\n续行。\n\n第三段。"
+
+
+@pytest.mark.django_db
+def test_merge_action_asks_which_record_to_keep_then_merges(staff_client):
+
+    keep, other = make_organization("北京市总工会"), make_organization("市总工会")
+    url = reverse("admin:articles_organization_changelist")
+    selected = {"action": "merge", "_selected_action": [keep.pk, other.pk]}
+
+    confirm = staff_client.post(url, selected)
+    assert "选择要保留的一条记录" in confirm.content.decode()
+    assert Organization.objects.count() == 2
+
+    staff_client.post(url, {**selected, "target": keep.pk})
+    assert list(Organization.objects.values_list("name", flat=True)) == ["北京市总工会"]
+    assert list(keep.aliases.values_list("name", flat=True)) == ["市总工会"]
+
+
+@pytest.mark.django_db
+def test_merge_needs_change_and_delete_permission(client, django_user_model):
+    user = django_user_model.objects.create_user("clerk", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_person"),
+        Permission.objects.get(codename="change_person"),
+    )
+    client.force_login(user)
+    a, b = Person.objects.create(name="甲"), Person.objects.create(name="乙")
+    url = reverse("admin:articles_person_changelist")
+    client.post(url, {"action": "merge", "_selected_action": [a.pk, b.pk], "target": a.pk})
+    assert Person.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_reparse_action_previews_the_difference_then_replaces(staff_client):
+    ingest_page_bytes(
+        (DATA / "seed_page.txt").read_bytes(),
+        issue_date=datetime.date(2024, 3, 12),
+        page_number=2,
+        source="02.txt",
+    )
+    page = Page.objects.get()
+    Article.objects.filter(page=page, seq=3).update(headline="人工改过的标题")
+    url = reverse("admin:articles_page_changelist")
+    selected = {"action": "reparse", "_selected_action": [page.pk]}
+
+    preview = staff_client.post(url, selected).content.decode()
+    assert "有改动" in preview and "人工修改过的内容会丢失" in preview
+    assert "人工改过的标题" in preview and "北辰集团工会干部研修班开班" in preview
+    assert Article.objects.filter(headline="人工改过的标题").exists()
+
+    staff_client.post(url, {**selected, "apply": "1"})
+    assert not Article.objects.filter(headline="人工改过的标题").exists()
+    assert Article.objects.filter(page=page).count() == 7
+
+
+@pytest.mark.django_db
+def test_article_list_filters_by_union_reporter_and_kind(staff_client):
+    union = make_organization("北辰集团工会")
+    article = make_article()
+    article.organizations.add(union)
+    make_credit(article, "周美玉")
+    url = reverse("admin:articles_article_changelist")
+    html = staff_client.get(url, {"organizations__id__exact": union.pk}).content.decode()
+    assert "北辰集团工会干部研修班开班" in html and "记者 周美玉" in html
+    assert staff_client.get(url, {"kind__exact": "photo"}).context["cl"].result_count == 0

@@ -51,7 +51,7 @@ def queue_article_updates(article_ids: Iterable[int]) -> None:
         return
     PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(article_id=pk) for pk in ids)
     if not getattr(_local, "deferred", 0):
-        transaction.on_commit(_apply_after_commit)
+        transaction.on_commit(apply_pending_updates_or_log)
 
 
 @contextmanager
@@ -95,8 +95,8 @@ def apply_pending_updates(using: str = "default", batch_size: int = BATCH_SIZE) 
             applied += len(ids)
 
 
-def _apply_after_commit() -> None:
-    """Runs after a commit: a failure is logged and the rows wait; the commit stands."""
+def apply_pending_updates_or_log() -> None:
+    """After a commit: a failure is logged and the rows wait for the next try; the commit stands."""
     try:
         apply_pending_updates()
     except Exception:

@@ -50,9 +50,12 @@ def _manage(env: dict, *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`make demo` in a temporary var dir: migrate, ingest sample/, a superuser, runserver."""
+    """`make demo` in a temporary var dir: migrate, ingest sample/, a superuser, runserver.
+
+    One per test module, so a module that uploads does not change what another one sees.
+    """
     env = {
         **os.environ,
         "NEWSARCHIVE_VAR_DIR": str(tmp_path_factory.mktemp("var")),
