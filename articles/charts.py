@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-
 MAX_COLUMN_STEP = 48
 
 
