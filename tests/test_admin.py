@@ -116,3 +116,26 @@ def test_article_list_filters_by_union_reporter_and_kind(staff_client):
     html = staff_client.get(url, {"organizations__id__exact": union.pk}).content.decode()
     assert "北辰集团工会干部研修班开班" in html and "记者 周美玉" in html
     assert staff_client.get(url, {"kind__exact": "photo"}).context["cl"].result_count == 0
+
+
+@pytest.mark.django_db
+def test_editing_an_article_in_the_admin_updates_the_search_index(
+    staff_client, django_capture_on_commit_callbacks
+):
+    from haystack.query import SearchQuerySet
+
+    article = make_article(paragraphs=["第一段。"])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {
+        **{name: value for name, value in form.initial.items() if value is not None},
+        "headline": "劳模工作室揭牌",
+        "paragraphs": "劳模工作室正式揭牌。",
+        "organizations": [],
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, data)
+    assert response.status_code == 302
+    assert [int(r.pk) for r in SearchQuerySet().filter(content="劳模工作室")] == [article.pk]
