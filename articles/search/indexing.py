@@ -82,16 +82,19 @@ def apply_pending_updates(using: str = "default", batch_size: int = BATCH_SIZE) 
     applied = 0
     with _apply_lock:
         while True:
-            rows = list(PendingIndexUpdate.objects.values_list("pk", "article_id")[:batch_size])
-            if not rows:
-                return applied
-            ids = {article_id for _, article_id in rows}
-            # Lazy: the backend reads the articles once it holds the write lock.
-            backend.update(index, index.index_queryset(using).filter(pk__in=ids))
-            existing = set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
-            for gone in sorted(ids - existing):
-                backend.remove(f"{Article._meta.label_lower}.{gone}")
-            PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+            with transaction.atomic():
+                # On PostgreSQL another process skips the rows this one is applying.
+                pending = PendingIndexUpdate.objects.select_for_update(skip_locked=True)
+                rows = list(pending.values_list("pk", "article_id")[:batch_size])
+                if not rows:
+                    return applied
+                ids = {article_id for _, article_id in rows}
+                # Lazy: the backend reads the articles once it holds the write lock.
+                backend.update(index, index.index_queryset(using).filter(pk__in=ids))
+                existing = set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+                for gone in sorted(ids - existing):
+                    backend.remove(f"{Article._meta.label_lower}.{gone}")
+                PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
             applied += len(ids)
 
 

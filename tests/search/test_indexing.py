@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from haystack import connections
 from haystack.inputs import Exact
 from haystack.query import SearchQuerySet
@@ -164,6 +164,8 @@ def test_two_threads_writing_at_once_lose_no_update():
                     article.save()
         except Exception as error:  # noqa: BLE001 - asserted below; a thread would swallow it
             errors.append(error)
+        finally:
+            connection.close()  # each thread has its own; the test database must be dropped
 
     threads = [threading.Thread(target=write, args=(first,)) for first in (1, 1 + per_thread)]
     for thread in threads:
