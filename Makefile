@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo test test-browser test-corpus lint fmt bench clean
+.PHONY: setup demo serve test test-browser test-corpus lint fmt bench clean
 
 setup: $(VENV)/.synced
 
@@ -22,6 +22,13 @@ demo: setup
 	$(PY) manage.py demo_superuser
 	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/, user admin / password admin)"
 	$(PY) manage.py runserver $(HOST)
+
+# Production-style serving on this machine: gunicorn (see gunicorn.conf.py) with whitenoise.
+# Needs DEBUG=false, SECRET_KEY and ALLOWED_HOSTS in the environment (see README).
+serve: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 test: setup
 	$(PY) -m pytest

@@ -20,6 +20,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     re_path(r"^search/export\.(?P<fmt>csv|json)$", views.search_export, name="search_export"),
     path("api/search", views.api_search, name="api_search"),
+    path("health", views.health_check, name="health"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("feeds/unions/<int:pk>/", feeds.UnionFeed(), name="feed_union"),
     path("feeds/reporters/<int:pk>/", feeds.ReporterFeed(), name="feed_reporter"),

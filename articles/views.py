@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from articles import browse, charts
 from articles.citation import citation
+from articles.health import health
 from articles.models import Article, Issue, Organization, Page, Person
 from articles.search.export import EXPORT_LIMIT, as_csv, as_json, export_search
 from articles.search.forms import SearchForm
@@ -196,6 +197,12 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(as_json(results, base_url), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="newsarchive-search.{fmt}"'
     return response
+
+
+@require_GET
+def health_check(request: HttpRequest) -> JsonResponse:
+    healthy, report = health()
+    return _json(report, status=200 if healthy else 503)
 
 
 @require_GET

@@ -1,0 +1,19 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py` (see `make serve`).
+
+The app is loaded before the workers fork (preload_app), so jieba, the union dictionary and the
+search index readers, which newsarchive/wsgi.py warms, are loaded once and shared.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "newsarchive.wsgi:application"
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+max_requests = 2000  # recycle workers now and then; jitter keeps them from restarting together
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"

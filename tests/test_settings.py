@@ -1,0 +1,41 @@
+"""Production settings come from the environment and pass Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "NEWSARCHIVE_VAR_DIR": str(tmp_path), **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    result = manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="archive.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_strong_secret_key(tmp_path):
+    for key in ("", "short"):
+        result = manage(tmp_path, "check", DEBUG="false", SECRET_KEY=key)
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set" in result.stderr
