@@ -27,6 +27,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     kind = indexes.CharField(model_attr="kind")
     year = indexes.CharField()
     year_month = indexes.CharField()
+    # The article's updated_at when it was indexed: check_index finds stale documents by it.
+    version = indexes.CharField(indexed=False)
 
     def get_model(self) -> type[Article]:
         return Article
@@ -55,6 +57,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             names.append(organization.name)
             names.extend(alias.name for alias in organization.aliases.all())
         return names
+
+    def prepare_version(self, article: Article) -> str:
+        return article.updated_at.isoformat()
 
     def prepare_year(self, article: Article) -> str:
         return f"{article.date:%Y}"
