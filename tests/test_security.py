@@ -1,0 +1,159 @@
+"""Nobody gets in without the right permission, and hostile text stays inert everywhere."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Article, Credit, Organization, Person, Upload
+from articles.search.indexing import apply_pending_updates
+from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert('x')</script>"
+IMAGE = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def hostile():
+    """An article whose every text field, reporter and union carries markup."""
+    page = make_page(make_issue(datetime.date(2024, 3, 12)), number=2, banners=[SCRIPT])
+    article = make_article(
+        page,
+        kicker=IMAGE,
+        headline=f"工会{SCRIPT}",
+        subheadline=IMAGE,
+        paragraphs=[f"职工{SCRIPT}之家", IMAGE],
+        correction=SCRIPT,
+    )
+    make_credit(article, f"记者{IMAGE}")
+    article.organizations.add(make_organization(f"工会{SCRIPT}"))
+    apply_pending_updates()
+    return article
+
+
+def reader_urls(article: Article) -> list[str]:
+    person = Person.objects.get()
+    organization = Organization.objects.get()
+    return [
+        reverse("articles:home"),
+        article.page.issue.get_absolute_url(),
+        article.page.get_absolute_url(),
+        article.get_absolute_url(),
+        person.get_absolute_url(),
+        organization.get_absolute_url(),
+        reverse("articles:reporters"),
+        reverse("articles:unions"),
+        reverse("articles:stats"),
+        reverse("articles:search") + "?q=工会",
+        reverse("articles:search") + "?q=" + SCRIPT,
+        reverse("articles:search") + "?reporter=" + person.name,
+        reverse("articles:feed_latest"),
+        reverse("articles:feed_union", args=[organization.pk]),
+        reverse("articles:feed_reporter", args=[person.pk]),
+        reverse("articles:feed_search") + "?q=工会",
+    ]
+
+
+def test_markup_in_articles_names_and_queries_renders_inert_on_every_page(client, hostile):
+    for url in reader_urls(hostile):
+        response = client.get(url)
+        assert response.status_code in (200, 400), url
+        body = response.content.decode()
+        assert "<script>alert" not in body, url
+        assert "<img src=x" not in body, url
+
+
+def test_the_api_returns_text_as_json_data_and_snippets_escaped(client, hostile):
+    for q in ("工会", SCRIPT):
+        response = client.get(reverse("articles:api_search"), {"q": q})
+        assert response["Content-Type"] == "application/json"
+        for result in response.json()["results"]:
+            assert result["headline"] == hostile.headline  # data, for the client to escape
+            assert "<script>" not in result["snippet"] and "&lt;script&gt;" in result["snippet"]
+
+
+def test_markup_renders_escaped_where_it_is_shown(client, hostile):
+    html = client.get(hostile.get_absolute_url()).content.decode()
+    assert "工会&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "' OR 1=1 --",
+        '"; DROP TABLE articles_article; --',
+        "工会) OR (1",
+        "*:*",
+        "content:*",
+        "django_ct:articles.article",
+        "text:工会 OR reporters:*",
+        "工会 AND NOT 职工",
+        "\\",
+        "%",
+        "_",
+    ],
+)
+def test_query_injection_attempts_return_normal_results(client, q):
+    page = make_page()
+    make_article(page, seq=1, headline="职工之家", paragraphs=["普通的报道。"])
+    make_article(page, seq=2, headline="另一篇", paragraphs=["没有那个词。"])
+    apply_pending_updates()
+    response = client.get(reverse("articles:api_search"), {"q": q})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        # Nothing matches these strings as text, so nothing may be returned.
+        assert response.json()["total"] == 0, q
+    assert Article.objects.count() == 2
+
+
+def test_anonymous_users_cannot_upload_merge_or_edit(client):
+    article = make_article()
+    people = [Person.objects.create(name="甲"), Person.objects.create(name="乙")]
+    attempts = [
+        ("get", reverse("admin:articles_issue_upload"), {}),
+        ("post", reverse("admin:articles_issue_upload"), {"issue_date": "2024-03-12"}),
+        (
+            "post",
+            reverse("admin:articles_person_changelist"),
+            {"action": "merge", "_selected_action": [p.pk for p in people], "target": people[0].pk},
+        ),
+        (
+            "post",
+            reverse("admin:articles_article_change", args=[article.pk]),
+            {"headline": "被篡改"},
+        ),
+        ("post", reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}),
+    ]
+    for method, url, data in attempts:
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+    assert Person.objects.count() == 2
+    assert Article.objects.get().headline == article.headline
+    assert not Upload.objects.exists()
+
+
+def test_uploads_never_write_outside_their_place(client, django_user_model, tmp_path, monkeypatch):
+    """A zip naming paths outside itself is refused, and accepted pages live only in the
+    database: nothing is written to the file system at all."""
+    monkeypatch.chdir(tmp_path)
+    user = django_user_model.objects.create_superuser("boss", "b@example.com", None)
+    client.force_login(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("../../evil.txt", "x")
+        bundle.writestr("/srv/evil.txt", "x")
+    archive = SimpleUploadedFile("issue.zip", buffer.getvalue())
+    response = client.post(
+        reverse("admin:articles_issue_upload"), {"issue_date": "2024-03-12", "archive": archive}
+    )
+    assert "路径指向包外" in response.content.decode()
+    assert list(tmp_path.iterdir()) == []
+    assert not (tmp_path.parent / "evil.txt").exists()
+    assert not Upload.objects.exists()
+    assert Credit.objects.count() == 0
