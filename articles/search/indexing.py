@@ -18,9 +18,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import signals
 from haystack import connections
 from haystack.signals import BaseSignalProcessor
@@ -82,9 +82,11 @@ def apply_pending_updates(using: str = "default", batch_size: int = BATCH_SIZE) 
     applied = 0
     with _apply_lock:
         while True:
-            with transaction.atomic():
-                # On PostgreSQL another process skips the rows this one is applying.
-                pending = PendingIndexUpdate.objects.select_for_update(skip_locked=True)
+            with _claiming_transaction():
+                pending = PendingIndexUpdate.objects.all()
+                if connection.features.has_select_for_update_skip_locked:
+                    # PostgreSQL: another process skips the rows this one is applying.
+                    pending = pending.select_for_update(skip_locked=True)
                 rows = list(pending.values_list("pk", "article_id")[:batch_size])
                 if not rows:
                     return applied
@@ -96,6 +98,15 @@ def apply_pending_updates(using: str = "default", batch_size: int = BATCH_SIZE) 
                     backend.remove(f"{Article._meta.label_lower}.{gone}")
                 PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
             applied += len(ids)
+
+
+def _claiming_transaction():
+    """Where rows can be locked, hold them for the batch; elsewhere (SQLite, whose transactions
+    lock the whole database) take no transaction, so the index write blocks no other writer.
+    Two processes may then apply the same rows: harmless, each reads the articles afresh."""
+    if connection.features.has_select_for_update_skip_locked:
+        return transaction.atomic()
+    return nullcontext()
 
 
 def apply_pending_updates_or_log() -> None:

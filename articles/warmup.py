@@ -1,0 +1,24 @@
+"""Load what the first request would otherwise wait for: jieba with the union dictionary (plain
+and part-of-speech), and the search index's readers. newsarchive/wsgi.py calls it at start-up,
+in gunicorn's master before it forks, so every worker shares the loaded dictionaries."""
+
+from __future__ import annotations
+
+import logging
+
+from articles import parsing
+from articles.search.service import warm_up as warm_up_search
+
+logger = logging.getLogger(__name__)
+
+_PAGE = (
+    "北京市总工会召开全委会\n\n本报讯（记者 刘欣欣）北京市总工会日前召开全委会，职工代表参加。\n"
+)
+
+
+def warm_up() -> None:
+    try:
+        parsing.parse_page(_PAGE)
+    except parsing.ParseError:
+        logger.warning("parser warm-up page did not parse", exc_info=True)
+    warm_up_search()
