@@ -103,14 +103,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": env("HAYSTACK_ENGINE", default="articles.search.backend.ArticleWhooshEngine"),
+HAYSTACK_ENGINE = env("HAYSTACK_ENGINE", default="articles.search.backend.ArticleWhooshEngine")
+if "elasticsearch" in HAYSTACK_ENGINE:
+    # A search cluster (see docs/scaling.md): articles.search.elasticsearch.ArticleElasticsearchEngine
+    _search = {
+        "URL": env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200/"),
+        "INDEX_NAME": env("ELASTICSEARCH_INDEX", default="newsarchive"),
+        "CHINESE_ANALYZER": env("ELASTICSEARCH_CHINESE_ANALYZER", default="ik"),
+    }
+else:
+    _search = {
         "PATH": env("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index")),
         # Seconds an index write waits for another writer before it fails and stays queued.
         "WRITE_TIMEOUT": env.float("SEARCH_WRITE_TIMEOUT", default=30.0),
-    },
-}
+    }
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": HAYSTACK_ENGINE, **_search}}
 # Every committed change to an article reaches the index (articles/search/indexing.py).
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.indexing.QueuedSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).

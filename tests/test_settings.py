@@ -39,3 +39,21 @@ def test_production_refuses_to_start_without_a_strong_secret_key(tmp_path):
         result = manage(tmp_path, "check", DEBUG="false", SECRET_KEY=key)
         assert result.returncode != 0
         assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_search_engine_is_chosen_by_configuration(tmp_path):
+    result = manage(
+        tmp_path,
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.HAYSTACK_CONNECTIONS['default'])",
+        HAYSTACK_ENGINE="articles.search.elasticsearch.ArticleElasticsearchEngine",
+        ELASTICSEARCH_URL="http://search.internal:9200/",
+        ELASTICSEARCH_CHINESE_ANALYZER="smartcn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'URL': 'http://search.internal:9200/'" in result.stdout
+    assert "'CHINESE_ANALYZER': 'smartcn'" in result.stdout
+    assert "PATH" not in result.stdout

@@ -1,0 +1,79 @@
+"""The Elasticsearch path: its mapping is checked here always; searching it needs a server
+(set ELASTICSEARCH_URL; none can be installed on the CI machines, so those tests skip there)."""
+
+import os
+
+import pytest
+from django.test import override_settings
+from haystack import connections
+from haystack.inputs import Exact
+from haystack.query import SearchQuerySet
+
+from articles.models import Article
+from articles.search.elasticsearch import ArticleElasticsearchBackend
+from articles.search_indexes import ArticleIndex
+from tests.factories import make_article, make_credit, make_organization
+
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
+
+
+def backend(**options) -> ArticleElasticsearchBackend:
+    return ArticleElasticsearchBackend(
+        "default", URL="http://127.0.0.1:9200/", INDEX_NAME="t", **options
+    )
+
+
+def test_mapping_analyses_text_in_chinese_and_keeps_names_whole():
+    content_field, mapping = backend().build_schema(ArticleIndex().fields)
+    assert content_field == "text"
+    assert mapping["text"] == {
+        "type": "text",
+        "analyzer": "ik_max_word",
+        "search_analyzer": "ik_smart",
+    }
+    assert mapping["text_bigrams"] == {"type": "text", "analyzer": "newsarchive_bigram"}
+    for name in ("reporters", "organizations", "organization_names", "kind", "year", "year_month"):
+        assert mapping[name] == {"type": "keyword"}, name
+    assert mapping["date"]["type"] == "date"
+    assert mapping["page"]["type"] == "long"
+
+
+def test_index_settings_define_the_bigram_analyzer_without_plugins():
+    analyzer = backend().DEFAULT_SETTINGS["settings"]["analysis"]["analyzer"]["newsarchive_bigram"]
+    assert analyzer == {"tokenizer": "standard", "filter": ["cjk_width", "lowercase", "cjk_bigram"]}
+
+
+def test_smartcn_can_replace_ik_and_anything_else_is_refused():
+    _, mapping = backend(CHINESE_ANALYZER="smartcn").build_schema(ArticleIndex().fields)
+    assert mapping["text"]["analyzer"] == mapping["text"]["search_analyzer"] == "smartcn"
+    with pytest.raises(ValueError, match="CHINESE_ANALYZER"):
+        backend(CHINESE_ANALYZER="standard")
+
+
+@pytest.mark.skipif(not ELASTICSEARCH_URL, reason="no Elasticsearch server (set ELASTICSEARCH_URL)")
+@pytest.mark.django_db
+def test_search_through_a_live_elasticsearch(monkeypatch):
+    config = {
+        "default": {
+            "ENGINE": "articles.search.elasticsearch.ArticleElasticsearchEngine",
+            "URL": ELASTICSEARCH_URL,
+            "INDEX_NAME": "newsarchive_test",
+            "CHINESE_ANALYZER": os.environ.get("ELASTICSEARCH_CHINESE_ANALYZER", "ik"),
+        }
+    }
+    with override_settings(HAYSTACK_CONNECTIONS=config):
+        monkeypatch.setattr(connections, "connections_info", config)
+        engine = connections.reload("default")
+        engine.get_backend().clear()
+        union = make_organization("北京经济技术开发区总工会", aliases=("经开区总工会",))
+        article = make_article(headline="经开区总工会开展疗休养活动", paragraphs=["职工疗休养。"])
+        article.organizations.add(union)
+        make_credit(article, "孙艳")
+        engine.get_unified_index().get_index(Article).update()
+        engine.get_backend().conn.indices.refresh(index="newsarchive_test")
+        assert [int(r.pk) for r in SearchQuerySet().filter(content="疗休养")] == [article.pk]
+        assert SearchQuerySet().filter(organization_names=Exact("经开区总工会")).count() == 1
+        assert SearchQuerySet().filter(reporters=Exact("孙艳")).count() == 1
+        facets = SearchQuerySet().facet("organizations").facet_counts()
+        assert facets["fields"]["organizations"] == [("北京经济技术开发区总工会", 1)]
+    connections.reload("default")
