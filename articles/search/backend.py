@@ -32,6 +32,16 @@ EXACT_SCORE = 10_000.0
 WRITE_TIMEOUT = 30.0
 
 
+class ExactScoreQuery(query.ConstantScoreQuery):
+    """The exact-string match, scoring EXACT_SCORE.
+
+    Whoosh's ConstantScoreQuery has no `boost`, which query normalisation reads when it
+    flattens nested And/Or queries (`;'0 0.` crashed the search, found by bench/fuzz.py).
+    """
+
+    boost = 1.0
+
+
 class BigramField(CharField):
     """The document text again, indexed as character bigrams for substring matching."""
 
@@ -142,7 +152,7 @@ class ArticleQueryParser(QueryParser):
         substring = self.substring_query(text)
         if substring is None:
             return None
-        exact = query.ConstantScoreQuery(substring, EXACT_SCORE)
+        exact = ExactScoreQuery(substring, EXACT_SCORE)
         return exact, [query.Term(self.fieldname, word) for word in query_words(text)]
 
     def exact_query(self, text: str, boost: float = 1.0) -> query.Query:

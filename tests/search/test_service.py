@@ -177,3 +177,9 @@ def test_database_queries_do_not_grow_with_results(archive):
 def test_an_article_deleted_since_indexing_is_left_out(archive):
     Article.objects.filter(pk=archive["photo"].pk).delete()  # not yet applied to the index
     assert search("职工") == [archive["contest"].pk]
+
+
+def test_quoted_fragments_that_nest_queries_do_not_crash(archive):
+    """Found by bench/fuzz.py: Whoosh flattened nested queries and read a missing boost."""
+    assert search(";'0 0.") == []
+    assert search("工会' 职工'") == [archive["contest"].pk]
