@@ -7,16 +7,19 @@ next block carries on the same sentence; a headline is chosen only when evidence
 
 from __future__ import annotations
 
+import functools
+import re
+
 from .dictionary import tokenizer
 from .text import is_cjk, is_digit, squeeze
 from .titles import is_dateline
 
 # Chars that leave a phrase open: particles, prepositions, conjunctions, determiners.
 _OPEN_END = frozenset(
-    "和与及对从把被将就于以并而或也都还又再才曾各每这那其该之是个着得所们为到给让使比很更在"
+    "和与及对从把被将就于以并而或也都还又再才曾各每这那其该之是个着得所们为到给让使令比很更在等"
 )
 # Chars that cannot open a paragraph or a headline: they lean on the word before.
-_BOUND_START = frozenset("的地得了着们之所者性化")
+_BOUND_START = frozenset("的地得了着们之所者性化呢吗吧嘛")
 _BOUND_WORDS = frozenset(["等", "等等"])  # …副主席蒋文云 / 等出席会议
 _EQUAL_WORDS = (
     "平等",
@@ -35,7 +38,9 @@ _EQUAL_WORDS = (
     "三等",
 )
 _UNIT_START = frozenset("年月日号时分秒万亿元名个人家点％%．.·岁届次米吨亩倍")
+_LATIN_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _WINDOW = 6
+_PAIR_FREQ = 20
 
 
 def continuation_score(first: str, second: str) -> float:
@@ -54,11 +59,53 @@ def continuation_score(first: str, second: str) -> float:
         score += 3.0
     if is_digit(a[-1]) and is_digit(b[0]):
         score += 4.0  # a number cut in two
+    elif _LATIN_RE.match(a[-1]) and _LATIN_RE.match(b[0]):
+        score += 4.0  # a Latin word or code cut in two: Ｎ / ＥＣ杯
     elif is_digit(a[-1]) and b[0] in _UNIT_START:
         score += 3.0
-    if cuts_word(a, b):
+    if cuts_word(a, b) or spans_word(a, b):
         score += 4.0
     return score
+
+
+def spans_word(a: str, b: str) -> bool:
+    """True when a dictionary word of three or more characters spans the boundary.
+
+    jieba's best cut may still split it (学校管理 / 体制改革 -> 管理 / 体制, though 管理体制 is a
+    word), but two unrelated lines hardly ever join into a longer word.
+    """
+    if not (is_cjk(a[-1]) and is_cjk(b[0])):
+        return False
+    freq = tokenizer().FREQ
+    return any(
+        freq.get(a[-left:] + b[:right], 0) > 0
+        for left in range(1, 4)
+        for right in range(1, 5)
+        if left + right >= 3 and left <= len(a) and right <= len(b)
+    )
+
+
+def pairs_across(first: str, second: str) -> bool:
+    """True when the two characters at the cut sit side by side in some common word.
+
+    Weaker than cuts_word: 站 / 起来 (站起) and 股份 / 有限公司 (份有) are pairs that jieba may
+    still cut apart, while two unrelated lines seldom meet on a pair found inside a word.
+    """
+    a, b = squeeze(first)[-1:], squeeze(second)[:1]
+    return bool(a and b and is_cjk(a) and is_cjk(b)) and a + b in _word_pairs()
+
+
+@functools.cache
+def _word_pairs() -> frozenset[str]:
+    """Character pairs inside dictionary words used at least _PAIR_FREQ times."""
+    tok = tokenizer()
+    tok.check_initialized()
+    return frozenset(
+        word[i : i + 2]
+        for word, freq in tok.FREQ.items()
+        if freq >= _PAIR_FREQ
+        for i in range(len(word) - 1)
+    )
 
 
 def _trailing_particle(text: str) -> bool:

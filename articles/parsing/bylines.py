@@ -89,6 +89,12 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     return singles, doubles
 
 
+def has_surname(name: str) -> bool:
+    """Does `name` open on a common Chinese surname (王…, 欧阳…)?"""
+    singles, doubles = _surnames()
+    return name[:1] in singles or name[:2] in doubles
+
+
 def _role(word: str) -> Role:
     return _ROLES.get(word, Role.REPORTER)
 

@@ -7,16 +7,25 @@ looks like a headline starts a new article unless the text says it carries on a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .blocks import Block, split_blocks
 from .bylines import lead_credits, parse_credit_line, tail_credits
+from .cohesion import Context
 from .errors import NoArticlesError
 from .headlines import DOUBT, headline_doubt, subheadline_doubt
 from .model import Credit, Kind, ParsedArticle, ParsedPage, Role
 from .organizations import find_organizations
 from .text import ends_sentence, squeeze
-from .titles import is_dateline, is_furniture, is_list_item, looks_like_slogan, looks_like_title
+from .titles import (
+    PARTIAL_DATELINE_RE,
+    is_dateline,
+    is_furniture,
+    is_list_item,
+    looks_like_slogan,
+    looks_like_title,
+)
 
 PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
 MAX_HEADLINE = 50
@@ -113,7 +122,7 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
     if cut and not fresh and not (nxt and _title_follows(nxt) and looks_like_title(block.text)):
         draft.paragraphs[-1] = last + block.text  # a column break: the paragraph goes on
         return
-    if _starts_article(last, block, nxt):
+    if _starts_article(last, block, nxt, context=lambda: _context(drafts, following)):
         drafts.append(_Draft([block.text], photo=block.gap >= PHOTO_GAP))
     else:
         draft.paragraphs.append(block.text)
@@ -143,15 +152,21 @@ def _more_titles(titles: list[str], block: Block, nxt: Block | None, *, limit: i
 
 def _title_follows(nxt: Block) -> bool:
     """A dateline or a byline line comes only under a headline."""
-    if is_dateline(nxt.text):
-        return True
+    if is_dateline(nxt.text) or PARTIAL_DATELINE_RE.match(nxt.text):
+        return True  # a dateline, maybe cut short by a column break: 本报北京１月８日 / 电…
     byline = parse_credit_line(nxt.text)
     return bool(byline) and not _has_photographer(byline)
 
 
-def _starts_article(previous: str, block: Block, nxt: Block | None) -> bool:
+def _starts_article(
+    previous: str,
+    block: Block,
+    nxt: Block | None,
+    *,
+    context: Callable[[], Context] | None = None,
+) -> bool:
     """Does a headline start here? It needs text under it, a headline's shape, and no sign
-    that it carries on into the next block."""
+    that it carries on into the next block. context is built only when the line is in doubt."""
     if nxt is None or is_furniture(nxt.text):
         return False
     strong = _title_follows(nxt)
@@ -160,8 +175,27 @@ def _starts_article(previous: str, block: Block, nxt: Block | None) -> bool:
         return False
     if block.gap >= PHOTO_GAP or strong:
         return True
-    doubt = headline_doubt(previous, block.text, nxt.text, sub_possible=nxt.gap < PHOTO_GAP)
+    doubt = headline_doubt(
+        previous,
+        block.text,
+        nxt.text,
+        sub_possible=nxt.gap < PHOTO_GAP,
+        context=context() if context else None,
+    )
     return doubt < DOUBT
+
+
+def _context(drafts: list[_Draft], following: list[Block]) -> Context:
+    """The current article and the lines below, for the topic and genre they share."""
+    draft = drafts[-1]
+    reports = [bool(d.paragraphs) and is_dateline(d.paragraphs[0]) for d in drafts]
+    return Context(
+        above="".join(draft.titles + draft.paragraphs),
+        below="\n".join(b.text for b in following[:2]),
+        headline=_title_parts(draft.titles)[1],
+        after_report=reports[-1],
+        report_page=len(reports) >= 2 and all(reports),
+    )
 
 
 def _finish(draft: _Draft, warnings: list[str]) -> ParsedArticle | None:

@@ -15,10 +15,12 @@ EDITOR_RE = re.compile(
 DATE_ONLY_RE = re.compile(
     r"^[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?$"
 )
-# 本报讯, 本报北京１月５日讯, 据新华社华盛顿１月５日电, 新华社日内瓦（瑞士）１月５日电
+# 本报讯, 本报北京１月５日讯, 据新华社华盛顿１月５日电, 新华社日内瓦（瑞士）１月５日电.
+# Another paper's dateline needs its date (工人日报北京５月３日电): text such as 但地方报纸和电 /
+# 视… or 信情报的交流以及电子产品… would match a bare 报…电.
 DATELINE_RE = re.compile(
-    r"^(?:据|综合)?(?:本报|新华社|中新社|(?:[\u4e00-\u9fff]{2,8}?(?:日报|晚报|时报|报)))"
-    r"[^，。！？、：:“”\n]{0,30}?[讯电]"
+    r"^(?:据|综合)?(?:(?:本报|新华社|中新社)[^，。！？、：:“”\n]{0,30}?[讯电]"
+    r"|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|时报|报)(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电]))"
 )
 # A dateline cut short by a column break: 新华社北京１２月 / ３０日电…
 PARTIAL_DATELINE_RE = re.compile(r"^(?:据)?(?:本报|新华社)[^，。]{0,12}?(?:[0-9０-９]|[月日电讯])")
@@ -26,8 +28,10 @@ PARTIAL_DATELINE_RE = re.compile(r"^(?:据)?(?:本报|新华社)[^，。]{0,12}?
 NOTE_GROUP_RE = re.compile(r"[（(][^（）()]*(?:电|讯|摄|记者|报道|图片|照片|供稿)[^（）()]*[）)]$")
 # A sentence signed off: 祝全市职工新春愉快！（编者）
 SIGNED_SENTENCE_RE = re.compile(r"[。！？!?…][）)]?[（(][^（）()]{1,20}[）)]$")
+# 一、 ２． （三） ① and numbered captions (２：北京动物园…); ５．２亿 is a number, not an item.
 LIST_ITEM_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}[、．.]|[0-9０-９]{1,2}[、．.]|[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[①-⑳])"
+    r"^(?:[一二三四五六七八九十]{1,3}[、．.]|[0-9０-９]{1,2}(?:、|[．.：:](?![0-9０-９]))"
+    r"|[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[①-⑳])"
 )
 # Quotes, exclamations and the like may close a headline; a colon or comma never does.
 _TITLE_MAY_END = frozenset("”’」』》！？!?…—－-）)")

@@ -238,3 +238,37 @@ def test_seed_page_parses_without_warnings(seed_text):
 def test_page_without_an_article_raises_no_articles(text):
     with pytest.raises(NoArticlesError, match="no article"):
         parse_page(text)
+
+
+# A wire report from the corpus (1998-01-01, page 3), cut by a column break between two words.
+ENZO_HEADLINE = "中南外长联合举行记者招待会阐述两国关系和对台湾问题立场"
+ENZO_LEAD = "本报比勒陀利亚１２月３０日电 中国国务院副总理兼外交部长钱其琛和南非外长恩佐今天举行联合记者招待会。"
+ENZO_BODY = "他指出，南非人民和中国人民的关系远非始于今日。"
+
+
+def test_clause_cut_between_two_words_is_joined_not_taken_for_a_headline():
+    first, rest = (
+        "恩佐在回顾两国贸易",
+        "迅速发展的情况后表示：“我们相信，两国的合作关系将有广阔的前景。”",
+    )
+    article = only_article(page(ENZO_HEADLINE, ENZO_LEAD, ENZO_BODY, first, rest))
+    assert article.paragraphs == (ENZO_LEAD, ENZO_BODY, first + rest)
+
+
+def test_headline_above_a_dateline_cut_by_a_column_break_stays_a_headline():
+    headline = "话剧再次成为热门话题艺术家、评论家在京聚会讨论繁荣话剧艺术"
+    dateline, rest = (
+        "本报北京１月８日",
+        "讯新年伊始，中国话剧９０年纪念活动，使首都文艺舞台更加多姿多彩。",
+    )
+    parsed = parse_page(page(ENZO_HEADLINE, ENZO_LEAD, ENZO_BODY, headline, dateline, rest))
+    assert [a.headline for a in parsed.articles] == [ENZO_HEADLINE, headline]
+    assert parsed.articles[1].paragraphs == (dateline + rest,)
+
+
+def test_quoted_intertitle_inside_a_feature_stays_in_the_feature():
+    headline = "“一把手工程”——沈阳市地税局队伍建设纪实"
+    lead = "沈阳市为了摸清下属单位廉政建设的真情实况，每年都向市民投卷问答，让市民评分。"
+    first, rest = "在沈阳地税局各级“一把手”中，有个叫", "得很响的口号：“向我看齐。”"
+    article = only_article(page(headline, "本报记者 段心强", lead, "“向我看齐”", first, rest))
+    assert article.paragraphs == (lead, "“向我看齐”", first + rest)
