@@ -18,6 +18,7 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 demo: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_unions
 	$(PY) manage.py ingest sample/
 	$(PY) manage.py demo_superuser
 	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/, user admin / password admin)"

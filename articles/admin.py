@@ -340,12 +340,20 @@ class OrganizationAliasInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(MergeAdmin):
-    list_display = ["name", "parent", "article_count", "alias_names"]
+    list_display = ["name", "kind", "parent", "article_count", "alias_names", "needs_review"]
+    list_filter = ["needs_review", "kind"]
     list_select_related = ["parent"]
     search_fields = ["name", "aliases__name"]
     autocomplete_fields = ["parent"]
+    raw_id_fields = ["found_in"]
     inlines = [OrganizationAliasInline]
+    actions = ["merge", "mark_reviewed"]
     merge_function = staticmethod(merge_organizations)
+
+    @admin.action(description="标记为已审核", permissions=["change"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+        count = queryset.update(needs_review=False)
+        self.message_user(request, f"{count} 个组织已标记为已审核。")
 
     def get_queryset(self, request):
         return (

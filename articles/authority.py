@@ -7,10 +7,12 @@ alias, so the same reporter or union is never stored twice across pages.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
-from articles.models import Credit, Organization, OrganizationAlias, Person
+from articles import parsing
+from articles.models import Article, Credit, Organization, OrganizationAlias, Person
 from articles.names import normalize_name
 
 
@@ -36,15 +38,34 @@ def find_organization(names: Iterable[str]) -> Organization | None:
     return alias.organization if alias else None
 
 
-def organization_for(name: str, aliases: Iterable[str] = ()) -> tuple[Organization, bool]:
+def with_descendants(organization: Organization) -> list[Organization]:
+    """The organization and every organization under it (children, their children, ...)."""
+    found = {organization.pk: organization}
+    level = [organization.pk]
+    while level:
+        children = list(Organization.objects.filter(parent__in=level).exclude(pk__in=found))
+        found.update((child.pk, child) for child in children)
+        level = [child.pk for child in children]
+    return list(found.values())
+
+
+def organization_for(
+    name: str, aliases: Iterable[str] = (), found_in: Article | None = None
+) -> tuple[Organization, bool]:
     """The organization known by `name` (else by one of `aliases`), created if new; returns
-    (organization, created). Aliases no organization has yet are added to it."""
+    (organization, created). Aliases no organization has yet are added to it.
+
+    A new one is not in the authority file (load_unions puts those in the archive first), so it
+    is flagged for an editor to review, with the article it was `found_in`.
+    """
     canonical = normalize_name(name)
     others = [a for a in dict.fromkeys(normalize_name(a) for a in aliases) if a and a != canonical]
     organization = find_organization([canonical]) or find_organization(others)
     created = organization is None
     if created:
-        organization = Organization.objects.create(name=canonical)
+        organization = Organization.objects.create(
+            name=canonical, needs_review=True, found_in=found_in
+        )
     candidates = [n for n in [canonical, *others] if n != organization.name]
     taken = set(
         OrganizationAlias.objects.filter(name__in=candidates).values_list("name", flat=True)
@@ -105,3 +126,78 @@ def merge_organizations(target: Organization, others: Iterable[Organization]) ->
                 )
             merged += 1
     return merged
+
+
+@dataclass(frozen=True)
+class AuthorityReport:
+    created: list[str]
+    updated: list[str]
+    unchanged: int
+    conflicts: list[str]
+
+
+def load_authority(unions: Iterable[parsing.Union]) -> AuthorityReport:
+    """Merge the union authority file into Organization rows, idempotently.
+
+    A union is matched by an organization named with its canonical name or one of its aliases
+    (so a name the parser stored earlier becomes the canonical record, keeping its links and
+    adding the old name as an alias); its
+    kind, parent and aliases are set from the file, and it no longer needs review. A name that
+    another organization already holds is reported as a conflict, not moved: merge the two in
+    the admin.
+    """
+    unions = list(unions)
+    created, updated, conflicts = [], [], []
+    unchanged = 0
+    with transaction.atomic():
+        records: dict[str, Organization] = {}
+        for union in unions:
+            # By name only: an alias row elsewhere belongs to another union (a conflict below).
+            names = [union.name, *union.aliases]
+            matches = {o.name: o for o in Organization.objects.filter(name__in=names)}
+            organization = next((matches[n] for n in names if n in matches), None)
+            if organization is None:
+                organization = Organization.objects.create(name=union.name, kind=union.kind)
+                created.append(union.name)
+            records[union.name] = organization
+        for union in unions:
+            organization = records[union.name]
+            changed = _apply(organization, union, records, conflicts)
+            if changed and union.name not in created:
+                updated.append(union.name)
+            elif not changed and union.name not in created:
+                unchanged += 1
+    return AuthorityReport(created, updated, unchanged, conflicts)
+
+
+def _apply(organization: Organization, union, records: dict, conflicts: list[str]) -> bool:
+    """Make `organization` what the authority row says; return whether anything changed."""
+    changed = False
+    if organization.name != union.name:
+        if Organization.objects.filter(name=union.name).exclude(pk=organization.pk).exists():
+            conflicts.append(f"{union.name}: another organization has this name")
+            return False
+        OrganizationAlias.objects.get_or_create(
+            name=organization.name, defaults={"organization": organization}
+        )
+        OrganizationAlias.objects.filter(name=union.name, organization=organization).delete()
+        organization.name = union.name
+        changed = True
+    parent = records[union.parent] if union.parent else None
+    fields = {"kind": union.kind, "parent": parent, "needs_review": False}
+    for field, value in fields.items():
+        if getattr(organization, field) != value:
+            setattr(organization, field, value)
+            changed = True
+    if changed:
+        organization.save()
+    for alias in union.aliases:
+        holder = OrganizationAlias.objects.filter(name=alias).select_related("organization").first()
+        if holder is None and not Organization.objects.filter(name=alias).exists():
+            OrganizationAlias.objects.create(organization=organization, name=alias)
+            changed = True
+        elif holder is not None and holder.organization_id != organization.pk:
+            conflicts.append(f"{alias}: already an alias of {holder.organization.name}")
+        elif holder is None and alias != organization.name:
+            conflicts.append(f"{alias}: already the name of another organization")
+    return changed

@@ -231,3 +231,33 @@ def articles_per_month(articles: QuerySet[Article]) -> list[tuple[datetime.date,
         months.append((day, counts.get(day, 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def reporters_of_union(organization: Organization, limit: int = 10) -> QuerySet[Person]:
+    """Who covers the union most: people credited on its articles, with how many."""
+    articles = organization.articles.values("pk")
+    return (
+        Person.objects.filter(credits__article__in=articles)
+        .annotate(article_count=Count("credits__article", distinct=True))
+        .order_by("-article_count", "name")[:limit]
+    )
+
+
+def co_mentioned_unions(organization: Organization, limit: int = 10) -> QuerySet[Organization]:
+    """The unions named most often in the same articles as this one."""
+    articles = organization.articles.values("pk")
+    return (
+        Organization.objects.filter(articles__in=articles)
+        .exclude(pk=organization.pk)
+        .annotate(article_count=Count("articles", distinct=True))
+        .order_by("-article_count", "name")[:limit]
+    )
+
+
+def union_on_this_day(organization: Organization, today: datetime.date, limit: int = 5):
+    """往年今日 for a union: its articles of this month and day in earlier years."""
+    return articles_about(organization).filter(
+        page__issue__date__month=today.month,
+        page__issue__date__day=today.day,
+        page__issue__date__year__lt=today.year,
+    )[:limit]

@@ -303,7 +303,7 @@ def _create_articles(page: Page, articles: Iterable[parsing.ParsedArticle]) -> d
         )
         linked = []
         for mention in parsed.organizations:
-            organization, created = organization_for(mention.name, mention.aliases)
+            organization, created = organization_for(mention.name, mention.aliases, article)
             new_organizations += created
             organizations.add(organization.name)
             linked.append(organization)

@@ -81,7 +81,16 @@ class Person(models.Model):
 
 
 class Organization(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL = "全国", "全国总工会"
+        CITY = "市", "市总工会"
+        DISTRICT = "区", "区总工会"
+        INDUSTRY = "产业", "产业工会"
+        ENTERPRISE = "企业", "企业工会"
+        OTHER = "其他", "其他"
+
     name = models.CharField("规范名称", max_length=200, unique=True)
+    kind = models.CharField("类型", max_length=4, choices=Kind.choices, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -89,6 +98,16 @@ class Organization(models.Model):
         blank=True,
         related_name="children",
         verbose_name="上级组织",
+    )
+    # Found by the parser and not in the authority file: an editor should check the name.
+    needs_review = models.BooleanField("待审核", default=False)
+    found_in = models.ForeignKey(
+        "Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="首次出现的文章",
     )
 
     class Meta:

@@ -145,6 +145,9 @@ def union(request: HttpRequest, pk: int) -> HttpResponse:
         "organization": organization,
         "aliases": organization.aliases.all(),
         "children": organization.children.order_by("name"),
+        "reporters": browse.reporters_of_union(organization),
+        "co_mentioned": browse.co_mentioned_unions(organization),
+        "on_this_day": browse.union_on_this_day(organization, timezone.localdate()),
         "timeline": charts.timeline(browse.articles_per_month(articles)),
         "articles": _page_of(request, articles),
     }

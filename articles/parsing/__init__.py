@@ -6,7 +6,7 @@ Stages, one module each: text (decoding), blocks (lines), titles (line shapes), 
 breaks), bylines (credits), organizations (union names), layout (the page as a whole).
 """
 
-from .dictionary import tokenizer
+from .dictionary import Union, authority, tokenizer
 from .errors import (
     BinaryContentError,
     EmptyPageError,
@@ -30,6 +30,8 @@ __all__ = [
     "ParsedPage",
     "Role",
     "UndecodableTextError",
+    "Union",
+    "authority",
     "decode_page",
     "parse_page",
     "tokenizer",

@@ -10,10 +10,11 @@ from articles.search.service import DEFAULT_PER_PAGE, MAX_PER_PAGE, SearchParams
 
 
 class SearchForm(forms.Form):
-    """GET parameters: q, org, reporter, from, to, paper_page, kind, sort, page, per_page."""
+    """GET parameters: q, org, sub, reporter, from, to, paper_page, kind, sort, page, per_page."""
 
     q = forms.CharField(label="关键词", required=False, max_length=MAX_QUERY_LENGTH)
     org = forms.CharField(label="工会", required=False, max_length=200)
+    sub = forms.BooleanField(label="包括下级工会", required=False)
     reporter = forms.CharField(label="记者", required=False, max_length=100)
     paper_page = forms.IntegerField(label="版次", required=False, min_value=1, max_value=999)
     kind = forms.ChoiceField(
@@ -45,6 +46,7 @@ class SearchForm(forms.Form):
         return SearchParams(
             q=data["q"].strip(),
             organization=" ".join(data["org"].split()),
+            include_sub_unions=data["sub"],
             reporter=" ".join(data["reporter"].split()),
             date_from=data.get("from"),
             date_to=data.get("to"),

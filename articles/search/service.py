@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 from haystack.inputs import Exact
-from haystack.query import SearchQuerySet
+from haystack.query import SQ, SearchQuerySet
 
-from articles.models import Article
+from articles.authority import find_organization, with_descendants
+from articles.models import Article, Organization
 from articles.search.analysis import index_words, query_words
 from articles.search.highlight import highlight
 from articles.search.query import ParsedQuery, QueryError, parse_query
@@ -57,6 +58,8 @@ class SearchParams:
     date_to: datetime.date | None = None
     paper_page: int | None = None
     kind: str = ""
+    # A union filter also finds the articles of the unions under it.
+    include_sub_unions: bool = False
     sort: str = Sort.RELEVANCE
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
@@ -94,6 +97,17 @@ class FacetValue:
 
 
 @dataclass(frozen=True)
+class UnionNode:
+    """A union in the facet tree: its own count, and the count rolled up over its sub-unions."""
+
+    name: str
+    count: int
+    total: int
+    params: dict[str, str]
+    children: list[UnionNode]
+
+
+@dataclass(frozen=True)
 class SearchPage:
     params: SearchParams
     query: ParsedQuery
@@ -102,6 +116,7 @@ class SearchPage:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     took_ms: float = 0.0
+    union_tree: list[UnionNode] = field(default_factory=list)
 
     @property
     def page(self) -> int:
@@ -139,7 +154,17 @@ class SearchPage:
                 ]
                 for name, values in self.facets.items()
             },
+            "union_tree": [_node_json(node) for node in self.union_tree],
         }
+
+
+def _node_json(node: UnionNode) -> dict:
+    return {
+        "name": node.name,
+        "count": node.count,
+        "total": node.total,
+        "children": [_node_json(child) for child in node.children],
+    }
 
 
 def search_articles(params: SearchParams) -> SearchPage:
@@ -158,10 +183,12 @@ def search_articles(params: SearchParams) -> SearchPage:
             total = _filtered(query, params).count()
             num_pages = max(1, math.ceil(total / params.per_page))
         raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
-    facets = _facets(searchqueryset.facet_counts())
+    counts = searchqueryset.facet_counts()
+    facets = _facets(counts)
+    tree = union_tree(dict(v for v in counts.get("fields", {}).get("organizations", []) if v[0]))
     hits = _hits([int(result.pk) for result in results], query)
     took_ms = (time.perf_counter() - started) * 1000
-    return SearchPage(params, query, total, num_pages, hits, facets, round(took_ms, 1))
+    return SearchPage(params, query, total, num_pages, hits, facets, round(took_ms, 1), tree)
 
 
 def warm_up() -> None:
@@ -177,7 +204,12 @@ def warm_up() -> None:
 def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
     sqs = SearchQuerySet().models(Article)
     for word in query.words:
-        sqs = sqs.filter(content=word)
+        union = find_organization([word]) if len(word) >= 2 else None
+        if union is None:
+            sqs = sqs.filter(content=word)
+        else:
+            # A union's name or alias (全总) also finds the articles filed under the union.
+            sqs = sqs.filter(SQ(content=word) | SQ(organizations=Exact(union.name)))
     for phrase in query.phrases:
         sqs = sqs.filter(content=Exact(phrase))
     for text in query.excluded:
@@ -185,7 +217,12 @@ def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
     for name in (*query.reporters, *filter(None, [params.reporter])):
         sqs = sqs.filter(reporters=Exact(name))
     for name in (*query.organizations, *filter(None, [params.organization])):
-        sqs = sqs.filter(organization_names=Exact(name))
+        union = find_organization([name]) if params.include_sub_unions else None
+        if union is None:
+            sqs = sqs.filter(organization_names=Exact(name))
+        else:
+            names = [organization.name for organization in with_descendants(union)]
+            sqs = sqs.filter(organizations__in=names)
     if params.date_from:
         sqs = sqs.filter(date__gte=params.date_from)
     if params.date_to:
@@ -201,6 +238,44 @@ def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
     for index_field in FACET_FIELDS:
         sqs = sqs.facet(index_field)
     return sqs
+
+
+def union_tree(counts: dict[str, int], size: int = FACET_SIZE) -> list[UnionNode]:
+    """The unions of a facet as a tree of their hierarchy, each with its own count and its count
+    rolled up over its sub-unions (own + the sum of its children's totals); ancestors with no
+    article of their own appear with a count of 0. Largest totals first."""
+    known = {
+        o.name: o for o in Organization.objects.filter(name__in=counts).select_related("parent")
+    }
+    parents: dict[str, str | None] = {}
+    pending = list(known.values())
+    while pending:
+        organization = pending.pop()
+        parent = organization.parent
+        parents[organization.name] = parent.name if parent else None
+        if parent and parent.name not in parents and parent.name not in known:
+            known[parent.name] = Organization.objects.select_related("parent").get(pk=parent.pk)
+            pending.append(known[parent.name])
+    for name in counts:
+        parents.setdefault(name, None)
+    children: dict[str | None, list[str]] = {}
+    for name, parent in parents.items():
+        children.setdefault(parent if parent in parents and parent != name else None, []).append(
+            name
+        )
+
+    def build(name: str, seen: frozenset[str]) -> UnionNode:
+        kids = [
+            build(child, seen | {child}) for child in children.get(name, []) if child not in seen
+        ]
+        kids.sort(key=lambda node: (-node.total, node.name))
+        own = counts.get(name, 0)
+        params = {"org": name, "sub": "1"} if kids else {"org": name}
+        return UnionNode(name, own, own + sum(kid.total for kid in kids), params, kids)
+
+    roots = [build(name, frozenset([name])) for name in children.get(None, [])]
+    roots.sort(key=lambda node: (-node.total, node.name))
+    return roots[:size]
 
 
 def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:

@@ -52,7 +52,8 @@ def _manage(env: dict, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`make demo` in a temporary var dir: migrate, ingest sample/, a superuser, runserver.
+    """`make demo` in a temporary var dir: migrate, load_unions, ingest sample/, a superuser,
+    runserver.
 
     One per test module, so a module that uploads does not change what another one sees.
     """
@@ -65,6 +66,7 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("DATABASE_URL", None)
     env.pop("WHOOSH_PATH", None)
     _manage(env, "migrate", "--noinput")
+    _manage(env, "load_unions")
     _manage(env, "ingest", "sample/")
     _manage(env, "demo_superuser")
     port = _free_port()
