@@ -6,6 +6,8 @@ import codecs
 import re
 import unicodedata
 
+from charset_normalizer import from_bytes
+
 from .errors import BinaryContentError, EmptyPageError, UndecodableTextError
 
 # A block ending in one of these closes a sentence; a column break never does.
@@ -40,6 +42,7 @@ def decode_page(data: bytes) -> str:
             raise UndecodableTextError(
                 f"the file is neither UTF-8 nor GB18030 (bad byte at offset {exc.start})"
             ) from None
+        _check_gb18030(data)
     text = normalize_newlines(text)
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
@@ -50,6 +53,40 @@ def decode_page(data: bytes) -> str:
             f"{controls} of {len(visible)} characters are control characters, so it is not text"
         )
     return text
+
+
+# East Asian encodings whose bytes GB18030 also decodes, into nonsense.
+_LOOKALIKES = frozenset(
+    [
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "shift_jis",
+        "shift_jis_2004",
+        "shift_jisx0213",
+        "cp932",
+        "euc_jp",
+        "euc_jis_2004",
+        "euc_kr",
+        "cp949",
+        "johab",
+        "iso2022_kr",
+    ]
+)
+
+
+def _check_gb18030(data: bytes) -> None:
+    """GB18030 decodes almost any bytes, so a Big5 or Shift-JIS file would be stored as
+    mojibake. charset-normalizer judges whether the text reads as GB18030; if it does not and
+    reads as another East Asian encoding, the file is refused. When it cannot tell either way
+    (short or digit-heavy pages) the strict GB18030 decoding stands."""
+    if from_bytes(data, cp_isolation=["gb18030"]).best() is not None:
+        return
+    best = from_bytes(data).best()
+    if best is not None and best.encoding in _LOOKALIKES:
+        raise UndecodableTextError(
+            f"the file reads as {best.encoding}, not UTF-8 or GB18030: save it as UTF-8"
+        )
 
 
 def normalize_newlines(text: str) -> str:

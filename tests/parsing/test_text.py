@@ -58,3 +58,24 @@ def test_decode_page_rejects_binary_content(data):
 def test_decode_page_rejects_bytes_that_are_neither_utf8_nor_gb18030():
     with pytest.raises(UndecodableTextError, match="neither UTF-8 nor GB18030"):
         decode_page("工会".encode("gb18030") + b"\x81\x20" + b"text")
+
+
+TRADITIONAL = "北京市總工會召開全委會，本報訊記者劉欣欣報道，會議在京召開，職工代表參加會議並發言。"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TRADITIONAL.encode("big5"), "big5"),
+        ("東京都の労働組合が会議を開催しました。職員が参加しました。".encode("shift_jis"), "cp9"),
+        ("서울 노동조합 회의가 열렸습니다. 노동자들이 참석했습니다.".encode("euc-kr"), "cp949"),
+    ],
+)
+def test_other_east_asian_encodings_are_refused_not_stored_as_mojibake(data, encoding):
+    data.decode("gb18030")  # GB18030 alone would accept these bytes
+    with pytest.raises(UndecodableTextError, match=encoding):
+        decode_page(data)
+
+
+def test_a_real_page_in_gb18030_is_accepted(seed_text):
+    assert decode_page(seed_text.encode("gb18030")) == decode_page(seed_text.encode("utf-8"))
