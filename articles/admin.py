@@ -32,6 +32,7 @@ from articles.upload import (
     UploadError,
     cancel_upload,
     confirm_upload,
+    renumber_upload,
     review_pages,
     stage_upload,
     staged_files,
@@ -144,6 +145,18 @@ class IssueAdmin(admin.ModelAdmin):
             cancel_upload(upload)
             messages.info(request, "已取消上传，上传的文件已丢弃。")
             return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and "renumber" in request.POST:
+            numbers = {
+                int(key.removeprefix("page_")): value
+                for key, value in request.POST.items()
+                if key.startswith("page_") and key.removeprefix("page_").isdigit()
+            }
+            try:
+                renumber_upload(upload, numbers)
+            except UploadError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            return redirect("admin:articles_issue_upload_preview", upload.pk)
         if request.method == "POST":
             try:
                 results = confirm_upload(upload)
@@ -166,7 +179,9 @@ class IssueAdmin(admin.ModelAdmin):
             f"确认上传：{upload.issue_date:%Y年%m月%d日}",
             upload=upload,
             reviews=reviews,
-            can_confirm=not any(review.error for review in reviews),
+            can_confirm=not any(review.error or review.needs_number for review in reviews),
+            needs_numbers=any(review.needs_number for review in reviews)
+            and not any(review.error for review in reviews),
         )
         return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
 

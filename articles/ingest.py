@@ -183,6 +183,18 @@ def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
     )
 
 
+def parse_page_bytes(data: bytes, *, source: str) -> PagePreview:
+    """Decode and parse a page whose place in the archive is not known yet; stores nothing."""
+    try:
+        parsed = parsing.parse_page(parsing.decode_page(data))
+    except parsing.ParseError as exc:
+        return PagePreview(IngestResult(source, Outcome.FAILED, reason=str(exc)), error=exc)
+    result = IngestResult(
+        source, Outcome.CREATED, articles=len(parsed.articles), warnings=parsed.warnings
+    )
+    return PagePreview(result, parsed)
+
+
 @dataclass(frozen=True)
 class ReparsePreview:
     """What reparsing a page would change: its articles before and after, one line each."""

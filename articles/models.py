@@ -197,7 +197,8 @@ class UploadFile(models.Model):
         Upload, on_delete=models.CASCADE, related_name="files", verbose_name="上传"
     )
     name = models.CharField("文件名", max_length=255)
-    page_number = models.PositiveSmallIntegerField("版次")
+    # None until staff enter it, when the file name does not give it.
+    page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
     size = models.PositiveIntegerField("字节数")
     data = models.BinaryField("内容", null=True, editable=False)
 

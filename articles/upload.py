@@ -27,6 +27,7 @@ from articles.ingest import (
     IngestResult,
     Outcome,
     PagePreview,
+    parse_page_bytes,
     preview_page_bytes,
 )
 from articles.models import Article, Credit, Issue, Person, Upload, UploadFile
@@ -54,6 +55,7 @@ class PageFile:
     name: str
     data: bytes
     page_number: int | None = None
+    key: int | None = None  # the staged UploadFile's pk
 
 
 def read_page_files(uploads: list, archive=None) -> list[PageFile]:
@@ -136,7 +138,8 @@ def number_pages(
     files: list[PageFile], issue_date: datetime.date, page_number: int | None = None
 ) -> list[PageFile]:
     """Each file with its page number: from `PP.txt` or `YYYY-MM-DD_PP.txt`, or `page_number`
-    for a single file. The date in a name must be the issue's; no page may come twice."""
+    for a single file; a file whose name gives none keeps None, for staff to enter on the
+    preview (`renumber_upload`). The date in a name must be the issue's; no page may come twice."""
     if page_number is not None and len(files) != 1:
         raise UploadError(
             ["“版次”只能用于上传单个文件；多个文件请按 02.txt 或 2024-03-12_02.txt 命名"]
@@ -149,22 +152,18 @@ def number_pages(
             problems.append(
                 f"{file.name}：文件名中的日期与本期日期 {issue_date.isoformat()} 不一致"
             )
-        elif number is None:
-            problems.append(
-                f"{file.name}：无法从文件名读出版次，请命名为 02.txt 或 {issue_date.isoformat()}_02.txt"
-            )
-        elif number < 1:
+        elif number is not None and number < 1:
             problems.append(f"{file.name}：版次必须从 1 开始")
         else:
             numbered.append(PageFile(file.name, file.data, number))
-    counts = Counter(file.page_number for file in numbered)
+    counts = Counter(file.page_number for file in numbered if file.page_number is not None)
     for number, count in sorted(counts.items()):
         if count > 1:
             names = "、".join(f.name for f in numbered if f.page_number == number)
             problems.append(f"第 {number} 版上传了 {count} 次（{names}）")
     if problems:
         raise UploadError(problems)
-    return sorted(numbered, key=lambda file: file.page_number)
+    return sorted(numbered, key=lambda file: (file.page_number is None, file.page_number or 0))
 
 
 @dataclass(frozen=True)
@@ -189,6 +188,10 @@ class PageReview:
         return self.preview.result
 
     @property
+    def needs_number(self) -> bool:
+        return self.file.page_number is None
+
+    @property
     def error(self) -> str:
         if self.preview.error is None:
             return ""
@@ -199,9 +202,13 @@ def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageR
     """What storing each page would do, with its parse; a dry run that stores nothing."""
     reviews = []
     for file in files:
-        preview = preview_page_bytes(
-            file.data, issue_date=issue_date, page_number=file.page_number, source=file.name
-        )
+        if file.page_number is None:
+            # Which page it replaces is unknown until staff give its number: parse only.
+            preview = parse_page_bytes(file.data, source=file.name)
+        else:
+            preview = preview_page_bytes(
+                file.data, issue_date=issue_date, page_number=file.page_number, source=file.name
+            )
         articles = [_review_article(a) for a in preview.parsed.articles] if preview.parsed else []
         reviews.append(PageReview(file, preview, articles))
     return reviews
@@ -251,13 +258,41 @@ def stage_upload(
 
 
 def staged_files(upload: Upload) -> list[PageFile]:
-    return [PageFile(f.name, bytes(f.data), f.page_number) for f in upload.files.all()]
+    return [PageFile(f.name, bytes(f.data), f.page_number, f.pk) for f in upload.files.all()]
+
+
+def renumber_upload(upload: Upload, numbers: dict[int, str]) -> None:
+    """Set the page numbers staff entered on the preview ({UploadFile pk: number typed})."""
+    files = {f.pk: f for f in upload.files.all()}
+    problems, chosen = [], {}
+    for pk, typed in numbers.items():
+        if pk not in files or not str(typed).strip():
+            continue
+        try:
+            number = int(str(typed).strip())
+        except ValueError:
+            number = 0
+        if number < 1 or number > 999:
+            problems.append(f"{files[pk].name}：版次应为 1 到 999 的整数")
+        chosen[pk] = number
+    taken = Counter(
+        chosen.get(pk, f.page_number) for pk, f in files.items() if chosen.get(pk, f.page_number)
+    )
+    problems += [f"第 {n} 版上传了 {c} 次" for n, c in sorted(taken.items()) if c > 1]
+    if problems:
+        raise UploadError(problems)
+    for pk, number in chosen.items():
+        files[pk].page_number = number
+        files[pk].save(update_fields=["page_number"])
 
 
 def confirm_upload(upload: Upload) -> list[IngestResult]:
     """Store every page in one transaction; if any page fails, nothing is stored."""
     if upload.status != Upload.Status.STAGED:
         raise UploadError(["这次上传已经处理过了"])
+    missing = [f.name for f in upload.files.all() if f.page_number is None]
+    if missing:
+        raise UploadError([f"{name}：请先填写版次" for name in missing])
     results = []
     with deferred_index_updates(), transaction.atomic():
         for file in staged_files(upload):

@@ -141,7 +141,6 @@ def test_cancel_discards_the_files_and_stores_nothing(editor, seed_bytes):
         ([txt("02.txt", b"\x00\x01\x02PNG" * 10)], "02.txt：不是文本文件"),
         ([txt("02.txt", "工会".encode("utf-16-le") * 50)], "02.txt："),
         ([txt("02.txt", "。".encode() * 20)], "02.txt：没有找到任何文章"),
-        ([txt("page.txt", b"x")], "无法从文件名读出版次"),
         ([txt("2024-03-13_02.txt", b"x")], "文件名中的日期与本期日期 2024-03-12 不一致"),
         ([txt("02.txt", b"x"), txt("2024-03-12_02.txt", b"x")], "第 2 版上传了 2 次"),
         ([txt("02.pdf", b"x")], "只接受 .txt 版面文件"),
@@ -255,3 +254,29 @@ def test_the_upload_form_requires_csrf(django_user_model, seed_bytes):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     assert post_upload(client, [txt("02.txt", seed_bytes)]).status_code == 403
+
+
+def test_pages_without_a_number_in_their_name_are_numbered_on_the_preview(editor, seed_bytes):
+    other = seed_bytes.replace("研修班".encode(), "培训班".encode())
+    response = post_upload(editor, [txt("seed.txt", seed_bytes), txt("other.txt", other)])
+    preview_url = response["Location"]
+    preview = editor.get(preview_url).content.decode()
+    assert preview.count("文件名中没有版次，请填写") == 2
+    assert "确认入库" not in preview and "保存版次并重新预览" in preview
+
+    editor.post(preview_url, {"confirm": "1"})
+    assert not Issue.objects.exists()
+
+    files = {f.name: f.pk for f in Upload.objects.get().files.all()}
+    same = {f"page_{files['seed.txt']}": "2", f"page_{files['other.txt']}": "2", "renumber": "1"}
+    messages = [m.message for m in editor.post(preview_url, same, follow=True).context["messages"]]
+    assert "第 2 版上传了 2 次" in messages
+    editor.post(preview_url, {**same, f"page_{files['other.txt']}": "3"})
+    preview = editor.get(preview_url).content.decode()
+    assert preview.count("新版面：将新增 7 篇文章") == 2 and "确认入库" in preview
+
+    editor.post(preview_url, {"confirm": "1"})
+    assert sorted(Page.objects.values_list("number", "source_name")) == [
+        (2, "seed.txt"),
+        (3, "other.txt"),
+    ]
