@@ -1,7 +1,9 @@
 import datetime
+import random
 
 import pytest
 from haystack import connections
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.inputs import AutoQuery, Exact
 from haystack.query import SearchQuerySet
@@ -186,3 +188,84 @@ def test_haystack_highlighting_is_refused_since_text_is_not_stored():
     index_all()
     with pytest.raises(SearchBackendError, match="highlight"):
         list(SearchQuerySet().filter(content="职工之家").highlight())
+
+
+WORDS = ["职工", "工会", "技能", "大赛", "北京", "朝阳区", "劳动", "模范", "文化", "之家", "春运"]
+
+
+@pytest.fixture
+def mixed_archive() -> list[Article]:
+    """Sixty articles of shuffled words, credits and unions, indexed in three segments with a
+    deletion, so a search runs over several segments and deleted documents."""
+    rng = random.Random(4)  # noqa: S311 (test data)
+    unions = [
+        make_organization(name) for name in ("北京市总工会", "朝阳区总工会", "中华全国总工会")
+    ]
+    articles = []
+    for n in range(60):
+        words = rng.choices(WORDS, k=rng.randint(3, 12))
+        made = article(
+            "".join(words[:3]),
+            "".join(words[3:]) + "。",
+            date=datetime.date(2024, 1 + n % 5, 1 + n % 7),
+            kind="photo" if n % 4 == 0 else "news",
+        )
+        make_credit(made, rng.choice(["周美玉", "刘欣欣", "崔欣"]))
+        made.organizations.add(*rng.sample(unions, k=rng.randint(0, 2)))
+        articles.append(made)
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Article)
+    for batch in (articles[:25], articles[25:45], articles[45:]):
+        backend.update(index, batch)
+    backend.remove(articles[10])
+    return articles
+
+
+@pytest.mark.parametrize(
+    "sqs",
+    [
+        lambda s: s.filter(content=AutoQuery("职工")),
+        lambda s: s.filter(content=AutoQuery("职工 技能")),
+        lambda s: s.filter(content=AutoQuery("职工技能")),
+        lambda s: s.filter(content=AutoQuery('"工会技能" -春运')),
+        lambda s: s.filter(content="工会").filter_or(content="文化"),
+        lambda s: s.filter(content=AutoQuery("北京")).filter(kind="photo"),
+        lambda s: s.filter(content=AutoQuery("劳动模范"), reporters=Exact("刘欣欣")),
+        lambda s: s.filter(content=AutoQuery("之家")).order_by("-date"),
+        lambda s: s.filter(content=AutoQuery("大赛")).order_by("date"),
+        lambda s: s.filter(organizations=Exact("朝阳区总工会")).order_by("-date"),
+        lambda s: s.filter(date__gte=datetime.date(2024, 3, 1), content=AutoQuery("文化")),
+    ],
+)
+def test_document_set_search_answers_as_whoosh_does(mixed_archive, sqs):
+    """The backend's own search (document sets) against haystack's, which steps through every
+    match with Whoosh: same count, facets, and first page in the same order with the same
+    scores."""
+    query_string = sqs(SearchQuerySet()).query.build_query()
+    sort_by = sqs(SearchQuerySet()).query.order_by or None
+    backend = connections["default"].get_backend()
+    facets = ["organizations", "reporters", "kind", "year_month"]
+    ours = backend.search(query_string, sort_by=sort_by, end_offset=10, facets=facets)
+    whoosh = WhooshSearchBackend.search(backend, query_string, sort_by=sort_by, facets=facets)
+    assert ours["hits"] == whoosh["hits"] > 0
+    assert ours["facets"]["fields"] == whoosh["facets"]["fields"]
+    page = [result.pk for result in ours["results"]]
+    assert page == [result.pk for result in whoosh["results"][:10]]
+    if not sort_by:
+        # Whoosh adds 1.0 for each filter term every match has, which the backend leaves out.
+        gaps = {
+            round(theirs.score - mine.score, 3)
+            for mine, theirs in zip(ours["results"], whoosh["results"], strict=False)
+        }
+        assert len(gaps) == 1
+    second = backend.search(query_string, sort_by=sort_by, start_offset=5, end_offset=10)
+    assert [result.pk for result in second["results"]] == page[5:]
+
+
+def test_a_new_process_searches_before_anything_else():
+    target = article("职工之家建设", "职工之家。")
+    index_all()
+    connections.reload("default")  # a fresh backend, as in a newly started worker
+    facets = SearchQuerySet().filter(content="职工之家").facet("kind")
+    assert facets.facet_counts()["fields"]["kind"] == [("news", 1)]
+    assert [int(result.pk) for result in facets] == [target.pk]
