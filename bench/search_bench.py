@@ -1,0 +1,497 @@
+"""How fast and how exact is search through the service, against SQLite FTS5 trigram and LIKE?
+
+Builds a throwaway archive (SQLite database and Whoosh index in a temporary directory, through
+NEWSARCHIVE_VAR_DIR) of N corpus articles as real Issue/Page/Article rows, the corpus repeated
+with dates shifted by 400 days per copy to reach N. The index is built by `rebuild_index`, the
+production path, and queried with `search_articles`. The same texts go into an FTS5 trigram
+table and a plain table for `LIKE '%q%'`. Truth is the substring over kicker, headline,
+subheadline and body (article_text, one field per line).
+
+    .venv/bin/python bench/search_bench.py --n 10000
+    .venv/bin/python bench/search_bench.py --n 100000 --like-queries 100
+
+The corpus comes from ../shared/corpus/make_pages.py (--shared to point elsewhere); nothing of it
+is kept unless --keep names a folder for the database and index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
+ONLY_HAN = re.compile(r"[\u4e00-\u9fff]+")
+COPY_SHIFT_DAYS = 400  # a copy of the 31-day corpus never shares a date with another
+
+sys.path.insert(0, str(REPO))
+
+
+def setup_django(var_dir: Path) -> None:
+    """Settings read their paths at import: a temporary database and index, never var/."""
+    os.environ["NEWSARCHIVE_VAR_DIR"] = str(var_dir)
+    os.environ["DATABASE_URL"] = f"sqlite:///{var_dir / 'db.sqlite3'}"
+    os.environ["WHOOSH_PATH"] = str(var_dir / "whoosh_index")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+# --- corpus, rows and queries ---------------------------------------------------------------
+
+
+def load_corpus(shared: Path, out: Path) -> list[dict]:
+    subprocess.run(
+        [
+            sys.executable,
+            str(shared / "corpus" / "make_pages.py"),
+            "--out",
+            str(out),
+            "--articles-only",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return json.loads((out / "articles.json").read_text(encoding="utf-8"))
+
+
+def copy_date(record: dict, copy: int) -> datetime.date:
+    return datetime.date.fromisoformat(record["date"]) + datetime.timedelta(
+        days=COPY_SHIFT_DAYS * copy
+    )
+
+
+def _bulk(model, objects: Iterable, batch_size: int = 5000) -> list:
+    return model.objects.bulk_create(list(objects), batch_size=batch_size)
+
+
+def create_rows(corpus: list[dict], n: int) -> list[int]:
+    """Issue, Page, Article, Person, Credit and Organization rows; the pk of article i.
+
+    bulk_create sends no signals, so nothing is queued for the index: the build does it all.
+    """
+    from articles.models import Article, Credit, Issue, Organization, Page, Person
+    from articles.names import normalize_name
+
+    records = [(i, corpus[i % len(corpus)], i // len(corpus)) for i in range(n)]
+    dates = sorted({copy_date(record, copy) for _, record, copy in records})
+    issues = {issue.date: issue for issue in _bulk(Issue, (Issue(date=d) for d in dates))}
+    page_keys = sorted({(copy_date(record, copy), record["page"]) for _, record, copy in records})
+    pages = _bulk(
+        Page,
+        (
+            Page(issue=issues[d], number=number, source_text="", source_sha256="0" * 64)
+            for d, number in page_keys
+        ),
+    )
+    page_of = dict(zip(page_keys, pages, strict=True))
+    articles = _bulk(
+        Article,
+        (
+            Article(
+                page=page_of[(copy_date(record, copy), record["page"])],
+                seq=record["seq"],
+                headline=record["headline"],
+                subheadline=record["subheadline"] or "",
+                kind=record["kind"],
+                paragraphs=record["paragraphs"],
+                body="\n\n".join(record["paragraphs"]),  # what Article.save() derives
+            )
+            for _, record, copy in records
+        ),
+    )
+    people = {normalize_name(c["name"]) for record in corpus for c in record["credits"]}
+    person_of = {p.name: p for p in _bulk(Person, (Person(name=name) for name in sorted(people)))}
+    orgs = {normalize_name(name) for record in corpus for name in record["organizations"]}
+    orgs.discard("")
+    org_of = {o.name: o for o in _bulk(Organization, (Organization(name=x) for x in sorted(orgs)))}
+    credits, links = [], []
+    through = Article.organizations.through
+    for (_, record, _), article in zip(records, articles, strict=True):
+        seen = set()
+        for seq, credit in enumerate(record["credits"], start=1):
+            key = (normalize_name(credit["name"]), credit["role"])
+            if key not in seen:
+                seen.add(key)
+                person = person_of[key[0]]
+                credits.append(Credit(article=article, person=person, role=key[1], seq=seq))
+        names = dict.fromkeys(normalize_name(name) for name in record["organizations"])
+        links += [
+            through(article_id=article.pk, organization_id=org_of[name].pk)
+            for name in names
+            if name
+        ]
+    _bulk(Credit, credits)
+    _bulk(through, links)
+    return [article.pk for article in articles]
+
+
+def record_text(record: dict) -> str:
+    """The text the index holds for a corpus record (kicker, headline, subheadline, body)."""
+    from articles.models import Article
+    from articles.search_indexes import article_text
+
+    body = "\n\n".join(record["paragraphs"])
+    return article_text(
+        Article(headline=record["headline"], subheadline=record["subheadline"] or "", body=body)
+    )
+
+
+def sample_queries(corpus: list[dict], texts: list[str], count: int, seed: int) -> list[str]:
+    """Spans of 2-8 Han characters (4 in 10), jieba words (3 in 10), credited names, union
+    names and other organisation names (1 in 10 each), all occurring in some text."""
+    from articles.search.analysis import query_words
+
+    rng = random.Random(seed)
+    joined = "\x00".join(texts)
+
+    def occurring(names: Iterable[str], longest: int) -> list[str]:
+        kept = {x for x in names if 2 <= len(x) <= longest and ONLY_HAN.fullmatch(x)}
+        return sorted(x for x in kept if x in joined)
+
+    people = occurring((c["name"] for r in corpus for c in r["credits"]), 4)
+    orgs = occurring((o for r in corpus for o in r["organizations"]), 14)
+    unions = [name for name in orgs if "工会" in name]
+    queries: list[str] = []
+    while len(queries) < count:
+        slot = len(queries) % 10
+        if slot == 7:
+            queries.append(rng.choice(people))
+            continue
+        if slot == 8:
+            queries.append(rng.choice(unions))
+            continue
+        if slot == 9:
+            queries.append(rng.choice(orgs))
+            continue
+        runs = HAN.findall(rng.choice(texts))
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        if slot < 4:
+            size = rng.randint(2, min(8, len(run)))
+            start = rng.randint(0, len(run) - size)
+            queries.append(run[start : start + size])
+        else:
+            words = [word for word in query_words(run) if len(word) > 1]
+            if words:
+                queries.append(rng.choice(words))
+    return queries
+
+
+# --- engines --------------------------------------------------------------------------------
+
+
+def rebuild_index(batch_size: int | None) -> float:
+    """Seconds for `manage.py rebuild_index --noinput` (clear, then update_index)."""
+    from django.core.management import call_command
+
+    options = {"interactive": False, "verbosity": 0}
+    if batch_size:
+        options["batchsize"] = batch_size
+    started = time.perf_counter()
+    call_command("rebuild_index", **options)
+    return time.perf_counter() - started
+
+
+def service_query(text: str):
+    from articles.search.service import SearchParams, search_articles
+
+    return search_articles(SearchParams(q=text))
+
+
+class IndexHits:
+    """All hits of a query, as the service asks the backend for them (a page shows 20)."""
+
+    def __init__(self) -> None:
+        from haystack import connections
+
+        self.backend = connections["default"].get_backend()
+        self.backend.index = self.backend.index.refresh()
+        self.searcher = self.backend.index.searcher()
+        self.pk_of = {
+            docnum: int(fields["django_id"])
+            for docnum, fields in self.searcher.reader().iter_docs()
+        }
+
+    def __call__(self, text: str) -> set[int]:
+        from articles.search.query import parse_query
+        from articles.search.service import SearchParams, _filtered
+
+        # _filtered: the very SearchQuerySet search_articles runs.
+        string = _filtered(parse_query(text), SearchParams(q=text)).query.build_query()
+        parsed = self.backend.parser.parse(string)
+        return {self.pk_of[docnum] for docnum in self.searcher.docs_for_query(parsed)}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def build_sqlite(path: Path, texts: list[str]) -> tuple[sqlite3.Connection, float]:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, text TEXT)")
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(text, tokenize='trigram')")
+    db.executemany("INSERT INTO docs VALUES (?, ?)", enumerate(texts))
+    db.commit()
+    started = time.perf_counter()
+    db.execute("INSERT INTO fts(rowid, text) SELECT id, text FROM docs")
+    db.commit()
+    return db, time.perf_counter() - started
+
+
+def fts_query(db: sqlite3.Connection, q: str) -> list[tuple[int]]:
+    """Every hit ranked (so also the count). Trigram MATCH needs 3+ characters; shorter
+    queries scan with LIKE, on the plain table: SQLite 3.40's LIKE on the trigram table finds
+    nothing for two Han characters."""
+    if len(q) < 3:
+        return like_query(db, q)
+    sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank"
+    return db.execute(sql, (f'"{q}"',)).fetchall()
+
+
+def like_query(db: sqlite3.Connection, q: str) -> list[tuple[int]]:
+    return db.execute("SELECT id FROM docs WHERE text LIKE ?", (f"%{q}%",)).fetchall()
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def timed(run: Callable[[str], object], queries: list[str]) -> tuple[list[float], list]:
+    latencies, results = [], []
+    for q in queries:
+        started = time.perf_counter()
+        results.append(run(q))
+        latencies.append(time.perf_counter() - started)
+    return latencies, results
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
+
+
+class Quality:
+    """Recall and precision summed over queries, against the substring truth."""
+
+    def __init__(self) -> None:
+        self.found = self.relevant = self.returned = self.missing = 0
+
+    def add(self, hits: set[int], truth: set[int]) -> None:
+        self.found += len(hits & truth)
+        self.relevant += len(truth)
+        self.returned += len(hits)
+        self.missing += bool(truth - hits)
+
+    def __str__(self) -> str:
+        recall = self.found / self.relevant if self.relevant else 1.0
+        precision = self.found / self.returned if self.returned else 1.0
+        return f"{recall:8.3%} {precision:9.3%} {self.missing:5d}"
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def first_query(var_dir: Path, query: str, warm: bool) -> dict:
+    """A fresh interpreter: Django set up, warm_up() (as wsgi.py) or not, then one search."""
+    command = [sys.executable, __file__, "--first-query", str(var_dir), query]
+    if warm:
+        command.append("--warm")
+    started = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode:
+        sys.exit(f"first query failed:\n{run.stderr}")
+    result = json.loads(run.stdout)
+    result["process_s"] = time.perf_counter() - started
+    return result
+
+
+def run_first_query(var_dir: str, query: str, warm: bool) -> None:
+    started = time.perf_counter()
+    setup_django(Path(var_dir))
+    from articles.search.service import warm_up
+
+    set_up = time.perf_counter()
+    if warm:
+        warm_up()
+    warmed = time.perf_counter()
+    total = service_query(query).total
+    done = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "setup_s": set_up - started,
+                "warm_up_s": warmed - set_up,
+                "query_s": done - warmed,
+                "total": total,
+                "rss_mib": peak_rss_mib(),
+            }
+        )
+    )
+
+
+def directory_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="articles to index")
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--like-queries", type=int, help="LIKE is slow at 100k (default: all)")
+    parser.add_argument(
+        "--batch-size", type=int, help="update_index --batch-size (default: the backend's)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--keep", metavar="DIR", help="build in DIR (new) and keep it")
+    parser.add_argument(
+        "--first-query", nargs=2, metavar=("VAR_DIR", "QUERY"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.first_query:
+        run_first_query(*args.first_query, warm=args.warm)
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        var_dir = Path(args.keep) if args.keep else Path(tmp) / "var"
+        var_dir.mkdir(parents=True)
+        setup_django(var_dir)
+        from django.core.management import call_command
+
+        from articles.search.service import warm_up
+
+        call_command("migrate", verbosity=0)
+        corpus = load_corpus(args.shared, Path(tmp) / "corpus")
+        base_texts = [record_text(record) for record in corpus]
+        queries = sample_queries(corpus, base_texts, args.queries, args.seed)
+        started = time.perf_counter()
+        pks = create_rows(corpus, args.n)
+        rows_seconds = time.perf_counter() - started
+
+        build_seconds = rebuild_index(args.batch_size)
+        build_rss = peak_rss_mib()
+        index_mib = directory_mib(var_dir / "whoosh_index")
+        texts = [base_texts[i % len(corpus)] for i in range(args.n)]
+        db, fts_seconds = build_sqlite(Path(tmp) / "fts.sqlite3", texts)
+        db_mib = (Path(tmp) / "fts.sqlite3").stat().st_size / 2**20
+
+        # Truth on one copy of the corpus; every copy of a matching article matches.
+        base_truth = [[j for j, text in enumerate(base_texts) if q in text] for q in queries]
+        copies = range(-(-args.n // len(corpus)))
+
+        def truth(k: int, ids: list[int] | None = None) -> set[int]:
+            ids = ids if ids is not None else pks
+            return {
+                ids[c * len(corpus) + j]
+                for c in copies
+                for j in base_truth[k]
+                if c * len(corpus) + j < args.n
+            }
+
+        warm_up()
+        rows = []
+        all_hits = IndexHits()
+        for label, quote in (("plain", "{}"), ("quoted", '"{}"')):
+            typed = [quote.format(q) for q in queries]
+            latencies, pages = timed(service_query, typed)
+            quality = Quality()
+            wrong_totals = 0
+            for k, text in enumerate(typed):
+                hits = all_hits(text)
+                wrong_totals += pages[k].total != len(hits)
+                quality.add(hits, truth(k))
+            note = f"totals differing from hits: {wrong_totals}" if wrong_totals else ""
+            rows.append((f"service {label}", args.n / build_seconds, latencies, quality, note))
+        all_hits.close()
+
+        fts_latencies, fts_results = timed(lambda q: fts_query(db, q), queries)
+        quality = Quality()
+        positions = list(range(args.n))
+        for k, found in enumerate(fts_results):
+            quality.add({rowid for (rowid,) in found}, truth(k, positions))
+        short = sum(len(q) < 3 for q in queries)
+        rows.append(
+            (
+                "fts5 trigram",
+                args.n / fts_seconds,
+                fts_latencies,
+                quality,
+                f"{short} of 2 chars: LIKE",
+            )
+        )
+        long_queries = [k for k, q in enumerate(queries) if len(q) >= 3]
+        rows.append(
+            (
+                "fts5 trigram, 3+ chars",
+                None,
+                [fts_latencies[k] for k in long_queries],
+                None,
+                f"{len(long_queries)} queries",
+            )
+        )
+        like_count = args.like_queries or len(queries)
+        like_latencies, like_results = timed(lambda q: like_query(db, q), queries[:like_count])
+        quality = Quality()
+        for k, found in enumerate(like_results):
+            quality.add({rowid for (rowid,) in found}, truth(k, positions))
+        rows.append(("LIKE scan", None, like_latencies, quality, f"{like_count} queries"))
+        db.close()
+
+        cold = first_query(var_dir, queries[0], warm=False)
+        warmed = first_query(var_dir, queries[0], warm=True)
+        query_rss = peak_rss_mib()
+
+        lengths = statistics.mean(len(q) for q in queries)
+        print(
+            f"articles {args.n} ({len(corpus)} corpus articles repeated, dates +{COPY_SHIFT_DAYS} "
+            f"days per copy); queries {len(queries)} (mean {lengths:.1f} chars), seed {args.seed}"
+        )
+        print(f"rows created in {rows_seconds:.1f} s; rebuild_index {build_seconds:.1f} s")
+        header = f"{'engine':<24} {'build/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'recall':>8} {'precision':>9} {'miss':>5}"
+        print(header)
+        for name, rate, latencies, quality, note in rows:
+            p50, p95, p99 = percentiles(latencies)
+            rate_text = f"{rate:8.0f}" if rate else f"{'':>8}"
+            quality_text = str(quality) if quality else f"{'':>8} {'':>9} {'':>5}"
+            print(f"{name:<24} {rate_text} {p50:8.2f} {p95:8.2f} {p99:8.2f} {quality_text}  {note}")
+        service_p95 = max(percentiles(rows[0][2])[1], percentiles(rows[1][2])[1])
+        print(
+            f"service p95 (worse of plain/quoted) / fts5 p95: "
+            f"{service_p95 / percentiles(rows[2][2])[1]:.1f}x; "
+            f"LIKE p50 / service plain p50: {percentiles(like_latencies)[0] / percentiles(rows[0][2])[0]:.1f}x; "
+            f"LIKE p95 / service p95: {percentiles(like_latencies)[1] / service_p95:.1f}x"
+        )
+        for label, result in (("without warm-up", cold), ("with warm_up()", warmed)):
+            print(
+                f"first query {label}: {result['query_s'] * 1000:.0f} ms "
+                f"(django.setup {result['setup_s']:.2f} s, warm_up {result['warm_up_s']:.2f} s, "
+                f"process start to result {result['process_s']:.2f} s, peak RSS {result['rss_mib']:.0f} MiB)"
+            )
+        print(
+            f"index on disk {index_mib:.1f} MiB (fts5 db with text {db_mib:.1f} MiB); peak RSS of "
+            f"this process {build_rss:.0f} MiB after the build, {query_rss:.0f} MiB at the end"
+        )
+
+
+if __name__ == "__main__":
+    main()
