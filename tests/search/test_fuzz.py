@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from articles.search.indexing import apply_pending_updates
 from articles.search.query import QueryError
@@ -26,6 +26,7 @@ def archive(db):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(q=queries)
+@example(q="0\x00")  # NUL reached a PostgreSQL lookup of union names
 def test_any_query_returns_results_or_a_message(archive, q):
     try:
         results = search_articles(SearchParams(q=q))

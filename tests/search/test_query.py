@@ -63,3 +63,8 @@ def test_empty_query_is_empty():
 def test_malformed_queries_get_a_friendly_message(text, message):
     with pytest.raises(QueryError, match=message):
         parse_query(text)
+
+
+def test_control_characters_separate_words_like_spaces():
+    assert parse_query("工会\x00职工\x1f") == ParsedQuery(words=("工会", "职工"))
+    assert parse_query("0\x00") == ParsedQuery(words=("0",))
