@@ -9,6 +9,13 @@ Query semantics of the document field (`content=` in haystack):
 - a word `北京市总工会` finds documents containing all its jieba words, or the string itself;
   documents containing the string score `EXACT_SCORE` more, so they always rank first;
 - a quoted `"北京市总工会"` finds only documents containing the string, ranked by its words.
+
+How a search runs (`ArticleSearchBackend.search`): the query becomes a bitset of matching
+documents per segment (`SegmentDocs`, term and phrase sets cached per immutable segment), so
+hits and facet counts never step through the matches; only the requested page is scored by
+Whoosh or sorted by column (`DocSetSearch`). Answers equal haystack's own Whoosh search
+(tests/search/test_backend.py). Writes: one writer at a time, waiting up to WRITE_TIMEOUT;
+large update_index batches are analysed by INDEX_PROCS worker processes.
 """
 
 from __future__ import annotations
