@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from articles.parsing.text import CONTROL_RE
+
 MAX_QUERY_LENGTH = 200
-# Control characters (NUL among them) separate words like spaces; PostgreSQL refuses NUL in
-# the text the query is looked up by (names of unions and reporters).
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 _FIELDS = {
     "记者": "reporters",
@@ -72,7 +71,9 @@ def _searchable(text: str) -> bool:
 
 def parse_query(text: str) -> ParsedQuery:
     """Read the reader's query; raise QueryError with a friendly message when it cannot run."""
-    text = _CONTROL_RE.sub(" ", text).strip()
+    # Control characters (NUL among them) separate words like spaces: PostgreSQL refuses NUL
+    # in the names of unions and reporters a query is looked up by.
+    text = CONTROL_RE.sub(" ", text).strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"查询太长了：最多 {MAX_QUERY_LENGTH} 个字，请精简后再试。")
     parts: dict[str, list[str]] = {
