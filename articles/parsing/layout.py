@@ -14,6 +14,7 @@ from .blocks import Block, split_blocks
 from .bylines import lead_credits, parse_credit_line, tail_credits
 from .cohesion import Context
 from .errors import NoArticlesError
+from .furniture import is_furniture, printed_date, printed_page
 from .headlines import DOUBT, headline_doubt, subheadline_doubt
 from .model import Credit, Kind, ParsedArticle, ParsedPage, Role
 from .organizations import find_organizations
@@ -21,7 +22,6 @@ from .text import ends_sentence, squeeze
 from .titles import (
     PARTIAL_DATELINE_RE,
     is_dateline,
-    is_furniture,
     is_list_item,
     looks_like_slogan,
     looks_like_title,
@@ -72,7 +72,13 @@ def parse_page(text: str) -> ParsedPage:
             articles.append(article)
     if not articles:
         raise NoArticlesError("no article found: no headline followed by text")
-    return ParsedPage(tuple(banners), tuple(articles), tuple(warnings))
+    return ParsedPage(
+        tuple(banners),
+        tuple(articles),
+        tuple(warnings),
+        printed_page=printed_page(banners),
+        printed_date=printed_date(banners),
+    )
 
 
 def _opens_page(block: Block, nxt: Block | None, top: list[Block]) -> bool:

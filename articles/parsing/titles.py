@@ -1,4 +1,4 @@
-"""What a line looks like: page furniture, a title line, a dateline, a list item."""
+"""What a line looks like: a title line, a dateline, a list item (furniture: furniture.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,6 @@ import re
 
 from .text import TERMINAL, squeeze
 
-# 第4版　1998年1月5日, 第１版 要闻
-PAGE_BANNER_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十]{1,3}\s*版(?:\s|$|[：:（(])")
-# 责任编辑：王某 美术编辑：李某 (optionally in brackets, at the top or the foot of a page)
-EDITOR_RE = re.compile(
-    r"^[（(]?\s*(?:本版|本期)?(?:责任编辑|责编|编辑|美术编辑|美编|版式设计|版式|校对|图片编辑|执行编辑|本版编辑|主编)\s*[：:]"
-)
-DATE_ONLY_RE = re.compile(
-    r"^[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?$"
-)
 # 本报讯, 本报北京１月５日讯, 据新华社华盛顿１月５日电, 新华社日内瓦（瑞士）１月５日电.
 # Another paper's dateline needs its date (工人日报北京５月３日电): text such as 但地方报纸和电 /
 # 视… or 信情报的交流以及电子产品… would match a bare 报…电.
@@ -37,13 +28,6 @@ LIST_ITEM_RE = re.compile(
 _TITLE_MAY_END = frozenset("”’」』》！？!?…—－-）)")
 _NEVER_ENDS_TITLE = frozenset("：:，,、；;。")
 MAX_TITLE = 60
-
-
-def is_furniture(line: str) -> bool:
-    """Page banner, editor credits or a bare date: part of the page, never of an article."""
-    if len(line) > 80:
-        return False
-    return bool(PAGE_BANNER_RE.match(line) or EDITOR_RE.match(line) or DATE_ONLY_RE.match(line))
 
 
 def is_dateline(text: str) -> bool:
