@@ -21,6 +21,8 @@ _DATE = rf"[{_DIGITS}]{{4}}\s*年\s*[{_DIGITS}]{{1,2}}\s*月\s*[{_DIGITS}]{{1,2}
 _PAGE = rf"(?:第\s*[{_DIGITS}{_CN_DIGITS}]{{1,5}}\s*版|[0０][{_DIGITS}]{{1,4}}\s*版)"
 # 第04版：工会, 第4版　1998年1月5日, 00002版：工会, 第１版 要闻 (a section name or the date may follow)
 PAGE_BANNER_RE = re.compile(rf"^{_PAGE}(?:\s|$|[：:（(])")
+# The e-paper's banner names the page's section: 第04版：工会, 00002版：工会
+_EPAPER_BANNER_RE = re.compile(rf"^{_PAGE}\s*[：:]\s*[\u4e00-\u9fff]")
 _EDITOR_ROLES = (
     "责任编辑|责编|编辑|美术编辑|美编|版式设计|版式|校对|图片编辑|执行编辑|本版编辑|主编|"
     "美术|版面设计|视觉设计|审校|终审|值班编辑"
@@ -58,6 +60,11 @@ def is_furniture(line: str) -> bool:
         or _EDITOR_COLON_RE.match(line)
         or _EDITOR_BARE_RE.match(line)
     )
+
+
+def is_epaper_export(banners: tuple[str, ...] | list[str]) -> bool:
+    """Does the page come from an e-paper's page export (its 版次 banner names a section)?"""
+    return any(_EPAPER_BANNER_RE.match(SPACE_RE.sub(" ", b).strip()) for b in banners)
 
 
 def printed_page(banners: tuple[str, ...] | list[str]) -> int | None:

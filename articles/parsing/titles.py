@@ -7,11 +7,13 @@ import re
 from .text import TERMINAL, squeeze
 
 # 本报讯, 本报北京１月５日讯, 据新华社华盛顿１月５日电, 新华社日内瓦（瑞士）１月５日电.
+# 中国青年报客户端讯, 中工网讯: a site's dateline.
 # Another paper's dateline needs its date (工人日报北京５月３日电): text such as 但地方报纸和电 /
 # 视… or 信情报的交流以及电子产品… would match a bare 报…电.
 DATELINE_RE = re.compile(
     r"^(?:据|综合)?(?:(?:本报|新华社|中新社)[^，。！？、：:“”\n]{0,30}?[讯电]"
-    r"|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|时报|报)(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电]))"
+    r"|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|午报|时报|报)(?:客户端|网)?(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电])"
+    r"|[\u4e00-\u9fff]{2,6}?网讯)"
 )
 # A dateline cut short by a column break: 新华社北京１２月 / ３０日电…
 PARTIAL_DATELINE_RE = re.compile(r"^(?:据)?(?:本报|新华社)[^，。]{0,12}?(?:[0-9０-９]|[月日电讯])")
