@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import notices
 from .blocks import Block, split_blocks
 from .bylines import lead_credits, parse_credit_line, tail_credits
 from .cohesion import Context
@@ -30,7 +31,6 @@ from .titles import (
 
 PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
 MAX_HEADLINE = 50
-_SHOWN = 20
 
 
 @dataclass
@@ -64,9 +64,9 @@ def parse_page(text: str) -> ParsedPage:
             drafts.append(_first_draft(top, banners))
             _read(block, following, drafts)
         elif parse_credit_line(block.text) is None:
-            warnings.append(f"text before the first headline was skipped: {_short(block.text)}")
+            warnings.append(notices.skipped_before_headline(block.text))
     if not drafts and top:
-        warnings.append("title lines without any text under them were skipped")
+        warnings.append(notices.titles_without_text())
     articles = []
     epaper = is_epaper_export(banners)
     for draft in drafts:
@@ -230,7 +230,7 @@ def _context(drafts: list[_Draft], following: list[Block]) -> Context:
 def _finish(draft: _Draft, warnings: list[str], *, epaper: bool) -> ParsedArticle | None:
     kicker, headline, subheadline = title_roles(draft.titles, epaper=epaper)
     if not draft.paragraphs:
-        warnings.append(f"“{_short(headline)}”: a headline without text under it was skipped")
+        warnings.append(notices.headline_without_text(headline))
         return None
     kind = Kind.PHOTO if draft.photo else Kind.NEWS
     credits = [
@@ -249,30 +249,9 @@ def _finish(draft: _Draft, warnings: list[str], *, epaper: bool) -> ParsedArticl
         credits=tuple(credits),
         organizations=find_organizations(texts),
     )
-    warnings.extend(_article_warnings(article))
+    warnings.extend(notices.article_notices(article))
     return article
-
-
-def _article_warnings(article: ParsedArticle) -> list[str]:
-    name = f"“{_short(article.headline)}”"
-    notes = []
-    if article.kind is Kind.NEWS and not article.credits:
-        notes.append(f"{name}: no byline credits found")
-    if article.kind is Kind.PHOTO and not any(c.role is Role.PHOTOGRAPHER for c in article.credits):
-        notes.append(f"{name}: picture item without a photographer credit")
-    for n, paragraph in enumerate(article.paragraphs, start=1):
-        if not ends_sentence(paragraph):
-            notes.append(
-                f"{name}: paragraph {n} ends mid-sentence (…{paragraph[-10:]}); "
-                "a column break may be left unjoined"
-            )
-    return notes
 
 
 def _has_photographer(credits: tuple[Credit, ...]) -> bool:
     return any(c.role is Role.PHOTOGRAPHER for c in credits)
-
-
-def _short(text: str) -> str:
-    text = squeeze(text)
-    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
