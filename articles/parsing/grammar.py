@@ -78,6 +78,13 @@ _DAY_IN_SENTENCE_RE = re.compile(r"^[0-9０-９]{1,2}日[^，,]")
 # The next line's first clause, up to its first stop or comma, and its first sentence.
 _FIRST_CLAUSE_RE = re.compile(r"^([^，。；：！？、“”（）《》,;:!?]+)[，。；：！？,;:!?]")
 _FIRST_SENTENCE_RE = re.compile(r"^([^，。；：！？、“”（）《》,;:!?]+)。")
+# A lead may open on a short adverbial clause: 近日，… 据悉，… 为此，… 对此，…
+_LEAD_OPENING_RE = re.compile(
+    r"^(?:近日|日前|近来|近期|据悉|据了解|据介绍|为此|对此|因此|目前|当前|如今|今年|去年|最近|此前|"
+    r"随后|其间|期间|同时|此外|另外|然而|但是|不过|其中|首先|其次|一是|二是|三是|第一|第二|第三)，"
+)
+_SHORT_CLAUSE = 3
+SHORT_CLAUSE_WEIGHT = 1.5
 
 
 @functools.lru_cache(maxsize=1024)
@@ -187,6 +194,14 @@ def next_line_evidence(following: str) -> Evidence:
         found.append(("speaker above", 1.75))  # 恩佐在回顾两国贸易 / 迅速发展的情况后表示，…
     if clause and len(clause.group(1)) == 1 and is_cjk(clause.group(1)):
         found.append(("one-character clause follows", 1.25))  # 已退休的饲养员左文 / 茹，又被…
+    if (
+        clause
+        and 2 <= len(clause.group(1)) <= _SHORT_CLAUSE
+        and clause.group(0).endswith("，")
+        and not _LEAD_OPENING_RE.match(following)
+        and all(flag not in _FRESH_FLAGS for _, flag in tagged(clause.group(1))[:1])
+    ):
+        found.append(("short clause follows", SHORT_CLAUSE_WEIGHT))  # 延安城市基础设施 / 薄弱，…
     sentence = _FIRST_SENTENCE_RE.match(following)
     if sentence and len(sentence.group(1)) <= 8:
         found.append(("short sentence follows", 1.25))  # …江苏南钢队本轮迎战弱旅 / 济南军区队。

@@ -163,7 +163,8 @@ def headline_evidence(
         found.append(("ends on a count", 1.75))
     if re.search(r"[·・／/、][\u4e00-\u9fff]$", text) or name_cut_after_title(text):
         found.append(("name cut", 3.0))  # 约翰·史 / 密斯, 张伟／李 / 娜, 县委书记刘 / 金生
-    subheadline = looks_like_title(following) and not ends_sentence(following)
+    bare = NOTE_END_RE.sub("", following).rstrip()  # …等出席（附图片１张）: a note, not a stop
+    subheadline = bool(bare) and looks_like_title(bare) and not ends_sentence(bare)
     if _NEEDY_VERB_RE.search(text) and not (sub_possible and subheadline):
         # 李铁映在全国体委主任会议上强调 / 坚持体育事业发展正确方针: the subheadline says it
         found.append(("verb waits for more", 2.25))
@@ -183,7 +184,7 @@ def headline_evidence(
         found.append(("pictures follow", -4.0))  # the title of a picture group
     if "●" in text:
         found.append(("bullets", -3.25))  # 工作有三项重点●一是…
-    if sub_possible and subheadline and not _QUOTED_RE.match(nxt) and not _is_caption(nxt):
+    if sub_possible and subheadline and not _QUOTED_RE.match(nxt) and not _is_caption(bare):
         found.append(("a subheadline follows", -2.25))
     elif (_FRESH_START_RE.match(nxt) or _OPENER_RE.match(nxt)) and not commas:
         found.append(("text starts afresh", -1.0))

@@ -7,6 +7,7 @@ looks like a headline starts a new article unless the text says it carries on a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ from .titles import (
 )
 
 PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
+_INNER_KICKER = 15  # a kicker inside the page is a name or a topic: 西罗园街道总工会：
+# Words of a sentence that introduces a list or a quotation: …走出了一条路子：, 读到了这样几封信：
+_LEAD_IN_RE = re.compile(r"了|这样|这些|如下|以下|下列|几[个点条封项]|[是有说道]：")
 MAX_HEADLINE = 50
 
 
@@ -175,8 +179,12 @@ def _opens_with_kicker(block: Block, following: list[Block]) -> bool:
     """A kicker closed by a colon over a headline, with text under both."""
     if not is_colon_kicker(block.text) or len(following) < 2:
         return False
+    if len(squeeze(block.text)) > _INNER_KICKER or _LEAD_IN_RE.search(block.text):
+        return False  # 我读到了这样几封信： introduces what follows inside the article
     headline, text = following[0], following[1]
-    return looks_like_title(headline.text, relaxed=True) and not looks_like_title(text.text)
+    if headline.text[:1] in "—－-" or not looks_like_title(headline.text):
+        return False
+    return not looks_like_title(text.text)
 
 
 def _title_follows(nxt: Block) -> bool:

@@ -260,3 +260,25 @@ def test_a_page_of_wire_reports_weighs_against_a_headline_without_a_dateline():
     assert {"report above", "page of reports"} <= names(
         "", line, following, Context(after_report=True, report_page=True)
     )
+
+
+def test_a_short_clause_below_carries_on_the_line_above():
+    # 延安城市基础设施 / 薄弱，进入九十年代以后…: the predicate of a sentence cut by a column
+    found = names(
+        "延安的缺水问题得到根本解决。",
+        "延安城市基础设施",
+        "薄弱，进入九十年代以后，城市缺水问题日益突出",
+    )
+    assert "short clause follows" in found
+    lead = names(
+        "延安的缺水问题得到根本解决。", "延安供水工程建成通水", "近日，延安供水工程建成通水。"
+    )
+    assert "short clause follows" not in lead
+
+
+def test_a_picture_note_does_not_hide_the_subheadline_below():
+    previous = "———在促进整体经济发展中，塘沽区本身也取得了长足的进步。"
+    line = "春风满堂商国是戮力同心开新局中共中央举行党外人士迎春座谈会"
+    following = "江泽民发表讲话李瑞环主持胡锦涛等出席（附图片１张）"
+    assert "a subheadline follows" in names(previous, line, following)
+    assert headline_doubt(previous, line, following) < DOUBT
