@@ -1,11 +1,14 @@
-"""Parser accuracy on the real-newspaper corpus, scored by the shared check_parse rules.
+"""Parser accuracy on real pages, scored by the shared check_parse rules.
 
     .venv/bin/python bench/parse_accuracy.py [--shared PATH] [--seed N] [--no-breaks]
     .venv/bin/python bench/parse_accuracy.py --seeds 1 3 5 11 13
+    .venv/bin/python bench/parse_accuracy.py --devset-only
 
 Generates every corpus page with ../shared/corpus/make_pages.py (column breaks on unless
 --no-breaks) into a temporary folder, parses each page, and prints the aggregate score, the
-failures grouped by kind with a few examples, the speed, and the seed page's score.
+failures grouped by kind with a few examples, the speed, and the seed page's score. Then it
+scores the real union-paper pages of ../shared/devset: one line per page, and the failures
+by kind (the union papers are what the archive meets in real life; the corpus is one paper).
 
 Where --breaks cuts depends on the seed, so one seed says little: --seeds prints one line per
 seed and the worst of them. Tune on odd seeds and check on even ones (headlines.py).
@@ -81,6 +84,48 @@ def parse_file(path: Path) -> dict:
         return {}
 
 
+def score_devset(scorer: ModuleType, shared: Path) -> tuple[list[tuple[str, int, int]], Run]:
+    """Score every ../shared/devset page: (page, passed, checks) rows and the failures by kind."""
+    pages = sorted((shared / "devset" / "pages").glob("*.txt"))
+    run = Run(pages=len(pages))
+    rows = []
+    for page in pages:
+        expected = json.loads(
+            page.with_name(page.stem + ".expected.json").read_text(encoding="utf-8")
+        )
+        failures, checks = scorer.score(expected, parse_file(page))
+        rows.append((page.stem, checks - len(failures), checks))
+        run.total += checks
+        run.passed += checks - len(failures)
+        for failure in failures:
+            run.by_kind[kind_of(failure)].append(f"{page.stem}: {failure}")
+    return rows, run
+
+
+def print_failures(run: Run, examples: int) -> None:
+    print("failures by kind:" if run.by_kind else "failures by kind: none")
+    for kind in [k for k, _ in KINDS] + ["other"]:
+        if run.by_kind.get(kind):
+            print(f"  {kind}: {len(run.by_kind[kind])}")
+            for example in run.by_kind[kind][:examples]:
+                print(f"    {example[:160]}")
+
+
+def report_devset(scorer: ModuleType, shared: Path, examples: int) -> None:
+    if not (shared / "devset" / "pages").is_dir():
+        print(f"devset: not found under {shared}")
+        return
+    rows, run = score_devset(scorer, shared)
+    print(f"devset pages (real union papers): {run.pages}")
+    for stem, passed, checks in rows:
+        print(f"  {stem}  {passed}/{checks} = {100 * passed / checks:.1f}%")
+    worst = min(100 * passed / checks for _, passed, checks in rows)
+    print(
+        f"devset score: {run.passed}/{run.total} checks = {run.score:.2f}%, worst page {worst:.1f}%"
+    )
+    print_failures(run, examples)
+
+
 def score_corpus(scorer: ModuleType, shared: Path, seed: int, *, breaks: bool = True) -> Run:
     """Generate the corpus pages for one seed, parse them, and score them."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,9 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", help="one summary line per seed")
     ap.add_argument("--no-breaks", action="store_true", help="pages without column breaks")
     ap.add_argument("--examples", type=int, default=3, help="examples shown per kind of failure")
+    ap.add_argument("--devset-only", action="store_true", help="score ../shared/devset only")
     opts = ap.parse_args(argv)
 
     scorer = load_scorer(opts.shared)
+    if opts.devset_only:
+        report_devset(scorer, opts.shared, opts.examples)
+        return 0
     if opts.seeds:
         scores = []
         for seed in opts.seeds:
@@ -126,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{unexpected} unexpected articles, {run.pages / run.elapsed:.1f} pages/s"
             )
         print(f"worst: {min(scores):.2f}%, mean: {sum(scores) / len(scores):.2f}%")
+        report_devset(scorer, opts.shared, opts.examples)
         return 0
 
     run = score_corpus(scorer, opts.shared, opts.seed, breaks=not opts.no_breaks)
@@ -133,18 +183,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus pages ({breaks} column breaks, seed {opts.seed}): {run.pages}")
     print(f"score: {run.passed}/{run.total} checks = {run.score:.2f}%")
     print(f"speed: {run.pages / run.elapsed:.1f} pages/s ({run.elapsed:.2f} s)")
-    print("failures by kind:")
-    for kind in [k for k, _ in KINDS] + ["other"]:
-        if run.by_kind.get(kind):
-            print(f"  {kind}: {len(run.by_kind[kind])}")
-            for example in run.by_kind[kind][: opts.examples]:
-                print(f"    {example[:160]}")
+    print_failures(run, opts.examples)
     seed_text = REPO / "tests" / "data" / "seed_page.txt"
     seed_expected = json.loads(seed_text.with_suffix(".expected.json").read_text(encoding="utf-8"))
     failures, checks = scorer.score(seed_expected, parse_file(seed_text))
     print(f"seed page: {checks - len(failures)}/{checks} checks")
     for failure in failures:
         print(f"    {failure}")
+    report_devset(scorer, opts.shared, opts.examples)
     return 0
 
 

@@ -78,6 +78,8 @@ _UNIT_CHARS = frozenset("园局厂处队站所院校社")
 _COMPANY_FORMS = frozenset(["集团", "公司", "有限公司", "股份公司", "控股"])
 # A time word is no name, but an era word may be one (北京现代): these mark times.
 _TIME_CHARS = frozenset("今昨明近日年月天时前后期周晚早午夜节季春夏秋冬初末底")
+# Offices named right after a union (成都总工会主席), which jieba may cut as one word with 工会
+_OFFICERS = ("主席", "副主席", "常务副主席", "党组书记", "负责人", "相关负责人", "工作人员")
 # Words after 工会 that make it an idea: 工会知识, 工会法
 _CONCEPTS = ("知识", "法律", "法规", "法》", "理论")
 _PLACE_ENDS = frozenset("省市区县州旗")
@@ -163,6 +165,9 @@ def _union_mentions(text: str, shorts: tuple[str, ...]) -> list[str]:
         if text.startswith(_CONCEPTS, end):
             continue  # 普及工会知识: the union as an idea, not a body
         name = _name_ending_at(text[left : end + 4], begin - left, end - left, shorts)
+        if name is None and text.startswith(_OFFICERS, end):
+            # 成都总工会主席: jieba's word 工会主席 hides the name's end; the office follows it
+            name = _name_ending_at(text[left:end], begin - left, end - left, shorts)
         if name:
             names.append(name)
     return names

@@ -44,6 +44,7 @@ def test_union_names_are_found_with_their_full_extent(sentence, name):
         ("北京科学城物业管理有限公司工会参加活动。", "北京科学城物业管理有限公司工会"),
         ("北汽集团工会副主席出席会议。", "北汽集团工会"),
         ("无不体现了北京现代工会为员工们营造的氛围。", "北京现代工会"),
+        ("成都总工会主席还专门赶来祝贺。", "成都总工会"),
     ],
 )
 def test_street_township_park_and_company_unions_of_real_pages(sentence, name):
@@ -130,6 +131,7 @@ def test_a_different_district_is_not_taken_for_a_short_form():
         "近日，工会服务站开展活动。",
         "由市总、区总两级工会共同推进。",
         "新成立的消防救援大队工会要积极发挥作用。",
+        "关心关爱工会主席成长。",
     ],
 )
 def test_generic_phrases_and_look_alikes_are_not_organizations(sentence):
