@@ -60,6 +60,10 @@ def names(credits):
             "本报讯\xa0（记者刘友婷\xa0通讯员邱楚欣）",
             [("刘友婷", REPORTER), ("邱楚欣", CORRESPONDENT)],
         ),
+        (
+            "本报讯（记者 王\u3000伟 通讯员 李\xa0华）",
+            [("王伟", REPORTER), ("李华", CORRESPONDENT)],
+        ),
     ],
 )
 def test_lead_byline_forms_give_their_credits(lead, expected):

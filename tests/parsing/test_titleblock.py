@@ -172,3 +172,21 @@ def test_a_picture_credit_over_two_lines_makes_everyone_a_photographer():
     assert article.paragraphs == (
         "近日，杭州市总工会等举办的“文化进工地 党旗高高飘”文艺晚会在建设工地同步上演。",
     )
+
+
+def test_a_caption_credit_with_a_spaced_name_credits_the_picture():
+    text = "\n\n".join(
+        [
+            "第04版：工会",
+            "职工书屋开放",
+            "本报讯（记者 马超）近日，职工书屋正式开放，职工可以借阅图书。",
+            "\n\n工余时间“动”起来",
+            "日前，北京住总集团工会组织开展工余时间操活动。（本报通讯员 王 恺 摄）",
+        ]
+    )
+    news, photo = parse_page(text).articles
+    assert (str(photo.kind), [(c.name, str(c.role)) for c in photo.credits]) == (
+        "photo",
+        [("王恺", "photographer")],
+    )
+    assert [c.name for c in news.credits] == ["马超"]
