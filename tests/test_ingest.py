@@ -164,7 +164,7 @@ def test_ingest_rejects_empty_file_and_stores_nothing(tmp_path, content):
     result = ingest_file(path)
 
     assert (result.outcome, Page.objects.count()) == (Outcome.FAILED, 0)
-    assert re.search("empty|whitespace", result.reason)
+    assert re.search("空的|空白", result.reason)
 
 
 @pytest.mark.django_db

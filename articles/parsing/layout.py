@@ -78,7 +78,7 @@ def parse_page(text: str) -> ParsedPage:
         if article is not None:
             articles.append(article)
     if not articles:
-        raise NoArticlesError("no article found: no headline followed by text")
+        raise NoArticlesError("没有找到文章：版面上没有标题下跟着正文的内容")
     return ParsedPage(
         tuple(banners),
         tuple(articles),

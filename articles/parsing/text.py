@@ -26,11 +26,9 @@ def decode_page(data: bytes) -> str:
     Strict decoding: a wrong guess would store mojibake that nobody notices until search fails.
     """
     if not data.strip():
-        raise EmptyPageError("the file is empty")
+        raise EmptyPageError("文件是空的")
     if b"\x00" in data:
-        raise BinaryContentError(
-            "the file contains NUL bytes, so it is binary (or UTF-16), not text"
-        )
+        raise BinaryContentError("文件含有空字节（NUL），是二进制或 UTF-16 文件，不是文本")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -40,18 +38,16 @@ def decode_page(data: bytes) -> str:
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise UndecodableTextError(
-                f"the file is neither UTF-8 nor GB18030 (bad byte at offset {exc.start})"
+                f"文件既不是 UTF-8 也不是 GB18030 编码（第 {exc.start} 字节无法识别）"
             ) from None
         _check_gb18030(data)
     text = normalize_newlines(text)
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
-        raise EmptyPageError("the file holds only whitespace")
+        raise EmptyPageError("文件只有空白，没有文字")
     controls = sum(1 for ch in visible if unicodedata.category(ch) == "Cc")
     if controls > _MAX_CONTROL_SHARE * len(visible):
-        raise BinaryContentError(
-            f"{controls} of {len(visible)} characters are control characters, so it is not text"
-        )
+        raise BinaryContentError(f"{len(visible)} 个字符中有 {controls} 个控制字符，不是文本文件")
     return text
 
 
@@ -85,7 +81,7 @@ def _check_gb18030(data: bytes) -> None:
     best = from_bytes(data).best()
     if best is not None and best.encoding in _LOOKALIKES:
         raise UndecodableTextError(
-            f"the file reads as {best.encoding}, not UTF-8 or GB18030: save it as UTF-8"
+            f"文件看来是 {best.encoding} 编码，不是 UTF-8 或 GB18030：请另存为 UTF-8"
         )
 
 

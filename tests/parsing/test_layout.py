@@ -247,7 +247,7 @@ def test_seed_page_parses_without_warnings(seed_text):
     ids=["empty", "blank", "banner-only", "byline-only", "headline-only", "headline-and-byline"],
 )
 def test_page_without_an_article_raises_no_articles(text):
-    with pytest.raises(NoArticlesError, match="no article"):
+    with pytest.raises(NoArticlesError, match="没有找到文章"):
         parse_page(text)
 
 

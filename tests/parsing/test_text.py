@@ -40,7 +40,7 @@ def test_decode_page_keeps_full_width_indentation_for_the_parser():
     ids=["empty", "ascii-space", "bom-only", "ideographic-space", "gb18030-space"],
 )
 def test_decode_page_rejects_empty_pages(data):
-    with pytest.raises(EmptyPageError, match=r"empty|whitespace"):
+    with pytest.raises(EmptyPageError, match=r"空的|空白"):
         decode_page(data)
 
 
@@ -56,7 +56,7 @@ def test_decode_page_rejects_binary_content(data):
 
 
 def test_decode_page_rejects_bytes_that_are_neither_utf8_nor_gb18030():
-    with pytest.raises(UndecodableTextError, match="neither UTF-8 nor GB18030"):
+    with pytest.raises(UndecodableTextError, match="既不是 UTF-8 也不是 GB18030"):
         decode_page("工会".encode("gb18030") + b"\x81\x20" + b"text")
 
 
