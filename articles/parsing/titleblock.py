@@ -28,7 +28,7 @@ _SENTENCE_RE = re.compile(r"[，。！？；,;!?：:“”\"].")
 _DASH_RE = re.compile(r"^(?:—|－|-){1,3}")
 # A union's name alone: 西罗园街道总工会, 北京市工业（国防）工会, 朝阳区总工会女职工委员会
 _UNION_LINE_RE = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,24}(?:工会|总工会|工会委员会|工委|职工委员会|职工之家)$"
+    r"^[\u4e00-\u9fff（）()]{2,24}(?:工会|总工会|工会委员会|工会联合会|工委|女职工委员会)$"
 )
 _SHORTER = 0.75  # the headline of an e-paper's headline + subheadline is at most this long
 _CONTINUATION = 8  # the second line of a headline printed over two lines is short
