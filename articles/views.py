@@ -43,15 +43,38 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def issue_calendar(request: HttpRequest) -> HttpResponse:
+    """往期回顾: one month's issue days, opening on the latest issue's month."""
     years = browse.issue_years()
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
-    except ValueError as error:
-        raise Http404("年份有误") from error
-    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-        raise Http404("年份有误")
-    context = {"years": years, "year": year, "months": browse.issue_calendar(year)}
+    year, month = _calendar_month(request, browse.latest_issue_date())
+    context = {
+        "years": years,
+        "year": year,
+        "month": browse.calendar_month(year, month),
+        "month_counts": browse.issue_counts_by_month(year),
+        "previous_month": (year - 1, 12) if month == 1 else (year, month - 1),
+        "next_month": (year + 1, 1) if month == 12 else (year, month + 1),
+        "previous_year": year - 1 if year - 1 >= MIN_CALENDAR_YEAR else None,
+        "next_year": year + 1 if year + 1 <= datetime.MAXYEAR else None,
+    }
     return render(request, "articles/calendar.html", context)
+
+
+MIN_CALENDAR_YEAR = 1900
+
+
+def _calendar_month(request: HttpRequest, latest: datetime.date | None) -> tuple[int, int]:
+    """`?year=&month=`; a year alone opens on its last month with an issue (or January)."""
+    try:
+        year = int(request.GET.get("year") or (latest or timezone.localdate()).year)
+        month = int(request.GET.get("month") or 0)
+    except ValueError as error:
+        raise Http404("年份或月份有误") from error
+    if not MIN_CALENDAR_YEAR <= year <= datetime.MAXYEAR or not 0 <= month <= 12:
+        raise Http404("年份或月份有误")
+    if month == 0:
+        months = [m for m, count in browse.issue_counts_by_month(year) if count]
+        month = months[-1] if months else 1
+    return year, month
 
 
 def _issue_or_404(date: str) -> Issue:
@@ -69,6 +92,7 @@ def issue(request: HttpRequest, date: str) -> HttpResponse:
         "issue": the_issue,
         "articles": browse.articles_of_issue(the_issue),
         "neighbours": browse.issue_neighbours(the_issue),
+        "strip": browse.pages_of_issue(the_issue),
     }
     return render(request, "articles/issue.html", context)
 
@@ -85,6 +109,7 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
         "articles": Article.objects.for_listing().filter(page=the_page).order_by("seq"),
         "pages": in_issue,
         "issues": issues,
+        "strip": browse.pages_of_issue(the_issue),
     }
     return render(request, "articles/page.html", context)
 

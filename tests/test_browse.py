@@ -90,3 +90,11 @@ def test_roles_of_a_person_count_each_role():
     make_credit(dated(datetime.date(2024, 3, 14)), "崔欣")
     person = article.credits.get().person
     assert browse.roles_of(person) == [("记者", 2), ("摄影", 1)]
+
+
+def test_issue_counts_by_month_has_every_month():
+    make_issue(datetime.date(2024, 3, 12))
+    make_issue(datetime.date(2024, 3, 19))
+    counts = browse.issue_counts_by_month(2024)
+    assert len(counts) == 12 and counts[2] == (3, 2) and counts[0] == (1, 0)
+    assert browse.latest_issue_date() == datetime.date(2024, 3, 19)

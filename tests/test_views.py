@@ -230,3 +230,36 @@ def test_sitemap_lists_articles_issues_and_pages(client, archive):
     xml = client.get(reverse("articles:sitemap")).content.decode()
     assert archive["articles"][0].get_absolute_url() in xml
     assert "/issues/2024-03-12/1/" in xml and "/reporters/" in xml
+
+
+def test_calendar_opens_on_the_latest_issue_month_and_moves_by_month_and_year(client, archive):
+    html = client.get(reverse("articles:calendar")).content.decode()
+    assert "往期回顾 · 2024年3月" in html
+    assert 'aria-label="2024年3月12日"' in html
+    assert 'href="?year=2024&amp;month=2"' in html and 'href="?year=2024&amp;month=4"' in html
+    assert 'href="?year=2023&amp;month=3"' in html and "下一年" in html
+    assert "1月（无）" in html and "12月（无）" in html  # every month shown
+
+
+def test_calendar_month_without_issues_says_so(client, archive):
+    html = client.get(reverse("articles:calendar"), {"year": 2024, "month": 5}).content.decode()
+    assert "2024年5月没有收录的报纸" in html
+
+
+@pytest.mark.parametrize("month", ["13", "-1", "x"])
+def test_calendar_with_a_bad_month_is_a_404(client, archive, month):
+    response = client.get(reverse("articles:calendar"), {"year": 2024, "month": month})
+    assert response.status_code == 404
+
+
+def test_issue_and_page_views_have_a_page_strip_and_date_navigation_on_top(client, archive):
+    archive["first"].name = "要闻"
+    archive["first"].save()
+    for url in (archive["issue"].get_absolute_url(), archive["first"].get_absolute_url()):
+        html = client.get(url).content.decode()
+        strip = html[html.index('aria-label="版面导航"') :]
+        assert "第1版 要闻" in strip and 'href="/issues/2024-03-12/2/"' in strip
+        assert html.index('aria-label="日期导航"') < html.index("<h1>")
+        assert "← 上一期 2023年3月12日" in html
+    page_html = client.get(archive["first"].get_absolute_url()).content.decode()
+    assert '<strong aria-current="page">第1版 要闻</strong>' in page_html
