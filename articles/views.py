@@ -156,7 +156,7 @@ def reporter(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "roles": browse.roles_of(person),
-        "timeline": charts.timeline(browse.articles_per_month(articles)),
+        "timeline": charts.responsive_timeline(browse.articles_per_month(articles)),
         "articles": _page_of(request, articles),
     }
     return render(request, "articles/reporter.html", context)
@@ -173,7 +173,7 @@ def union(request: HttpRequest, pk: int) -> HttpResponse:
         "reporters": browse.reporters_of_union(organization),
         "co_mentioned": browse.co_mentioned_unions(organization),
         "on_this_day": browse.union_on_this_day(organization, timezone.localdate()),
-        "timeline": charts.timeline(browse.articles_per_month(articles)),
+        "timeline": charts.responsive_timeline(browse.articles_per_month(articles)),
         "articles": _page_of(request, articles),
     }
     return render(request, "articles/union.html", context)
@@ -184,7 +184,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     unions = [(o.name, o.article_count, o.get_absolute_url()) for o in browse.active_unions(15)]
     people = [(p.name, p.article_count, p.get_absolute_url()) for p in browse.active_reporters(15)]
     context = {
-        "timeline": charts.timeline(browse.articles_per_month(Article.objects.all())),
+        "timeline": charts.responsive_timeline(browse.articles_per_month(Article.objects.all())),
         "unions": charts.ranked_bars(unions),
         "reporters": charts.ranked_bars(people),
         "issue_count": Issue.objects.count(),

@@ -160,7 +160,8 @@ def test_union_page_has_hierarchy_aliases_timeline_and_articles(client, archive)
 
 def test_stats_page_draws_charts(client, archive):
     html = client.get(reverse("articles:stats")).content.decode()
-    assert "每月文章数" in html and html.count("<svg") >= 3
+    assert "文章数，每月篇数" in html and html.count("<svg") >= 3
+    assert "<title>2024年3月：4 篇</title>" in html and "<td>2024年3月</td><td>4</td>" in html
     assert "共 2 期、5 篇文章" in html
 
 
