@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -17,6 +18,8 @@ from articles.models import Article, Issue, Organization, Page, Person
 from articles.search.export import EXPORT_LIMIT, as_csv, as_json, export_search
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, search_articles
+from articles.search_trail import search_trail
+from articles.suggestions import did_you_mean
 
 PER_PAGE = 20
 DIRECTORY_PER_PAGE = 200
@@ -117,8 +120,11 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
 @require_GET
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     the_article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    trail = search_trail(request.GET.get("search", ""))
     context = {
         "article": the_article,
+        "trail": trail,
+        "paragraphs": trail.marked(the_article.paragraphs) if trail else the_article.paragraphs,
         "neighbours": browse.article_neighbours(the_article),
         "related": browse.related_articles(the_article),
         "citation": citation(the_article),
@@ -197,16 +203,45 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    if any(not value for _, values in request.GET.lists() for value in values):
+        # A GET form sends its empty fields too (org=&reporter=&…): keep shared URLs short.
+        return redirect(f"{request.path}?{_without_empty(request.GET)}".rstrip("?"))
     form = SearchForm(request.GET)
     results = error = None
+    hints = []
     if form.is_valid() and form.params().has_criteria:
+        params = form.params()
         try:
-            results = search_articles(form.params())
+            results = search_articles(params)
         except QueryError as exc:
             error = str(exc)
+        else:
+            hints = did_you_mean(request.GET, results.query, params.reporter, params.organization)
     status = 400 if form.errors or error else 200
-    context = {"form": form, "results": results, "error": error, "export_limit": EXPORT_LIMIT}
+    context = {
+        "form": form,
+        "results": results,
+        "error": error,
+        "hints": hints,
+        "quoted_query": _quoted(form.cleaned_data.get("q", "") if form.is_bound else ""),
+        "export_limit": EXPORT_LIMIT,
+    }
     return render(request, "articles/search.html", context, status=status)
+
+
+def _without_empty(params: QueryDict) -> str:
+    return urlencode([(key, v) for key, values in params.lists() for v in values if v])
+
+
+QUOTES = '"“”＂'
+
+
+def _quoted(q: str) -> str:
+    """The query in the page title within “…”, unless the reader quoted it already."""
+    q = q.strip()
+    if not q:
+        return ""
+    return q if len(q) > 1 and q[0] in QUOTES and q[-1] in QUOTES else f"“{q}”"
 
 
 @require_GET
