@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/search", views.api_search, name="api_search"),
     path("api/suggest", api.suggest, name="api_suggest"),
     path("health", views.health_check, name="health"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("feeds/unions/<int:pk>/", feeds.UnionFeed(), name="feed_union"),
     path("feeds/reporters/<int:pk>/", feeds.ReporterFeed(), name="feed_reporter"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles import browse, charts
-from articles.citation import citation
+from articles.citation import citation, citation_meta, description
 from articles.health import health
 from articles.models import Article, Issue, Organization, Page, Person
 from articles.search.export import EXPORT_LIMIT, as_csv, as_json, export_search
@@ -121,6 +121,7 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     the_article = get_object_or_404(Article.objects.for_listing(), pk=pk)
     trail = search_trail(request.GET.get("search", ""))
+    canonical = request.build_absolute_uri(the_article.get_absolute_url())
     context = {
         "article": the_article,
         "trail": trail,
@@ -128,6 +129,9 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "neighbours": browse.article_neighbours(the_article),
         "related": browse.related_articles(the_article),
         "citation": citation(the_article),
+        "citation_meta": citation_meta(the_article, canonical),
+        "description": description(the_article),
+        "canonical_url": canonical,
     }
     return render(request, "articles/article.html", context)
 
@@ -260,6 +264,18 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(as_json(results, base_url), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="newsarchive-search.{fmt}"'
     return response
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    """The OpenSearch description, so that a browser can add the archive's search."""
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return render(
+        request,
+        "opensearch.xml",
+        {"base_url": base_url},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )
 
 
 @require_GET
