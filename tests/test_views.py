@@ -264,3 +264,25 @@ def test_issue_and_page_views_have_a_page_strip_and_date_navigation_on_top(clien
         assert "← 上一期 2023年3月12日" in html
     page_html = client.get(archive["first"].get_absolute_url()).content.decode()
     assert '<strong aria-current="page">第1版 要闻</strong>' in page_html
+
+
+def test_the_demo_previews_the_archive_own_error_pages(client, settings):
+    # settings.DEBUG is off in tests, so the preview URLs are compared at import under DEBUG.
+    import importlib
+
+    import newsarchive.urls
+
+    settings.DEBUG = True
+    try:
+        importlib.reload(newsarchive.urls)
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+        not_found = client.get("/demo/404/")
+        server_error = client.get("/demo/500/")
+    finally:
+        settings.DEBUG = False
+        importlib.reload(newsarchive.urls)
+        clear_url_caches()
+    assert not_found.status_code == 404 and "页面不存在" in not_found.content.decode()
+    assert server_error.status_code == 500
