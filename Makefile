@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo serve test test-browser test-corpus lint fmt bench clean
+.PHONY: setup demo serve test test-browser test-api test-corpus lint fmt bench clean
 
 setup: $(VENV)/.synced
 
@@ -52,3 +52,7 @@ clean:
 # Real-browser tests (Playwright + the system chromium), kept apart from `make test`.
 test-browser: setup
 	$(PY) -m pytest -m browser
+
+# The JSON API against /api/openapi.json: schemathesis on the demo server (tests/contract/).
+test-api: setup
+	$(PY) -m pytest -m api

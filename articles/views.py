@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles import browse, charts
+from articles.api import bad_request, field_errors, json_response
 from articles.citation import citation, citation_meta, description
 from articles.health import health
 from articles.models import Article, Issue, Organization, Page, Person
@@ -252,11 +253,11 @@ def _quoted(q: str) -> str:
 def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return _json({"error": "参数有误", "fields": _field_errors(form)}, status=400)
+        return bad_request(field_errors(form))
     try:
         results = export_search(form.params())
     except QueryError as exc:
-        return _json({"error": str(exc)}, status=400)
+        return json_response({"error": str(exc)}, status=400)
     base_url = request.build_absolute_uri("/").rstrip("/")
     if fmt == "csv":
         response = HttpResponse(as_csv(results, base_url), content_type="text/csv; charset=utf-8")
@@ -282,25 +283,6 @@ def opensearch(request: HttpRequest) -> HttpResponse:
 def health_check(request: HttpRequest) -> JsonResponse:
     healthy, report = health()
     return _json(report, status=200 if healthy else 503)
-
-
-@require_GET
-def api_search(request: HttpRequest) -> JsonResponse:
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return _json({"error": "参数有误", "fields": _field_errors(form)}, status=400)
-    try:
-        results = search_articles(form.params())
-    except QueryError as exc:
-        return _json({"error": str(exc)}, status=400)
-    return _json(results.as_json())
-
-
-def _field_errors(form: SearchForm) -> dict[str, list[str]]:
-    return {
-        name: [error["message"] for error in errors]
-        for name, errors in form.errors.get_json_data().items()
-    }
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:

@@ -94,3 +94,10 @@ def test_a_bad_or_empty_trail_shows_the_article_unmarked(client, archive, search
     html = response.content.decode()
     assert response.status_code == 200
     assert "<mark>" not in html and "返回搜索结果" not in html
+
+
+@pytest.mark.parametrize("url", ["/search/", "/api/search"])
+def test_a_date_before_year_1000_is_a_400_not_a_crash(client, archive, url):
+    response = client.get(url, {"from": "0184-03-01"})
+    assert response.status_code == 400
+    assert "年份不能早于 1000 年" in response.content.decode()
