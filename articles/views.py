@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from articles import browse, charts
@@ -16,7 +17,13 @@ from articles.api import bad_request, field_errors, json_response
 from articles.citation import citation, citation_meta, description
 from articles.health import health
 from articles.models import Article, Issue, Organization, Page, Person
-from articles.search.export import EXPORT_LIMIT, as_csv, as_json, export_search
+from articles.search.export import (
+    EXPORT_LIMIT,
+    as_csv,
+    as_json,
+    export_filename,
+    export_search,
+)
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, search_articles
 from articles.search_trail import search_trail
@@ -263,7 +270,8 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(as_csv(results, base_url), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(as_json(results, base_url), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="newsarchive-search.{fmt}"'
+    filename = export_filename(form.params(), timezone.localdate(), fmt)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

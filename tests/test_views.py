@@ -211,6 +211,8 @@ def test_feeds_are_atom(client, archive):
 
 
 def test_search_feed_and_export(client, archive):
+    from django.utils import timezone
+
     from articles.search.indexing import apply_pending_updates
 
     apply_pending_updates()
@@ -220,7 +222,12 @@ def test_search_feed_and_export(client, archive):
 
     csv_response = client.get(reverse("articles:search_export", args=["csv"]), {"q": "第一版"})
     text = csv_response.content.decode("utf-8")
-    assert text.startswith("\ufeffid,date,page,kind")
+    assert text.startswith("\ufeff编号,日期,版次,类型,引题,标题,副题,署名,涉及工会,链接,正文")
+    assert "记者1（记者）；崔欣（摄影）" in text and ",新闻," in text
+    assert csv_response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''"
+        f"%E9%A6%96%E9%83%BD%E5%B7%A5%E4%BC%9A%E6%96%B0%E9%97%BB%E6%A1%A3%E6%A1%88-%E6%90%9C%E7%B4%A2-%E7%AC%AC%E4%B8%80%E7%89%88-{timezone.localdate():%Y-%m-%d}.csv"
+    )
     assert text.count("第一版第") == 3
     data = client.get(reverse("articles:search_export", args=["json"]), {"org": "市总"}).json()
     assert (data["total"], data["exported"], data["limit"]) == (4, 4, 1000)
