@@ -200,6 +200,10 @@ def test_every_page_shape_passes_axe_with_wcag_2_2_aa(page: Page, archive_url, a
     for path in PAGE_SHAPES:
         page.goto(archive_url + path)
         axe(f"{path} ({viewport})")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+        button = page.locator(".header-search button")
+        if button.count():  # 搜索 on one line, never 搜/索
+            assert button.bounding_box()["height"] < 40, path
     for listing, item in (("/reporters/", "reporter"), ("/unions/", "union")):
         page.goto(archive_url + listing)
         page.locator("ul.directory a").first.click()
