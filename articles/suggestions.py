@@ -15,6 +15,7 @@ from django.http import QueryDict
 
 from articles.authority import find_organization
 from articles.models import Organization, Person
+from articles.parsing.text import CONTROL_RE
 from articles.search.query import ParsedQuery
 
 SUGGESTION_LIMIT = 8
@@ -32,7 +33,8 @@ class Suggestion:
 def suggest_names(text: str, kind: str = "", limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
     """People, then unions (by name or alias), containing `text`, most reported first;
     `kind` ("reporter" or "union") keeps one of the two."""
-    text = " ".join(text.split())
+    # Control characters (NUL among them, which PostgreSQL refuses) separate words like spaces.
+    text = " ".join(CONTROL_RE.sub(" ", text).split())
     if len(text) < MIN_SUGGEST_LENGTH:
         return []
     found = []

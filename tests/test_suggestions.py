@@ -59,3 +59,8 @@ def test_suggest_endpoint_refuses_an_unknown_kind(client, names):
 def test_suggest_endpoint_pins_its_queries(client, names, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         client.get(reverse("articles:api_suggest"), {"q": "欣"})
+
+
+def test_control_characters_in_a_suggestion_query_are_spaces(names):
+    assert [s.name for s in suggest_names("刘欣\x00")] == ["刘欣", "刘欣欣"]
+    assert suggest_names("\x00\x01") == []
