@@ -49,3 +49,14 @@ def search_trail(raw: str) -> SearchTrail | None:
 def trail_parameter(params: QueryDict) -> str:
     """`search=…` for a result link: the current search, to come back to."""
     return urlencode({"search": params.urlencode()})
+
+
+QUOTES = '"“”＂'
+
+
+def quoted_query(q: str) -> str:
+    """The query within “…” for a title, unless the reader quoted it already (no ““…””)."""
+    q = q.strip()
+    if not q:
+        return ""
+    return q if len(q) > 1 and q[0] in QUOTES and q[-1] in QUOTES else f"“{q}”"

@@ -26,7 +26,7 @@ from articles.search.export import (
 )
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, search_articles
-from articles.search_trail import search_trail
+from articles.search_trail import quoted_query, search_trail
 from articles.suggestions import did_you_mean
 
 PER_PAGE = 20
@@ -235,7 +235,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "error": error,
         "hints": hints,
-        "quoted_query": _quoted(form.cleaned_data.get("q", "") if form.is_bound else ""),
+        "quoted_query": quoted_query(form.cleaned_data.get("q", "") if form.is_bound else ""),
         "export_limit": EXPORT_LIMIT,
     }
     return render(request, "articles/search.html", context, status=status)
@@ -243,17 +243,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _without_empty(params: QueryDict) -> str:
     return urlencode([(key, v) for key, values in params.lists() for v in values if v])
-
-
-QUOTES = '"“”＂'
-
-
-def _quoted(q: str) -> str:
-    """The query in the page title within “…”, unless the reader quoted it already."""
-    q = q.strip()
-    if not q:
-        return ""
-    return q if len(q) > 1 and q[0] in QUOTES and q[-1] in QUOTES else f"“{q}”"
 
 
 @require_GET

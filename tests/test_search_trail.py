@@ -1,4 +1,7 @@
-from articles.search_trail import search_trail, trail_parameter
+import pytest
+from django.urls import reverse
+
+from articles.search_trail import quoted_query, search_trail, trail_parameter
 
 
 def test_a_trail_keeps_the_search_to_go_back_to_and_marks_its_words():
@@ -25,3 +28,17 @@ def test_trail_parameter_carries_the_whole_query_string():
     from django.http import QueryDict
 
     assert trail_parameter(QueryDict("q=a b&sort=newest")) == "search=q%3Da%2Bb%26sort%3Dnewest"
+
+
+@pytest.mark.parametrize(
+    ("q", "shown"),
+    [("职工", "“职工”"), ("“国有企业”", "“国有企业”"), ('"劳模"', '"劳模"'), ("", "")],
+)
+def test_quoted_query_quotes_once(q, shown):
+    assert quoted_query(q) == shown
+
+
+@pytest.mark.django_db
+def test_the_search_feed_title_quotes_once(client):
+    feed = client.get(reverse("articles:feed_search"), {"q": "“国有企业”"}).content.decode()
+    assert "<title>搜索“国有企业” · 首都工会新闻档案</title>" in feed
