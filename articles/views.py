@@ -6,7 +6,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -213,11 +213,17 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/stats.html", context)
 
 
+# What the search form sends when a reader leaves a field alone.
+FORM_DEFAULTS = {("sort", "relevance"), ("page", "1")}
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    if any(not value for _, values in request.GET.lists() for value in values):
+    given = [(key, v) for key, values in request.GET.lists() for v in values]
+    kept = [(key, v) for key, v in given if v and (key, v) not in FORM_DEFAULTS]
+    if len(kept) < len(given):
         # A GET form sends its empty fields too (org=&reporter=&…): keep shared URLs short.
-        return redirect(f"{request.path}?{_without_empty(request.GET)}".rstrip("?"))
+        return redirect(f"{request.path}?{urlencode(kept)}".rstrip("?"))
     form = SearchForm(request.GET)
     results = error = None
     hints = []
@@ -239,10 +245,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "export_limit": EXPORT_LIMIT,
     }
     return render(request, "articles/search.html", context, status=status)
-
-
-def _without_empty(params: QueryDict) -> str:
-    return urlencode([(key, v) for key, values in params.lists() for v in values if v])
 
 
 @require_GET

@@ -30,7 +30,8 @@ def archive():
 
 def test_a_form_with_empty_fields_redirects_to_a_url_without_them(client, archive):
     response = client.get(
-        reverse("articles:search"), {"q": "技能", "org": "", "reporter": "", "kind": ""}
+        reverse("articles:search"),
+        {"q": "技能", "org": "", "reporter": "", "kind": "", "sort": "relevance"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/search/?q=%E6%8A%80%E8%83%BD"
