@@ -83,12 +83,6 @@ def calendar_month(year: int, month: int) -> CalendarMonth:
     return CalendarMonth(month, MONTH_NAMES[month - 1], weeks, len(issues))
 
 
-def issue_calendar(year: int) -> list[CalendarMonth]:
-    """The months of `year` that have issues, each as a grid of weeks with its issue days."""
-    months = Issue.objects.filter(date__year=year).dates("date", "month")
-    return [calendar_month(year, day.month) for day in months]
-
-
 def issue_counts_by_month(year: int) -> list[tuple[int, int]]:
     """(month, issues) for all twelve months of `year`, months without an issue as 0."""
     rows = (

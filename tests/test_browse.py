@@ -24,11 +24,11 @@ def test_on_this_day_lists_earlier_years_only():
 
 def test_issue_calendar_marks_issue_days_in_monday_weeks():
     issue = make_issue(datetime.date(2024, 3, 12))
-    [march] = browse.issue_calendar(2024)
+    march = browse.calendar_month(2024, 3)
     assert (march.month, march.name, march.issue_count) == (3, "3月", 1)
     assert march.weeks[0][:5] == [(0, None)] * 4 + [(1, None)]  # 2024-03-01 was a Friday
     assert (12, issue) in [day for week in march.weeks for day in week]
-    assert browse.issue_calendar(2023) == []
+    assert browse.calendar_month(2023, 3).issue_count == 0
 
 
 def test_neighbours_of_pages_issues_and_articles():
