@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo serve test test-browser test-corpus lint fmt bench clean
+.PHONY: setup demo serve test test-browser test-api test-corpus lint fmt bench clean
 
 setup: $(VENV)/.synced
 
@@ -50,5 +50,13 @@ clean:
 	rm -rf $(VENV) var/
 
 # Real-browser tests (Playwright + the system chromium), kept apart from `make test`.
-test-browser: setup
+test-browser: setup node_modules/.package-lock.json
 	$(PY) -m pytest -m browser
+
+# axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+# The JSON API against /api/openapi.json: schemathesis on the demo server (tests/contract/).
+test-api: setup
+	$(PY) -m pytest -m api

@@ -6,14 +6,23 @@ the search index follows through the queued signal processor.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db import models
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from articles.admin_options import (
+    WIDE_TEXT,
+    ChineseWordingMixin,
+    articles_found_by_search,
+    chinese_date,
+    pages_by_date,
+)
 from articles.authority import merge_organizations, merge_people
 from articles.forms import ArticleForm, IssueUploadForm
 from articles.ingest import Outcome, preview_reparse, reparse_page
@@ -65,8 +74,9 @@ class UploadInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
     list_display = ["date", "number", "page_count", "uploaded", "updated_at"]
+    ordering = ["-date"]
     date_hierarchy = "date"
     search_fields = ["note"]
     inlines = [PageInline, UploadInline]
@@ -167,7 +177,7 @@ class IssueAdmin(admin.ModelAdmin):
             stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
             messages.success(
                 request,
-                f"{upload.issue_date:%Y年%m月%d日} 已入库：{len(stored)} 个版面、"
+                f"{chinese_date(upload.issue_date)} 已入库：{len(stored)} 个版面、"
                 f"{sum(r.articles for r in stored)} 篇文章；"
                 f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。",
             )
@@ -176,7 +186,7 @@ class IssueAdmin(admin.ModelAdmin):
         reviews = review_pages(staged_files(upload), upload.issue_date)
         context = self._context(
             request,
-            f"确认上传：{upload.issue_date:%Y年%m月%d日}",
+            f"确认上传：{chinese_date(upload.issue_date)}",
             upload=upload,
             reviews=reviews,
             can_confirm=not any(review.error or review.needs_number for review in reviews),
@@ -189,21 +199,29 @@ class IssueAdmin(admin.ModelAdmin):
 class ArticleInline(admin.TabularInline):
     model = Article
     fields = ["seq", "kicker", "headline", "subheadline", "kind"]
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 40})}}
     extra = 0
     show_change_link = True
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(ChineseWordingMixin, admin.ModelAdmin):
     list_display = ["__str__", "name", "article_count", "warning_count", "updated_at"]
     list_filter = ["issue__date"]
     list_select_related = ["issue"]
+    ordering = ["-issue__date", "number"]
+    # Also what the article form's 版面 autocomplete searches: `2024-03-12`, `2024-03-12 2`, 要闻.
+    search_fields = ["name", "source_name"]
     readonly_fields = ["source_sha256", "source_name", "created_at", "updated_at"]
     inlines = [ArticleInline]
     actions = ["reparse"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return found | pages_by_date(queryset, search_term), may_have_duplicates
 
     @admin.display(description="文章数", ordering="article_count")
     def article_count(self, page: Page) -> int:
@@ -245,8 +263,10 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ChineseWordingMixin, admin.ModelAdmin):
     form = ArticleForm
+    formfield_overrides = WIDE_TEXT
+    ordering = ["-page__issue__date", "page__number", "seq"]
     list_display = [
         "headline",
         "issue_date",
@@ -270,12 +290,22 @@ class ArticleAdmin(admin.ModelAdmin):
         "credits__person__name",
         "organizations__name",
     ]
-    autocomplete_fields = ["organizations"]
-    readonly_fields = ["body", "created_at", "updated_at"]
+    search_help_text = "与网站搜索相同：全文、“短语”、记者:姓名、工会:名称"
+    autocomplete_fields = ["page", "organizations"]
+    # 正文 (body) is derived from the editable 段落, so it is not shown twice.
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [CreditInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("credits__person", "organizations")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's title search, plus what the public search finds."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        also = articles_found_by_search(queryset, search_term)
+        if also is None:
+            return found, may_have_duplicates
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=also.values("pk"))), False
 
     @admin.display(description="出版日期", ordering="page__issue__date")
     def issue_date(self, article: Article):
@@ -335,7 +365,7 @@ class MergeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeAdmin):
+class PersonAdmin(ChineseWordingMixin, MergeAdmin):
     list_display = ["name", "credit_count"]
     search_fields = ["name"]
     merge_function = staticmethod(merge_people)
@@ -354,7 +384,7 @@ class OrganizationAliasInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(MergeAdmin):
+class OrganizationAdmin(ChineseWordingMixin, MergeAdmin):
     list_display = ["name", "kind", "parent", "article_count", "alias_names", "needs_review"]
     list_filter = ["needs_review", "kind"]
     list_select_related = ["parent"]

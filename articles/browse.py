@@ -67,18 +67,37 @@ def issue_years() -> list[int]:
     return [date.year for date in Issue.objects.dates("date", "year", order="DESC")]
 
 
-def issue_calendar(year: int) -> list[CalendarMonth]:
-    """The months of `year` that have issues, each as a grid of weeks with its issue days."""
-    issues = {issue.date: issue for issue in Issue.objects.filter(date__year=year)}
-    months = []
-    for month in sorted({date.month for date in issues}):
-        weeks = [
-            [(day, issues.get(datetime.date(year, month, day)) if day else None) for day in week]
-            for week in calendar.Calendar().monthdayscalendar(year, month)
-        ]
-        count = sum(1 for date in issues if date.month == month)
-        months.append(CalendarMonth(month, MONTH_NAMES[month - 1], weeks, count))
-    return months
+def latest_issue_date() -> datetime.date | None:
+    return Issue.objects.order_by("-date").values_list("date", flat=True).first()
+
+
+def calendar_month(year: int, month: int) -> CalendarMonth:
+    """One month as a grid of Monday weeks, its issue days carrying their Issue."""
+    issues = {
+        issue.date: issue for issue in Issue.objects.filter(date__year=year, date__month=month)
+    }
+    weeks = [
+        [(day, issues.get(datetime.date(year, month, day)) if day else None) for day in week]
+        for week in calendar.Calendar().monthdayscalendar(year, month)
+    ]
+    return CalendarMonth(month, MONTH_NAMES[month - 1], weeks, len(issues))
+
+
+def issue_counts_by_month(year: int) -> list[tuple[int, int]]:
+    """(month, issues) for all twelve months of `year`, months without an issue as 0."""
+    rows = (
+        Issue.objects.filter(date__year=year)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(count=Count("pk"))
+    )
+    counts = {row["month"].month: row["count"] for row in rows}
+    return [(month, counts.get(month, 0)) for month in range(1, 13)]
+
+
+def pages_of_issue(issue: Issue) -> QuerySet[Page]:
+    """The issue's pages for a page strip (第1版 要闻 … 第8版)."""
+    return issue.pages.select_related("issue").order_by("number")
 
 
 @dataclass(frozen=True)

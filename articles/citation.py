@@ -33,3 +33,29 @@ def citation(article: Article) -> str:
     paper = settings.NEWSARCHIVE_NEWSPAPER_NAME
     where = f"{paper}, {article.date:%Y-%m-%d}({article.page.number})."
     return f"{author}. {title}[N]. {where}" if author else f"{title}[N]. {where}"
+
+
+DESCRIPTION_LENGTH = 120
+
+
+def description(article: Article) -> str:
+    """The opening of the text, for <meta name="description"> and og:description."""
+    text = " ".join(article.body.split())
+    return text if len(text) <= DESCRIPTION_LENGTH else text[: DESCRIPTION_LENGTH - 1] + "…"
+
+
+def citation_meta(article: Article, url: str) -> list[tuple[str, str]]:
+    """Highwire Press `citation_*` tags, as Google Scholar and Zotero's embedded-metadata
+    translator read them: one citation_author per author, dates as YYYY/MM/DD."""
+    title = article.headline + (f"——{article.subheadline}" if article.subheadline else "")
+    tags = [("citation_title", title)]
+    tags += [("citation_author", name) for name in authors(article)]
+    tags += [
+        ("citation_publication_date", f"{article.date:%Y/%m/%d}"),
+        ("citation_date", f"{article.date:%Y/%m/%d}"),
+        ("citation_journal_title", settings.NEWSARCHIVE_NEWSPAPER_NAME),
+        ("citation_firstpage", str(article.page.number)),
+        ("citation_language", "zh"),
+        ("citation_public_url", url),
+    ]
+    return tags

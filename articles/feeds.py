@@ -17,6 +17,7 @@ from articles import browse
 from articles.models import Article, Organization, Person
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, Sort, search_articles
+from articles.search_trail import quoted_query
 
 FEED_SIZE = 30
 
@@ -101,7 +102,7 @@ class SearchFeed(ArticleFeed):
 
     def title(self, obj) -> str:
         _, params, _ = obj
-        return f"搜索“{params.q or '全部'}” · 首都工会新闻档案"
+        return f"搜索{quoted_query(params.q) or '全部'} · 首都工会新闻档案"
 
     def link(self, obj) -> str:
         query, _, _ = obj

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from articles import feeds, views
+from articles import api, feeds, views
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -19,8 +19,11 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("search/", views.search, name="search"),
     re_path(r"^search/export\.(?P<fmt>csv|json)$", views.search_export, name="search_export"),
-    path("api/search", views.api_search, name="api_search"),
+    path("api/search", api.search, name="api_search"),
+    path("api/openapi.json", api.openapi, name="api_openapi"),
+    path("api/suggest", api.suggest, name="api_suggest"),
     path("health", views.health_check, name="health"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("feeds/unions/<int:pk>/", feeds.UnionFeed(), name="feed_union"),
     path("feeds/reporters/<int:pk>/", feeds.ReporterFeed(), name="feed_reporter"),

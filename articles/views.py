@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from articles import browse, charts
-from articles.citation import citation
+from articles.api import bad_request, field_errors, json_response
+from articles.citation import citation, citation_meta, description
 from articles.health import health
 from articles.models import Article, Issue, Organization, Page, Person
-from articles.search.export import EXPORT_LIMIT, as_csv, as_json, export_search
+from articles.search.export import (
+    EXPORT_LIMIT,
+    as_csv,
+    as_json,
+    export_filename,
+    export_search,
+)
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, search_articles
+from articles.search_trail import quoted_query, search_trail
+from articles.suggestions import did_you_mean
 
 PER_PAGE = 20
 DIRECTORY_PER_PAGE = 200
@@ -43,15 +54,38 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def issue_calendar(request: HttpRequest) -> HttpResponse:
+    """往期回顾: one month's issue days, opening on the latest issue's month."""
     years = browse.issue_years()
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
-    except ValueError as error:
-        raise Http404("年份有误") from error
-    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-        raise Http404("年份有误")
-    context = {"years": years, "year": year, "months": browse.issue_calendar(year)}
+    year, month = _calendar_month(request, browse.latest_issue_date())
+    context = {
+        "years": years,
+        "year": year,
+        "month": browse.calendar_month(year, month),
+        "month_counts": browse.issue_counts_by_month(year),
+        "previous_month": (year - 1, 12) if month == 1 else (year, month - 1),
+        "next_month": (year + 1, 1) if month == 12 else (year, month + 1),
+        "previous_year": year - 1 if year - 1 >= MIN_CALENDAR_YEAR else None,
+        "next_year": year + 1 if year + 1 <= datetime.MAXYEAR else None,
+    }
     return render(request, "articles/calendar.html", context)
+
+
+MIN_CALENDAR_YEAR = 1900
+
+
+def _calendar_month(request: HttpRequest, latest: datetime.date | None) -> tuple[int, int]:
+    """`?year=&month=`; a year alone opens on its last month with an issue (or January)."""
+    try:
+        year = int(request.GET.get("year") or (latest or timezone.localdate()).year)
+        month = int(request.GET.get("month") or 0)
+    except ValueError as error:
+        raise Http404("年份或月份有误") from error
+    if not MIN_CALENDAR_YEAR <= year <= datetime.MAXYEAR or not 0 <= month <= 12:
+        raise Http404("年份或月份有误")
+    if month == 0:
+        months = [m for m, count in browse.issue_counts_by_month(year) if count]
+        month = months[-1] if months else 1
+    return year, month
 
 
 def _issue_or_404(date: str) -> Issue:
@@ -69,6 +103,7 @@ def issue(request: HttpRequest, date: str) -> HttpResponse:
         "issue": the_issue,
         "articles": browse.articles_of_issue(the_issue),
         "neighbours": browse.issue_neighbours(the_issue),
+        "strip": browse.pages_of_issue(the_issue),
     }
     return render(request, "articles/issue.html", context)
 
@@ -85,6 +120,7 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
         "articles": Article.objects.for_listing().filter(page=the_page).order_by("seq"),
         "pages": in_issue,
         "issues": issues,
+        "strip": browse.pages_of_issue(the_issue),
     }
     return render(request, "articles/page.html", context)
 
@@ -92,11 +128,18 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
 @require_GET
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     the_article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    trail = search_trail(request.GET.get("search", ""))
+    canonical = request.build_absolute_uri(the_article.get_absolute_url())
     context = {
         "article": the_article,
+        "trail": trail,
+        "paragraphs": trail.marked(the_article.paragraphs) if trail else the_article.paragraphs,
         "neighbours": browse.article_neighbours(the_article),
         "related": browse.related_articles(the_article),
         "citation": citation(the_article),
+        "citation_meta": citation_meta(the_article, canonical),
+        "description": description(the_article),
+        "canonical_url": canonical,
     }
     return render(request, "articles/article.html", context)
 
@@ -131,7 +174,7 @@ def reporter(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "roles": browse.roles_of(person),
-        "timeline": charts.timeline(browse.articles_per_month(articles)),
+        "timeline": charts.responsive_timeline(browse.articles_per_month(articles)),
         "articles": _page_of(request, articles),
     }
     return render(request, "articles/reporter.html", context)
@@ -148,7 +191,7 @@ def union(request: HttpRequest, pk: int) -> HttpResponse:
         "reporters": browse.reporters_of_union(organization),
         "co_mentioned": browse.co_mentioned_unions(organization),
         "on_this_day": browse.union_on_this_day(organization, timezone.localdate()),
-        "timeline": charts.timeline(browse.articles_per_month(articles)),
+        "timeline": charts.responsive_timeline(browse.articles_per_month(articles)),
         "articles": _page_of(request, articles),
     }
     return render(request, "articles/union.html", context)
@@ -159,7 +202,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     unions = [(o.name, o.article_count, o.get_absolute_url()) for o in browse.active_unions(15)]
     people = [(p.name, p.article_count, p.get_absolute_url()) for p in browse.active_reporters(15)]
     context = {
-        "timeline": charts.timeline(browse.articles_per_month(Article.objects.all())),
+        "timeline": charts.responsive_timeline(browse.articles_per_month(Article.objects.all())),
         "unions": charts.ranked_bars(unions),
         "reporters": charts.ranked_bars(people),
         "issue_count": Issue.objects.count(),
@@ -170,17 +213,37 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/stats.html", context)
 
 
+# What the search form sends when a reader leaves a field alone.
+FORM_DEFAULTS = {("sort", "relevance"), ("page", "1")}
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    given = [(key, v) for key, values in request.GET.lists() for v in values]
+    kept = [(key, v) for key, v in given if v and (key, v) not in FORM_DEFAULTS]
+    if len(kept) < len(given):
+        # A GET form sends its empty fields too (org=&reporter=&…): keep shared URLs short.
+        return redirect(f"{request.path}?{urlencode(kept)}".rstrip("?"))
     form = SearchForm(request.GET)
     results = error = None
+    hints = []
     if form.is_valid() and form.params().has_criteria:
+        params = form.params()
         try:
-            results = search_articles(form.params())
+            results = search_articles(params)
         except QueryError as exc:
             error = str(exc)
+        else:
+            hints = did_you_mean(request.GET, results.query, params.reporter, params.organization)
     status = 400 if form.errors or error else 200
-    context = {"form": form, "results": results, "error": error, "export_limit": EXPORT_LIMIT}
+    context = {
+        "form": form,
+        "results": results,
+        "error": error,
+        "hints": hints,
+        "quoted_query": quoted_query(form.cleaned_data.get("q", "") if form.is_bound else ""),
+        "export_limit": EXPORT_LIMIT,
+    }
     return render(request, "articles/search.html", context, status=status)
 
 
@@ -188,43 +251,37 @@ def search(request: HttpRequest) -> HttpResponse:
 def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return _json({"error": "参数有误", "fields": _field_errors(form)}, status=400)
+        return bad_request(field_errors(form))
     try:
         results = export_search(form.params())
     except QueryError as exc:
-        return _json({"error": str(exc)}, status=400)
+        return json_response({"error": str(exc)}, status=400)
     base_url = request.build_absolute_uri("/").rstrip("/")
     if fmt == "csv":
         response = HttpResponse(as_csv(results, base_url), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(as_json(results, base_url), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="newsarchive-search.{fmt}"'
+    filename = export_filename(form.params(), timezone.localdate(), fmt)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    """The OpenSearch description, so that a browser can add the archive's search."""
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return render(
+        request,
+        "opensearch.xml",
+        {"base_url": base_url},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )
 
 
 @require_GET
 def health_check(request: HttpRequest) -> JsonResponse:
     healthy, report = health()
     return _json(report, status=200 if healthy else 503)
-
-
-@require_GET
-def api_search(request: HttpRequest) -> JsonResponse:
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return _json({"error": "参数有误", "fields": _field_errors(form)}, status=400)
-    try:
-        results = search_articles(form.params())
-    except QueryError as exc:
-        return _json({"error": str(exc)}, status=400)
-    return _json(results.as_json())
-
-
-def _field_errors(form: SearchForm) -> dict[str, list[str]]:
-    return {
-        name: [error["message"] for error in errors]
-        for name, errors in form.errors.get_json_data().items()
-    }
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:

@@ -24,11 +24,11 @@ def test_on_this_day_lists_earlier_years_only():
 
 def test_issue_calendar_marks_issue_days_in_monday_weeks():
     issue = make_issue(datetime.date(2024, 3, 12))
-    [march] = browse.issue_calendar(2024)
+    march = browse.calendar_month(2024, 3)
     assert (march.month, march.name, march.issue_count) == (3, "3月", 1)
     assert march.weeks[0][:5] == [(0, None)] * 4 + [(1, None)]  # 2024-03-01 was a Friday
     assert (12, issue) in [day for week in march.weeks for day in week]
-    assert browse.issue_calendar(2023) == []
+    assert browse.calendar_month(2023, 3).issue_count == 0
 
 
 def test_neighbours_of_pages_issues_and_articles():
@@ -90,3 +90,11 @@ def test_roles_of_a_person_count_each_role():
     make_credit(dated(datetime.date(2024, 3, 14)), "崔欣")
     person = article.credits.get().person
     assert browse.roles_of(person) == [("记者", 2), ("摄影", 1)]
+
+
+def test_issue_counts_by_month_has_every_month():
+    make_issue(datetime.date(2024, 3, 12))
+    make_issue(datetime.date(2024, 3, 19))
+    counts = browse.issue_counts_by_month(2024)
+    assert len(counts) == 12 and counts[2] == (3, 2) and counts[0] == (1, 0)
+    assert browse.latest_issue_date() == datetime.date(2024, 3, 19)

@@ -45,16 +45,31 @@ def test_api_returns_results_facets_and_timing(client, archive):
     trip = archive["trip"]
     assert result == {
         "id": trip.pk,
-        "url": f"/articles/{trip.pk}/",
+        "url": f"http://testserver/articles/{trip.pk}/",
         "headline": trip.headline,
         "date": "2024-03-12",
-        "page": 2,
+        "paper_page": 2,
+        "paper_page_url": "http://testserver/issues/2024-03-12/2/",
         "kind": "news",
         "snippet": result["snippet"],
-        "credits": [{"name": "孙艳", "role": "reporter"}],
+        "highlights": result["highlights"],
+        "snippet_html": result["snippet_html"],
+        "credits": [
+            {
+                "name": "孙艳",
+                "role": "reporter",
+                "role_label": "记者",
+                "url": f"http://testserver{trip.credits.get().person.get_absolute_url()}",
+            }
+        ],
         "organizations": ["北京经济技术开发区总工会"],
     }
-    assert "<mark>疗休养</mark>" in result["snippet"]
+    assert "<mark>疗休养</mark>" in result["snippet_html"]
+    [[start, end]] = result["highlights"]
+    assert result["snippet"][start:end] == "疗休养" and "<mark>" not in result["snippet"]
+    assert "\n" not in result["snippet"]
+    assert (data["next"], data["previous"]) == (None, None)
+    assert response["Access-Control-Allow-Origin"] == "*"
     assert data["facets"]["organizations"][0]["value"] == "北京经济技术开发区总工会"
 
 

@@ -74,7 +74,8 @@ def test_the_api_returns_text_as_json_data_and_snippets_escaped(client, hostile)
         assert response["Content-Type"] == "application/json"
         for result in response.json()["results"]:
             assert result["headline"] == hostile.headline  # data, for the client to escape
-            assert "<script>" not in result["snippet"] and "&lt;script&gt;" in result["snippet"]
+            html = result["snippet_html"]  # `snippet` is text, data like the headline
+            assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_markup_renders_escaped_where_it_is_shown(client, hostile):

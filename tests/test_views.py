@@ -160,7 +160,8 @@ def test_union_page_has_hierarchy_aliases_timeline_and_articles(client, archive)
 
 def test_stats_page_draws_charts(client, archive):
     html = client.get(reverse("articles:stats")).content.decode()
-    assert "每月文章数" in html and html.count("<svg") >= 3
+    assert "文章数，每月篇数" in html and html.count("<svg") >= 3
+    assert "<title>2024年3月：4 篇</title>" in html and "<td>2024年3月</td><td>4</td>" in html
     assert "共 2 期、5 篇文章" in html
 
 
@@ -210,6 +211,8 @@ def test_feeds_are_atom(client, archive):
 
 
 def test_search_feed_and_export(client, archive):
+    from django.utils import timezone
+
     from articles.search.indexing import apply_pending_updates
 
     apply_pending_updates()
@@ -219,7 +222,12 @@ def test_search_feed_and_export(client, archive):
 
     csv_response = client.get(reverse("articles:search_export", args=["csv"]), {"q": "第一版"})
     text = csv_response.content.decode("utf-8")
-    assert text.startswith("\ufeffid,date,page,kind")
+    assert text.startswith("\ufeff编号,日期,版次,类型,引题,标题,副题,署名,涉及工会,链接,正文")
+    assert "记者1（记者）；崔欣（摄影）" in text and ",新闻," in text
+    assert csv_response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''"
+        f"%E9%A6%96%E9%83%BD%E5%B7%A5%E4%BC%9A%E6%96%B0%E9%97%BB%E6%A1%A3%E6%A1%88-%E6%90%9C%E7%B4%A2-%E7%AC%AC%E4%B8%80%E7%89%88-{timezone.localdate():%Y-%m-%d}.csv"
+    )
     assert text.count("第一版第") == 3
     data = client.get(reverse("articles:search_export", args=["json"]), {"org": "市总"}).json()
     assert (data["total"], data["exported"], data["limit"]) == (4, 4, 1000)
@@ -230,3 +238,58 @@ def test_sitemap_lists_articles_issues_and_pages(client, archive):
     xml = client.get(reverse("articles:sitemap")).content.decode()
     assert archive["articles"][0].get_absolute_url() in xml
     assert "/issues/2024-03-12/1/" in xml and "/reporters/" in xml
+
+
+def test_calendar_opens_on_the_latest_issue_month_and_moves_by_month_and_year(client, archive):
+    html = client.get(reverse("articles:calendar")).content.decode()
+    assert "往期回顾 · 2024年3月" in html
+    assert 'aria-label="2024年3月12日"' in html
+    assert 'href="?year=2024&amp;month=2"' in html and 'href="?year=2024&amp;month=4"' in html
+    assert 'href="?year=2023&amp;month=3"' in html and "下一年" in html
+    assert "1月（无）" in html and "12月（无）" in html  # every month shown
+
+
+def test_calendar_month_without_issues_says_so(client, archive):
+    html = client.get(reverse("articles:calendar"), {"year": 2024, "month": 5}).content.decode()
+    assert "2024年5月没有收录的报纸" in html
+
+
+@pytest.mark.parametrize("month", ["13", "-1", "x"])
+def test_calendar_with_a_bad_month_is_a_404(client, archive, month):
+    response = client.get(reverse("articles:calendar"), {"year": 2024, "month": month})
+    assert response.status_code == 404
+
+
+def test_issue_and_page_views_have_a_page_strip_and_date_navigation_on_top(client, archive):
+    archive["first"].name = "要闻"
+    archive["first"].save()
+    for url in (archive["issue"].get_absolute_url(), archive["first"].get_absolute_url()):
+        html = client.get(url).content.decode()
+        strip = html[html.index('aria-label="版面导航"') :]
+        assert "第1版 要闻" in strip and 'href="/issues/2024-03-12/2/"' in strip
+        assert html.index('aria-label="日期导航"') < html.index("<h1>")
+        assert "← 上一期 2023年3月12日" in html
+    page_html = client.get(archive["first"].get_absolute_url()).content.decode()
+    assert '<strong aria-current="page">第1版 要闻</strong>' in page_html
+
+
+def test_the_demo_previews_the_archive_own_error_pages(client, settings):
+    # settings.DEBUG is off in tests, so the preview URLs are compared at import under DEBUG.
+    import importlib
+
+    import newsarchive.urls
+
+    settings.DEBUG = True
+    try:
+        importlib.reload(newsarchive.urls)
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+        not_found = client.get("/demo/404/")
+        server_error = client.get("/demo/500/")
+    finally:
+        settings.DEBUG = False
+        importlib.reload(newsarchive.urls)
+        clear_url_caches()
+    assert not_found.status_code == 404 and "页面不存在" in not_found.content.decode()
+    assert server_error.status_code == 500

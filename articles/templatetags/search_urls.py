@@ -2,6 +2,8 @@
 
 from django import template
 
+from articles.search_trail import trail_parameter
+
 register = template.Library()
 
 
@@ -16,3 +18,9 @@ def narrowed(context: template.Context, params: dict[str, str]) -> str:
     for key, value in params.items():
         query[key] = value
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def from_this_search(context: template.Context) -> str:
+    """`?search=…` for a result link, so that the article marks the query and links back."""
+    return f"?{trail_parameter(context['request'].GET)}"

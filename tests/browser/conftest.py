@@ -7,6 +7,7 @@ the launch points at the system chromium. Screenshots go to artifacts/screenshot
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.browser.archive import multi_year_pages
+from tests.conftest import CORPUS_SCRIPT, REPO
 
 ARTIFACTS = Path(os.environ.get("NEWSARCHIVE_ARTIFACTS", REPO / "artifacts")) / "screenshots"
 
@@ -50,16 +52,13 @@ def _manage(env: dict, *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`make demo` in a temporary var dir: migrate, load_unions, ingest sample/, a superuser,
-    runserver.
-
-    One per test module, so a module that uploads does not change what another one sees.
-    """
+@contextlib.contextmanager
+def demo_server(var_dir: Path, pages: Path = REPO / "sample") -> Iterator[str]:
+    """`make demo` in `var_dir` on the pages under `pages`: migrate, load_unions, ingest, a
+    superuser, runserver; yields the server's URL and stops it afterwards."""
     env = {
         **os.environ,
-        "NEWSARCHIVE_VAR_DIR": str(tmp_path_factory.mktemp("var")),
+        "NEWSARCHIVE_VAR_DIR": str(var_dir),
         "DEBUG": "true",
         "PYTHONUNBUFFERED": "1",
     }
@@ -67,7 +66,7 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("WHOOSH_PATH", None)
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_unions")
-    _manage(env, "ingest", "sample/")
+    _manage(env, "ingest", str(pages))
     _manage(env, "demo_superuser")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -94,6 +93,24 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo on sample/, one per test module, so that a module that uploads does not change
+    what another one sees."""
+    with demo_server(tmp_path_factory.mktemp("var")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A 30-year archive (1995–2024) of corpus pages with shifted dates, made at test time."""
+    if not CORPUS_SCRIPT.exists():
+        pytest.skip(f"corpus not found at {CORPUS_SCRIPT.parent} (set NEWSARCHIVE_SHARED)")
+    pages = multi_year_pages(tmp_path_factory.mktemp("pages"), months=360, issues=24)
+    with demo_server(tmp_path_factory.mktemp("var"), pages) as url:
+        yield url
+
+
 @pytest.fixture
 def shot(page) -> callable:
     """shot("name") saves a full-page screenshot of the current page to artifacts/."""
@@ -105,3 +122,29 @@ def shot(page) -> callable:
         return path
 
     return take
+
+
+AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def axe(page) -> callable:
+    """axe(label) runs axe-core (npm, `npm ci`) in the page with the WCAG 2.2 AA rules and
+    fails on any violation, naming rule, target and what is wrong."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} missing: run `npm ci` in {REPO} (make test-browser does)")
+
+    def check(label: str) -> None:
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+        )
+        problems = [
+            f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary']}"
+            for v in result["violations"]
+            for node in v["nodes"]
+        ]
+        assert not problems, f"axe on {label} ({page.url}):\n" + "\n".join(problems)
+
+    return check

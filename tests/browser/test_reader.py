@@ -26,7 +26,7 @@ def test_search_a_union_open_an_article_and_follow_its_reporter(page: Page, live
 
     page.get_by_role("link", name="孙艳").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("孙艳")
-    expect(page.locator("figure.chart svg")).to_be_visible()
+    expect(page.locator("figure.chart svg:visible")).to_be_visible()
     shot("04-reporter")
 
 
@@ -62,7 +62,7 @@ def test_directories_stats_and_a_phone_screen(page: Page, live_server_url, shot)
     expect(page.get_by_role("link", name="北京市总工会")).to_be_visible()
     shot("09-unions")
     page.goto(live_server_url + "/stats/")
-    expect(page.locator("figure.chart svg")).to_be_visible()
+    expect(page.locator("figure.chart svg:visible")).to_be_visible()
     shot("10-stats")
 
     page.set_viewport_size({"width": 390, "height": 844})

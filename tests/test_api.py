@@ -1,0 +1,68 @@
+"""The JSON API beyond searching itself: paging links, snippets as text, the OpenAPI document."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from articles.api import OPENAPI_PATH, snippet_text
+from articles.search.indexing import apply_pending_updates
+from tests.factories import make_article, make_issue, make_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def five_articles():
+    page = make_page(make_issue(datetime.date(2024, 3, 12)), number=3)
+    for seq in range(1, 6):
+        make_article(page, seq=seq, headline=f"职工书屋第{seq}期", paragraphs=["职工读书。"])
+    apply_pending_updates()
+
+
+def test_next_and_previous_are_absolute_and_keep_the_query(client, five_articles):
+    data = client.get(reverse("articles:api_search"), {"q": "职工", "per_page": 2, "page": 2})
+    data = data.json()
+    assert (data["page"], data["num_pages"]) == (2, 3)
+    assert data["next"] == "http://testserver/api/search?q=%E8%81%8C%E5%B7%A5&per_page=2&page=3"
+    assert data["previous"].endswith("per_page=2&page=1")
+    assert all(r["paper_page"] == 3 for r in data["results"])
+
+
+@pytest.mark.parametrize(
+    ("html", "text", "highlights"),
+    [
+        ("<mark>职工</mark>之家", "职工之家", [[0, 2]]),
+        ("…第一段。\n\n第二段<mark>工会</mark>", "…第一段。 第二段工会", [[9, 11]]),
+        ("a &lt;b&gt; <mark>&amp;</mark>", "a <b> &", [[6, 7]]),
+        ("没有命中", "没有命中", []),
+    ],
+)
+def test_snippet_text_unescapes_collapses_space_and_counts_offsets(html, text, highlights):
+    assert snippet_text(html) == (text, highlights)
+
+
+def test_openapi_document_is_served_with_this_server(client):
+    response = client.get(reverse("articles:api_openapi"))
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert document["servers"] == [{"url": "http://testserver"}]
+    assert {"/api/search", "/api/suggest"} <= document["paths"].keys()
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_openapi_search_parameters_are_the_search_form_fields():
+    from articles.search.forms import SearchForm
+
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
+    assert names == set(SearchForm().fields)
+
+
+def test_every_search_result_field_is_described(client, five_articles):
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    schemas = document["components"]["schemas"]
+    data = client.get(reverse("articles:api_search"), {"q": "职工"}).json()
+    assert set(data) == set(schemas["SearchResults"]["properties"])
+    assert set(data["results"][0]) == set(schemas["Article"]["properties"])
