@@ -32,6 +32,7 @@ from articles.upload import (
     UploadError,
     cancel_upload,
     confirm_upload,
+    may_handle_upload,
     renumber_upload,
     review_pages,
     stage_upload,
@@ -142,27 +143,24 @@ class IssueAdmin(admin.ModelAdmin):
             messages.info(request, f"这次上传{upload.get_status_display()}。")
             return redirect("admin:articles_issue_changelist")
         if request.method == "POST" and "cancel" in request.POST:
-            cancel_upload(upload)
+            try:
+                cancel_upload(upload, request.user)
+            except UploadError as error:
+                self._show_errors(request, error)
+                return redirect("admin:articles_issue_changelist")
             messages.info(request, "已取消上传，上传的文件已丢弃。")
             return redirect("admin:articles_issue_changelist")
         if request.method == "POST" and "renumber" in request.POST:
-            numbers = {
-                int(key.removeprefix("page_")): value
-                for key, value in request.POST.items()
-                if key.startswith("page_") and key.removeprefix("page_").isdigit()
-            }
             try:
-                renumber_upload(upload, numbers)
+                renumber_upload(upload, request.user, _posted(request, "page_"))
             except UploadError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                self._show_errors(request, error)
             return redirect("admin:articles_issue_upload_preview", upload.pk)
         if request.method == "POST":
             try:
-                results = confirm_upload(upload)
+                results = confirm_upload(upload, request.user, _posted(request, "base_"))
             except UploadError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                self._show_errors(request, error)
                 return redirect("admin:articles_issue_upload_preview", upload.pk)
             stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
             messages.success(
@@ -179,11 +177,25 @@ class IssueAdmin(admin.ModelAdmin):
             f"确认上传：{upload.issue_date:%Y年%m月%d日}",
             upload=upload,
             reviews=reviews,
+            may_handle=may_handle_upload(request.user, upload),
             can_confirm=not any(review.error or review.needs_number for review in reviews),
             needs_numbers=any(review.needs_number for review in reviews)
             and not any(review.error for review in reviews),
         )
         return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
+
+    def _show_errors(self, request: HttpRequest, error: UploadError) -> None:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+def _posted(request: HttpRequest, prefix: str) -> dict[int, str]:
+    """The POST fields named prefix + a staged file's key, by that key."""
+    return {
+        int(key.removeprefix(prefix)): value
+        for key, value in request.POST.items()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
 
 
 class ArticleInline(admin.TabularInline):

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from articles.models import Article
-from articles.upload import PageFile, UploadError, number_pages, read_page_files, review_pages
+from articles.upload import PageFile, UploadError, number_pages, read_page_files, unreadable_pages
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -104,8 +104,8 @@ class IssueUploadForm(forms.Form):
             )
         except UploadError as error:
             raise forms.ValidationError(error.messages, code="files") from error
-        self.reviews = review_pages(self.page_files, cleaned["issue_date"])
-        failed = [f"{r.file.name}：{r.error}" for r in self.reviews if r.error]
+        # Parse only: the preview that follows shows what storing would change.
+        failed = unreadable_pages(self.page_files)
         if failed:
             raise forms.ValidationError(failed, code="unreadable")
         return cleaned

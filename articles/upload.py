@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from articles.ingest import (
     parse_page_bytes,
     preview_page_bytes,
 )
-from articles.models import Article, Credit, Issue, Person, Upload, UploadFile
+from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
 from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
 
 PARSE_MESSAGES = {
@@ -48,6 +49,10 @@ class UploadError(Exception):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("；".join(messages))
         self.messages = messages
+
+
+class StalePreviewError(UploadError):
+    """A page changed in the archive after this preview was shown: staff must look again."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,8 @@ class PageReview:
     file: PageFile
     preview: PagePreview
     articles: list[ArticleReview] = field(default_factory=list)
+    # The archive's page as this preview saw it ("" for none): confirm checks it is still so.
+    stored_sha256: str = ""
 
     @property
     def result(self) -> IngestResult:
@@ -200,6 +207,7 @@ class PageReview:
 
 def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageReview]:
     """What storing each page would do, with its parse; a dry run that stores nothing."""
+    stored = stored_page_digests(issue_date)
     reviews = []
     for file in files:
         if file.page_number is None:
@@ -210,8 +218,26 @@ def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageR
                 file.data, issue_date=issue_date, page_number=file.page_number, source=file.name
             )
         articles = [_review_article(a) for a in preview.parsed.articles] if preview.parsed else []
-        reviews.append(PageReview(file, preview, articles))
+        digest = stored.get(file.page_number, "")
+        reviews.append(PageReview(file, preview, articles, stored_sha256=digest))
     return reviews
+
+
+def unreadable_pages(files: list[PageFile]) -> list[str]:
+    """One message per file that does not parse, naming it."""
+    failed = []
+    for file in files:
+        preview = parse_page_bytes(file.data, source=file.name)
+        if preview.error is not None:
+            message = PARSE_MESSAGES.get(type(preview.error), str(preview.error))
+            failed.append(f"{file.name}：{message}")
+    return failed
+
+
+def stored_page_digests(issue_date: datetime.date) -> dict[int, str]:
+    """The SHA-256 of each page the archive holds for this date, by page number."""
+    pages = Page.objects.filter(issue__date=issue_date)
+    return dict(pages.values_list("number", "source_sha256"))
 
 
 def _review_article(article: parsing.ParsedArticle) -> ArticleReview:
@@ -261,8 +287,9 @@ def staged_files(upload: Upload) -> list[PageFile]:
     return [PageFile(f.name, bytes(f.data), f.page_number, f.pk) for f in upload.files.all()]
 
 
-def renumber_upload(upload: Upload, numbers: dict[int, str]) -> None:
+def renumber_upload(upload: Upload, user, numbers: dict[int, str]) -> None:
     """Set the page numbers staff entered on the preview ({UploadFile pk: number typed})."""
+    _check_may_handle(user, upload)
     files = {f.pk: f for f in upload.files.all()}
     problems, chosen = [], {}
     for pk, typed in numbers.items():
@@ -286,16 +313,46 @@ def renumber_upload(upload: Upload, numbers: dict[int, str]) -> None:
         files[pk].save(update_fields=["page_number"])
 
 
-def confirm_upload(upload: Upload) -> list[IngestResult]:
-    """Store every page in one transaction; if any page fails, nothing is stored."""
-    if upload.status != Upload.Status.STAGED:
-        raise UploadError(["这次上传已经处理过了"])
-    missing = [f.name for f in upload.files.all() if f.page_number is None]
-    if missing:
-        raise UploadError([f"{name}：请先填写版次" for name in missing])
+def may_handle_upload(user, upload: Upload) -> bool:
+    """A staged upload belongs to its uploader; others need the explicit permission."""
+    return upload.uploaded_by_id == user.pk or user.has_perm("articles.handle_others_upload")
+
+
+def _check_may_handle(user, upload: Upload) -> None:
+    if not may_handle_upload(user, upload):
+        raise PermissionDenied("这次上传属于其他人")
+
+
+def confirm_upload(upload: Upload, user, previewed: dict[int, str]) -> list[IngestResult]:
+    """Store every page in one transaction; if any page fails, nothing is stored.
+
+    `previewed` maps each staged file's key to the SHA-256 of the archive's page as the preview
+    showed it ("" for no page). Confirms of one date take turns on the issue's row; a page that
+    another confirm (or an ingest) changed since the preview raises StalePreviewError, so
+    nobody's page is replaced by someone who never saw it.
+    """
+    _check_may_handle(user, upload)
     results = []
     with deferred_index_updates(), transaction.atomic():
-        for file in staged_files(upload):
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != Upload.Status.STAGED:
+            raise UploadError([f"这次上传{upload.get_status_display()}，不能再确认"])
+        files = staged_files(upload)
+        missing = [f.name for f in files if f.page_number is None]
+        if missing:
+            raise UploadError([f"{name}：请先填写版次" for name in missing])
+        issue = _locked_issue(upload.issue_date)
+        stored = stored_page_digests(upload.issue_date)
+        changed = [f for f in files if previewed.get(f.key) != stored.get(f.page_number, "")]
+        if changed:
+            raise StalePreviewError(
+                [
+                    f"第 {f.page_number} 版（{f.name}）在您预览之后已有变动（可能是其他人刚刚入库），"
+                    "请核对下面更新后的预览，再决定是否确认"
+                    for f in changed
+                ]
+            )
+        for file in files:
             preview = preview_page_bytes(
                 file.data,
                 issue_date=upload.issue_date,
@@ -308,7 +365,6 @@ def confirm_upload(upload: Upload) -> list[IngestResult]:
                 message = PARSE_MESSAGES.get(type(preview.error), preview.result.reason)
                 raise UploadError([f"{file.name}：{message}；本期没有保存任何内容"])
             results.append(preview.result)
-        issue = Issue.objects.get(date=upload.issue_date)
         if upload.issue_number is not None and issue.number != upload.issue_number:
             issue.number = upload.issue_number
             issue.save(update_fields=["number", "updated_at"])
@@ -332,9 +388,26 @@ def confirm_upload(upload: Upload) -> list[IngestResult]:
     return results
 
 
-def cancel_upload(upload: Upload) -> None:
-    """Drop the staged files; the record says it was cancelled."""
+def _locked_issue(issue_date: datetime.date) -> Issue:
+    """The issue of this date, created if need be, locked until the transaction ends.
+
+    On PostgreSQL a second creator waits on the unique date until the first commits, then
+    finds its row (get_or_create) and waits on the row lock; SQLite's write transactions
+    already take turns (transaction_mode IMMEDIATE).
+    """
+    issue, _ = Issue.objects.get_or_create(date=issue_date)
+    return Issue.objects.select_for_update().get(pk=issue.pk)
+
+
+def cancel_upload(upload: Upload, user=None) -> None:
+    """Drop the staged files; the record says it was cancelled. Without `user`, the system
+    itself cancels (stale uploads)."""
+    if user is not None:
+        _check_may_handle(user, upload)
     with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != Upload.Status.STAGED:
+            raise UploadError([f"这次上传{upload.get_status_display()}，不能再取消"])
         upload.files.all().delete()
         upload.status = Upload.Status.CANCELLED
         upload.save(update_fields=["status", "updated_at"])
@@ -344,6 +417,11 @@ def discard_stale_uploads(now: datetime.datetime | None = None) -> int:
     """Staged uploads nobody confirmed within STALE_AFTER are cancelled (their bytes dropped)."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     stale = list(Upload.objects.filter(status=Upload.Status.STAGED, created_at__lt=cutoff))
+    cancelled = 0
     for upload in stale:
-        cancel_upload(upload)
-    return len(stale)
+        try:
+            cancel_upload(upload)
+        except UploadError:
+            continue  # confirmed or cancelled by its uploader meanwhile
+        cancelled += 1
+    return cancelled
