@@ -27,7 +27,7 @@ from articles.models import (
     Person,
     Upload,
 )
-from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
+from articles.search.indexing import catch_up_index, deferred_index_updates, waiting_in
 from articles.upload import (
     UploadError,
     cancel_upload,
@@ -71,7 +71,17 @@ class IssueAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["note"]
     inlines = [PageInline, UploadInline]
+    readonly_fields = ["index_state"]
     change_list_template = "admin/articles/issue/change_list.html"
+
+    @admin.display(description="搜索索引")
+    def index_state(self, issue: Issue) -> str:
+        if issue.pk is None:
+            return "—"
+        waiting = waiting_in(Article.objects.filter(page__issue=issue))
+        if waiting:
+            return f"本期有 {waiting} 篇文章正在后台更新索引，暂时还搜不到；请稍后刷新本页查看"
+        return "已是最新：本期所有文章都能搜到"
 
     def get_queryset(self, request):
         return (
@@ -167,7 +177,8 @@ class IssueAdmin(admin.ModelAdmin):
                 request,
                 f"{upload.issue_date:%Y年%m月%d日} 已入库：{len(stored)} 个版面、"
                 f"{sum(r.articles for r in stored)} 篇文章；"
-                f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。",
+                f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。"
+                "搜索索引的状态见下方“搜索索引”一栏。",
             )
             upload.refresh_from_db()
             return redirect("admin:articles_issue_change", upload.issue_id)
@@ -240,7 +251,7 @@ class PageAdmin(admin.ModelAdmin):
             return TemplateResponse(request, "admin/articles/page/reparse.html", context)
         with deferred_index_updates():
             results = [reparse_page(page) for page in pages]
-        apply_pending_updates_or_log()
+        catch_up_index()
         changed = sum(r.outcome is Outcome.REPLACED for r in results)
         failed = [r for r in results if r.outcome is Outcome.FAILED]
         self.message_user(request, f"重新解析 {len(pages)} 个版面：{changed} 个有改动。")

@@ -32,7 +32,7 @@ from articles.ingest import (
     preview_page_bytes,
 )
 from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
-from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
+from articles.search.indexing import catch_up_index, deferred_index_updates
 
 PARSE_MESSAGES = {
     parsing.EmptyPageError: "文件是空的",
@@ -384,7 +384,7 @@ def confirm_upload(upload: Upload, user, previewed: dict[int, str]) -> list[Inge
         }
         upload.save()
         upload.files.update(data=None)
-    apply_pending_updates_or_log()
+    catch_up_index()
     return results
 
 

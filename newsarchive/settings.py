@@ -122,6 +122,13 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": HAYSTACK_ENGINE, **_search}}
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.indexing.QueuedSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).
 HAYSTACK_SILENTLY_FAIL = False
+# Who applies the index queue after a commit: a worker thread per gunicorn worker (or
+# `manage.py index_worker`), so requests return at their commit; off, the committing thread.
+SEARCH_INDEX_WORKER = env.bool("SEARCH_INDEX_WORKER", default=not DEBUG)
+# Articles per index write: the index lock is released between batches for other writers.
+SEARCH_INDEX_BATCH = env.int("SEARCH_INDEX_BATCH", default=200)
+# How often the worker looks for updates queued by other processes (the CLI, other workers).
+SEARCH_INDEX_POLL_SECONDS = env.float("SEARCH_INDEX_POLL_SECONDS", default=2.0)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

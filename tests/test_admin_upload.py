@@ -13,6 +13,7 @@ from django.utils import timezone
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, Issue, Page, Upload
+from articles.search.indexing import IndexWorker
 from articles.upload import discard_stale_uploads
 
 from .conftest import DATA
@@ -290,3 +291,19 @@ def test_pages_without_a_number_in_their_name_are_numbered_on_the_preview(editor
         (2, "seed.txt"),
         (3, "other.txt"),
     ]
+
+
+def test_with_the_index_worker_the_confirm_returns_and_the_issue_says_when_it_is_searchable(
+    editor, seed_bytes, settings, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_INDEX_WORKER = True
+    response = post_upload(editor, [txt("02.txt", seed_bytes)])
+    with django_capture_on_commit_callbacks(execute=True):
+        done = confirm(editor, response["Location"])
+    assert SearchQuerySet().models(Article).count() == 0  # left to the worker
+    issue_page = editor.get(done["Location"]).content.decode()
+    assert "本期有 7 篇文章正在后台更新索引" in issue_page
+
+    IndexWorker(batch_size=100, poll_seconds=60).run_once()
+    issue_page = editor.get(done["Location"]).content.decode()
+    assert "已是最新：本期所有文章都能搜到" in issue_page

@@ -8,6 +8,7 @@ from haystack import connections
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, Page, PendingIndexUpdate
+from articles.search.indexing import apply_pending_updates
 
 from .conftest import DATA
 
@@ -86,6 +87,26 @@ def test_ingest_command_keeps_updates_queued_when_the_index_is_locked(issue_dir)
     out, _ = run("update_index")
 
     assert "search index: 7 articles updated" in out
+    assert indexed_count() == 7
+
+
+@pytest.mark.django_db
+def test_ingest_command_succeeds_when_another_writer_indexed_its_work(issue_dir, monkeypatch):
+    """The index worker (or a request) applied the queue while this command waited for the
+    index's lock: its wait timed out, but nothing of its work is left unindexed."""
+    from whoosh.index import LockError
+
+    from articles.management import search_index
+
+    def another_writer_applies_then_the_lock_times_out():
+        apply_pending_updates()
+        raise LockError("timed out waiting for the index lock")
+
+    monkeypatch.setattr(
+        search_index, "apply_pending_updates", another_writer_applies_then_the_lock_times_out
+    )
+    out, _ = run("ingest", str(issue_dir))
+    assert "search index: 7 articles updated by another writer" in out
     assert indexed_count() == 7
 
 
