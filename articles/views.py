@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from articles import browse, charts
 from articles.citation import citation
-from articles.health import health
+from articles.health import health, public_health
 from articles.models import Article, Issue, Organization, Page, Person
 from articles.search.export import EXPORT_LIMIT, as_csv, as_json, export_search
 from articles.search.forms import SearchForm
@@ -205,7 +205,8 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def health_check(request: HttpRequest) -> JsonResponse:
     healthy, report = health()
-    return _json(report, status=200 if healthy else 503)
+    shown = report if request.user.is_staff else public_health(report)
+    return _json(shown, status=200 if healthy else 503)
 
 
 @require_GET

@@ -129,6 +129,8 @@ SEARCH_INDEX_WORKER = env.bool("SEARCH_INDEX_WORKER", default=not DEBUG)
 SEARCH_INDEX_BATCH = env.int("SEARCH_INDEX_BATCH", default=200)
 # How often the worker looks for updates queued by other processes (the CLI, other workers).
 SEARCH_INDEX_POLL_SECONDS = env.float("SEARCH_INDEX_POLL_SECONDS", default=2.0)
+# /health calls the index stale once an update has waited this long in the queue.
+SEARCH_INDEX_STALE_SECONDS = env.float("SEARCH_INDEX_STALE_SECONDS", default=300.0)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
