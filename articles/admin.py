@@ -29,7 +29,6 @@ from articles.models import (
 )
 from articles.search.indexing import catch_up_index, deferred_index_updates, waiting_in
 from articles.upload import (
-    UploadError,
     cancel_upload,
     confirm_upload,
     may_handle_upload,
@@ -38,6 +37,7 @@ from articles.upload import (
     stage_upload,
     staged_files,
 )
+from articles.upload_files import UploadError
 
 
 class PageInline(admin.TabularInline):

@@ -4,10 +4,11 @@ the upload of a new issue."""
 import re
 
 from django import forms
-from django.utils import timezone
 
+from articles.ingest import issue_date_range
 from articles.models import Article
-from articles.upload import PageFile, UploadError, number_pages, read_page_files, unreadable_pages
+from articles.upload import unreadable_pages
+from articles.upload_files import PageFile, UploadError, number_pages, read_page_files
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -89,8 +90,13 @@ class IssueUploadForm(forms.Form):
 
     def clean_issue_date(self):
         date = self.cleaned_data["issue_date"]
-        if date > timezone.localdate():
+        first, today = issue_date_range()
+        if date > today:
             raise forms.ValidationError("出版日期不能晚于今天。", code="future")
+        if date < first:
+            raise forms.ValidationError(
+                f"出版日期不能早于 {first:%Y年%m月%d日}（本报档案最早的日期）。", code="too_early"
+            )
         return date
 
     def clean(self) -> dict:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from articles import parsing
 from articles.authority import find_organization, organization_for, person_for
@@ -90,7 +91,18 @@ def page_identity(
         )
     if page_number < 1:
         raise IngestError(f"page number must be 1 or more, got {page_number}")
+    first, last = issue_date_range()
+    if not first <= issue_date <= last:
+        raise IngestError(
+            f"issue date {issue_date} is outside {first} … {last} "
+            "(NEWSARCHIVE_FIRST_ISSUE_DATE to today)"
+        )
     return issue_date, page_number
+
+
+def issue_date_range() -> tuple[datetime.date, datetime.date]:
+    """The dates an issue may carry: NEWSARCHIVE_FIRST_ISSUE_DATE up to today."""
+    return settings.NEWSARCHIVE_FIRST_ISSUE_DATE, timezone.localdate()
 
 
 def ingest_file(

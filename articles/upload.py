@@ -1,8 +1,8 @@
 """Staff upload of an issue through the admin: read the files, preview, then confirm or cancel.
 
-Step 1 reads the uploaded `.txt` files (or one `.zip` of them), tells each page's number from
-its name, parses and previews every page with the ingest service in a dry run, and stages the
-bytes in an Upload. Nothing reaches the archive. Step 2 stores the whole issue in one
+Step 1 reads the uploaded `.txt` files (or one `.zip` of them; articles/upload_files.py), tells
+each page's number from its name, parses every page, and stages the bytes in an Upload; the
+preview shows what storing them would do, in a dry run of the ingest service. Nothing reaches the archive. Step 2 stores the whole issue in one
 transaction through the same ingest service, or cancel drops the staged bytes. Messages are
 for newsroom staff, in Chinese.
 """
@@ -10,13 +10,9 @@ for newsroom staff, in Chinese.
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +20,6 @@ from django.utils import timezone
 from articles import parsing
 from articles.authority import find_organization
 from articles.ingest import (
-    PAGE_FILE_NAME,
     IngestResult,
     Outcome,
     PagePreview,
@@ -33,6 +28,7 @@ from articles.ingest import (
 )
 from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
 from articles.search.indexing import catch_up_index, deferred_index_updates
+from articles.upload_files import PageFile, UploadError
 
 PARSE_MESSAGES = {
     parsing.EmptyPageError: "文件是空的",
@@ -43,132 +39,8 @@ PARSE_MESSAGES = {
 STALE_AFTER = datetime.timedelta(days=1)
 
 
-class UploadError(Exception):
-    """Problems with the upload as a whole; each message is shown to staff in the form."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("；".join(messages))
-        self.messages = messages
-
-
 class StalePreviewError(UploadError):
     """A page changed in the archive after this preview was shown: staff must look again."""
-
-
-@dataclass(frozen=True)
-class PageFile:
-    name: str
-    data: bytes
-    page_number: int | None = None
-    key: int | None = None  # the staged UploadFile's pk
-
-
-def read_page_files(uploads: list, archive=None) -> list[PageFile]:
-    """The `.txt` files uploaded one by one and those inside an uploaded `.zip`."""
-    limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
-    problems, files = [], []
-    for upload in uploads:
-        if not upload.name.lower().endswith(".txt"):
-            problems.append(f"{upload.name}：只接受 .txt 版面文件（或一个 .zip 压缩包）")
-        elif upload.size > limit:
-            problems.append(
-                f"{upload.name}：文件 {upload.size:,} 字节，超过每版 {limit:,} 字节的上限"
-            )
-        else:
-            files.append(PageFile(upload.name, upload.read()))
-    if archive is not None:
-        try:
-            files.extend(_zip_members(archive))
-        except UploadError as error:
-            problems.extend(error.messages)
-    if problems:
-        raise UploadError(problems)
-    if not files:
-        raise UploadError(["请选择版面文件（.txt）或一个 .zip 压缩包"])
-    return files
-
-
-def _zip_members(archive) -> list[PageFile]:
-    zip_limit = settings.NEWSARCHIVE_MAX_ZIP_BYTES
-    page_limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
-    max_members = settings.NEWSARCHIVE_MAX_ZIP_MEMBERS
-    if archive.size > zip_limit:
-        raise UploadError(
-            [f"{archive.name}：压缩包 {archive.size:,} 字节，超过 {zip_limit:,} 字节的上限"]
-        )
-    try:
-        bundle = zipfile.ZipFile(io.BytesIO(archive.read()))
-        members = [info for info in bundle.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError):
-        raise UploadError([f"{archive.name}：不是有效的 zip 压缩包"]) from None
-    # Files that archivers add on their own are not pages.
-    members = [
-        m
-        for m in members
-        if not (
-            m.filename.startswith("__MACOSX/") or PurePosixPath(m.filename).name.startswith(".")
-        )
-    ]
-    if len(members) > max_members:
-        raise UploadError(
-            [f"{archive.name}：压缩包内有 {len(members)} 个文件，最多 {max_members} 个"]
-        )
-    problems, files = [], []
-    for member in members:
-        path = PurePosixPath(member.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
-            problems.append(f"{member.filename}：压缩包内的路径指向包外，已拒绝")
-        elif path.suffix.lower() == ".zip":
-            problems.append(f"{member.filename}：压缩包里不能再套压缩包")
-        elif path.suffix.lower() != ".txt":
-            problems.append(f"{member.filename}：压缩包内只能有 .txt 版面文件")
-        elif member.file_size > page_limit:
-            problems.append(
-                f"{member.filename}：文件 {member.file_size:,} 字节，超过每版 {page_limit:,} 字节的上限"
-            )
-        else:
-            with bundle.open(member) as stream:
-                # Read one byte past the limit: a size in the header can lie (zip bombs).
-                data = stream.read(page_limit + 1)
-            if len(data) > page_limit:
-                problems.append(f"{member.filename}：解压后超过每版 {page_limit:,} 字节的上限")
-            else:
-                files.append(PageFile(path.name, data))
-    if problems:
-        raise UploadError(problems)
-    return files
-
-
-def number_pages(
-    files: list[PageFile], issue_date: datetime.date, page_number: int | None = None
-) -> list[PageFile]:
-    """Each file with its page number: from `PP.txt` or `YYYY-MM-DD_PP.txt`, or `page_number`
-    for a single file; a file whose name gives none keeps None, for staff to enter on the
-    preview (`renumber_upload`). The date in a name must be the issue's; no page may come twice."""
-    if page_number is not None and len(files) != 1:
-        raise UploadError(
-            ["“版次”只能用于上传单个文件；多个文件请按 02.txt 或 2024-03-12_02.txt 命名"]
-        )
-    problems, numbered = [], []
-    for file in files:
-        match = PAGE_FILE_NAME.match(file.name)
-        number = page_number if page_number is not None else (int(match["page"]) if match else None)
-        if match and match["date"] and match["date"] != issue_date.isoformat():
-            problems.append(
-                f"{file.name}：文件名中的日期与本期日期 {issue_date.isoformat()} 不一致"
-            )
-        elif number is not None and number < 1:
-            problems.append(f"{file.name}：版次必须从 1 开始")
-        else:
-            numbered.append(PageFile(file.name, file.data, number))
-    counts = Counter(file.page_number for file in numbered if file.page_number is not None)
-    for number, count in sorted(counts.items()):
-        if count > 1:
-            names = "、".join(f.name for f in numbered if f.page_number == number)
-            problems.append(f"第 {number} 版上传了 {count} 次（{names}）")
-    if problems:
-        raise UploadError(problems)
-    return sorted(numbered, key=lambda file: (file.page_number is None, file.page_number or 0))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Production sets at least DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and, when it out
 embedded default, DATABASE_URL (e.g. postgres://...) and the search engine settings.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -156,11 +157,24 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 # The paper's name as citations give it (GB/T 7714: 报纸名).
 NEWSARCHIVE_NEWSPAPER_NAME = env("NEWSARCHIVE_NEWSPAPER_NAME", default="首都工会新闻")
 
+# The earliest issue date the archive accepts (upload form and CLI); the latest is today.
+try:
+    NEWSARCHIVE_FIRST_ISSUE_DATE = datetime.date.fromisoformat(
+        env("NEWSARCHIVE_FIRST_ISSUE_DATE", default="1949-10-01")
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"NEWSARCHIVE_FIRST_ISSUE_DATE must be YYYY-MM-DD: {error}"
+    ) from None
+
 # Largest page file the ingest service accepts (a real page is about 10 KB).
 NEWSARCHIVE_MAX_PAGE_BYTES = env.int("NEWSARCHIVE_MAX_PAGE_BYTES", default=2 * 1024 * 1024)
 # An admin upload of one .zip of pages: its size and how many files it may hold.
 NEWSARCHIVE_MAX_ZIP_BYTES = env.int("NEWSARCHIVE_MAX_ZIP_BYTES", default=50 * 1024 * 1024)
 NEWSARCHIVE_MAX_ZIP_MEMBERS = env.int("NEWSARCHIVE_MAX_ZIP_MEMBERS", default=100)
+# All pages of one upload together, decompressed (an issue is a few hundred KB): a zip of many
+# pages each under the page limit cannot keep a worker parsing for minutes.
+NEWSARCHIVE_MAX_UPLOAD_BYTES = env.int("NEWSARCHIVE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # At most this many page files in one upload form, as in one zip.
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSARCHIVE_MAX_ZIP_MEMBERS
 

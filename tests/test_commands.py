@@ -153,6 +153,25 @@ def test_ingest_command_finishes_other_files_then_fails(issue_dir):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("0001-01-01_02.txt", []),
+        ("1949-09-30_02.txt", []),
+        ("02.txt", ["--date", "9999-12-31", "--page", "2"]),
+    ],
+)
+def test_ingest_command_refuses_issue_dates_outside_the_archives_range(tmp_path, name, options):
+    path = tmp_path / name
+    shutil.copy(DATA / "seed_page.txt", path)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 files failed"):
+        call_command("ingest", str(path), *options, stdout=io.StringIO(), stderr=err)
+    assert "is outside 1949-10-01 … " in err.getvalue()
+    assert not Page.objects.exists()
+
+
+@pytest.mark.django_db
 def test_ingest_command_dry_run_stores_nothing(issue_dir):
     out, _ = run("ingest", str(issue_dir), "--dry-run")
 

@@ -9,14 +9,13 @@ from django.db import connection
 
 from articles.models import Page, Upload
 from articles.upload import (
-    PageFile,
     StalePreviewError,
-    UploadError,
     confirm_upload,
     review_pages,
     stage_upload,
     staged_files,
 )
+from articles.upload_files import PageFile, UploadError
 
 from .conftest import DATA
 from .test_admin_upload import confirm, post_upload, txt
