@@ -46,6 +46,7 @@ from articles.models import (
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+MAX_PAUSE = 60.0  # seconds between an index worker's tries while its batches keep failing
 # Threads of one process take turns; processes take turns on the index's own write lock.
 _apply_lock = threading.Lock()
 _local = threading.local()
@@ -171,6 +172,7 @@ class IndexWorker:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.caught_up = threading.Event()  # set whenever a pass found the queue empty
+        self.failures = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
 
@@ -180,11 +182,22 @@ class IndexWorker:
             applied = apply_pending_updates(batch_size=self.batch_size, max_batches=1)
         except Exception:
             # A worker that died of one failed batch would leave the index behind for good.
-            logger.warning("index worker: batch failed, rows stay queued", exc_info=True)
+            self.failures += 1
+            logger.warning(
+                "index worker: batch failed (%d in a row), rows stay queued",
+                self.failures,
+                exc_info=True,
+            )
             return 0
+        self.failures = 0
         if not applied:
             self.caught_up.set()
         return applied
+
+    def pause(self) -> float:
+        """Seconds to wait for a wake-up: the poll interval, doubled per failure in a row (a
+        rebuild holding the index lock, a broken index) up to MAX_PAUSE."""
+        return min(self.poll_seconds * 2**self.failures, max(self.poll_seconds, MAX_PAUSE))
 
     def run(self) -> None:
         try:
@@ -192,7 +205,7 @@ class IndexWorker:
                 close_old_connections()  # as a request would: a dropped connection is reopened
                 if self.run_once():
                     continue  # more may wait; the index lock was released between batches
-                self._wake.wait(self.poll_seconds)
+                self._wake.wait(self.pause())
                 self._wake.clear()
         finally:
             connection.close()

@@ -207,10 +207,11 @@ def test_a_failed_batch_leaves_the_worker_alive_and_the_rows_queued():
     backend.write_timeout = 0.1
     article = make_article()
     foreign_writer = hold_index_lock()
-    worker = IndexWorker(batch_size=10, poll_seconds=60)
+    worker = IndexWorker(batch_size=10, poll_seconds=2)
     assert worker.run_once() == 0 and not worker.caught_up.is_set()
+    assert worker.run_once() == 0 and worker.pause() == 8  # it waits longer while failing
     foreign_writer.cancel()
-    assert worker.run_once() == 1
+    assert worker.run_once() == 1 and worker.pause() == 2
     assert all_indexed() == {article.pk}
 
 
