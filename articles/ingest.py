@@ -22,6 +22,7 @@ from articles import parsing
 from articles.authority import find_organization, organization_for, person_for
 from articles.models import Article, Credit, Issue, Page
 from articles.names import normalize_name
+from articles.search.indexing import index_queue_transaction
 
 PAGE_FILE_NAME = re.compile(
     r"^(?:(?P<date>\d{4}-\d{2}-\d{2})_)?(?P<page>\d{1,3})\.txt$", re.IGNORECASE
@@ -255,7 +256,7 @@ def _store(
     force: bool = False,
 ) -> IngestResult:
     digest = sha256_text(text)
-    with transaction.atomic():
+    with index_queue_transaction():
         existing = (
             Page.objects.select_for_update()
             .filter(issue__date=issue_date, number=page_number)

@@ -27,7 +27,7 @@ from articles.ingest import (
     preview_page_bytes,
 )
 from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
-from articles.search.indexing import catch_up_index, deferred_index_updates
+from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
 
 PARSE_MESSAGES = {
@@ -205,7 +205,7 @@ def confirm_upload(upload: Upload, user, previewed: dict[int, str]) -> list[Inge
     """
     _check_may_handle(user, upload)
     results = []
-    with deferred_index_updates(), transaction.atomic():
+    with index_queue_transaction():
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
         if upload.status != Upload.Status.STAGED:
             raise UploadError([f"这次上传{upload.get_status_display()}，不能再确认"])
@@ -256,7 +256,6 @@ def confirm_upload(upload: Upload, user, previewed: dict[int, str]) -> list[Inge
         }
         upload.save()
         upload.files.update(data=None)
-    catch_up_index()
     return results
 
 

@@ -14,6 +14,10 @@ gunicorn.conf.py or run alone by `manage.py index_worker`, in batches of SEARCH_
 articles, so a request returns once its transaction commits; otherwise the committing thread
 itself (development, tests).
 
+The signal receivers below see every change; the services that change many articles at
+once (storing a page, an upload's issue, a merge) run inside `index_queue_transaction()`, where
+the receivers only collect ids and the block writes them in one insert at its end.
+
 Settings: `HAYSTACK_SIGNAL_PROCESSOR = "articles.search.indexing.QueuedSignalProcessor"`.
 Bulk work (ingesting a directory) runs inside `deferred_index_updates()` and applies the queue
 once at the end instead of after every page.
@@ -53,15 +57,43 @@ _local = threading.local()
 
 
 def queue_article_updates(article_ids: Iterable[int]) -> None:
-    """Record that these articles' documents are stale; catch the index up after the commit."""
+    """Record that these articles' documents are stale; catch the index up after the commit.
+
+    Inside `index_queue_transaction()` the ids are only collected, and written at its end."""
     ids = set(article_ids)
     if not ids:
+        return
+    collecting = getattr(_local, "collecting", None)
+    if collecting is not None:
+        collecting.update(ids)
         return
     PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(article_id=pk) for pk in ids)
     if getattr(_local, "deferred", 0):
         _local.queued.update(ids)
     else:
         transaction.on_commit(catch_up_index)
+
+
+@contextmanager
+def index_queue_transaction() -> Iterator[None]:
+    """transaction.atomic() for a service that changes articles (storing a page, an upload's
+    issue, a merge): the updates its changes queue are written to the queue once, at its end,
+    inside it, in one insert with one after-commit callback, instead of one per change.
+
+    The rows still commit with the changes; if the block fails, both roll back. Nested, the
+    outermost block writes; a block marked for rollback (a dry run) writes nothing.
+    """
+    with transaction.atomic():
+        if getattr(_local, "collecting", None) is not None:
+            yield
+            return
+        _local.collecting = collected = set()
+        try:
+            yield
+        finally:
+            _local.collecting = None
+        if not transaction.get_rollback():
+            queue_article_updates(collected)
 
 
 @contextmanager
