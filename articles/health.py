@@ -19,6 +19,7 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
+from whoosh.index import TOC
 from whoosh.index import IndexError as WhooshIndexError
 
 from articles.models import Article, PendingIndexUpdate
@@ -27,13 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 def indexed_document_count(using: str = "default") -> int:
-    """How many documents the index holds, from its segments' counts (Whoosh) rather than a
-    query that walks the terms; a search cluster counts cheaply on its own."""
+    """How many documents the index holds. Whoosh: the sum of its segments' counts in the
+    table of contents, read afresh, so no reader is opened and no search is waited for (a
+    query that walks the terms took 8.5 s at 882 articles); a search cluster counts cheaply
+    on its own."""
     backend = connections[using].get_backend()
     if isinstance(backend, WhooshSearchBackend):
         if not backend.setup_complete:
             backend.setup()
-        return backend.index.doc_count()
+        toc = TOC.read(backend.storage, backend.index.indexname)
+        return sum(segment.doc_count() for segment in toc.segments)
     return SearchQuerySet(using=using).models(Article).count()
 
 
