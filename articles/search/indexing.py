@@ -252,25 +252,29 @@ class IndexWorker:
 
 
 _worker: IndexWorker | None = None
+_thread: threading.Thread | None = None
 _worker_lock = threading.Lock()
 
 
 def start_index_worker() -> IndexWorker:
     """This process's index worker, started once, as a daemon thread (gunicorn.conf.py)."""
-    global _worker
+    global _worker, _thread
     with _worker_lock:
         if _worker is None:
             _worker = IndexWorker(settings.SEARCH_INDEX_BATCH, settings.SEARCH_INDEX_POLL_SECONDS)
-            threading.Thread(target=_worker.run, name="index-worker", daemon=True).start()
+            _thread = threading.Thread(target=_worker.run, name="index-worker", daemon=True)
+            _thread.start()
         return _worker
 
 
-def stop_index_worker() -> None:
-    global _worker
+def stop_index_worker(timeout: float = 10.0) -> None:
+    """Stop the worker and let a batch it is writing finish (its rows are deleted only after)."""
+    global _worker, _thread
     with _worker_lock:
         if _worker is not None:
             _worker.stop()
-            _worker = None
+            _thread.join(timeout)
+            _worker = _thread = None
 
 
 class QueuedSignalProcessor(BaseSignalProcessor):
