@@ -8,7 +8,7 @@ from haystack import connections
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, Page, PendingIndexUpdate
-from articles.search.indexing import apply_pending_updates
+from articles.search.indexing import IndexWorker, apply_pending_updates
 
 from .conftest import DATA
 
@@ -212,3 +212,17 @@ def test_reparse_command_reports_changed_pages(issue_dir):
 
     assert "1 pages: 1 changed, 0 unchanged, 0 failed" in out
     assert Article.objects.get(seq=3).paragraphs[0].startswith("本报讯（记者 周美玉 通讯员 孙丹）")
+
+
+def test_index_worker_command_runs_the_worker_with_the_settings(settings, monkeypatch):
+    settings.SEARCH_INDEX_BATCH, settings.SEARCH_INDEX_POLL_SECONDS = 50, 0.5
+    seen = []
+
+    def run_until_ctrl_c(worker):
+        seen.append((worker.batch_size, worker.poll_seconds))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(IndexWorker, "run", run_until_ctrl_c)
+    _, err = run("index_worker")
+    assert seen == [(50, 0.5)]
+    assert "batches of 50, polling every 0.5 s" in err and "index worker stopped" in err
