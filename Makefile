@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo serve test test-browser test-api test-corpus lint fmt bench clean
+.PHONY: setup demo serve index-worker test test-browser test-api test-corpus lint fmt bench clean
 
 setup: $(VENV)/.synced
 
@@ -25,11 +25,16 @@ demo: setup
 	$(PY) manage.py runserver $(HOST)
 
 # Production-style serving on this machine: gunicorn (see gunicorn.conf.py) with whitenoise.
-# Needs DEBUG=false, SECRET_KEY and ALLOWED_HOSTS in the environment (see README).
+# Needs DEBUG=false, SECRET_KEY and ALLOWED_HOSTS in the environment (see README). Each gunicorn
+# worker starts an index worker thread (SEARCH_INDEX_WORKER, on without DEBUG) that applies
+# the search index queue; `make index-worker` runs the same loop alone, e.g. beside runserver.
 serve: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+index-worker: setup
+	$(PY) manage.py index_worker
 
 test: setup
 	$(PY) -m pytest

@@ -1,7 +1,8 @@
 """gunicorn settings: `gunicorn -c gunicorn.conf.py` (see `make serve`).
 
 The app is loaded before the workers fork (preload_app), so jieba, the union dictionary and the
-search index readers, which newsarchive/wsgi.py warms, are loaded once and shared.
+search index readers, which newsarchive/wsgi.py warms, are loaded once and shared. Each worker
+then starts its index worker thread (SEARCH_INDEX_WORKER): requests only queue index updates.
 """
 
 import multiprocessing
@@ -21,3 +22,19 @@ max_requests = 2000  # recycle workers now and then; jitter keeps them from rest
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    # After the fork: a thread started in the master would not survive it.
+    from django.conf import settings
+
+    from articles.search.indexing import start_index_worker
+
+    if settings.SEARCH_INDEX_WORKER:
+        start_index_worker()
+
+
+def worker_exit(server, worker):
+    from articles.search.indexing import stop_index_worker
+
+    stop_index_worker()

@@ -36,16 +36,17 @@ from articles.models import (
     Person,
     Upload,
 )
-from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
+from articles.search.indexing import catch_up_index, deferred_index_updates, waiting_in
 from articles.upload import (
-    UploadError,
     cancel_upload,
     confirm_upload,
+    may_handle_upload,
     renumber_upload,
     review_pages,
     stage_upload,
     staged_files,
 )
+from articles.upload_files import UploadError
 
 
 class PageInline(admin.TabularInline):
@@ -80,7 +81,17 @@ class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["note"]
     inlines = [PageInline, UploadInline]
+    readonly_fields = ["index_state"]
     change_list_template = "admin/articles/issue/change_list.html"
+
+    @admin.display(description="搜索索引")
+    def index_state(self, issue: Issue) -> str:
+        if issue.pk is None:
+            return "—"
+        waiting = waiting_in(Article.objects.filter(page__issue=issue))
+        if waiting:
+            return f"本期有 {waiting} 篇文章正在后台更新索引，暂时还搜不到；请稍后刷新本页查看"
+        return "已是最新：本期所有文章都能搜到"
 
     def get_queryset(self, request):
         return (
@@ -152,34 +163,32 @@ class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
             messages.info(request, f"这次上传{upload.get_status_display()}。")
             return redirect("admin:articles_issue_changelist")
         if request.method == "POST" and "cancel" in request.POST:
-            cancel_upload(upload)
+            try:
+                cancel_upload(upload, request.user)
+            except UploadError as error:
+                self._show_errors(request, error)
+                return redirect("admin:articles_issue_changelist")
             messages.info(request, "已取消上传，上传的文件已丢弃。")
             return redirect("admin:articles_issue_changelist")
         if request.method == "POST" and "renumber" in request.POST:
-            numbers = {
-                int(key.removeprefix("page_")): value
-                for key, value in request.POST.items()
-                if key.startswith("page_") and key.removeprefix("page_").isdigit()
-            }
             try:
-                renumber_upload(upload, numbers)
+                renumber_upload(upload, request.user, _posted(request, "page_"))
             except UploadError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                self._show_errors(request, error)
             return redirect("admin:articles_issue_upload_preview", upload.pk)
         if request.method == "POST":
             try:
-                results = confirm_upload(upload)
+                results = confirm_upload(upload, request.user, _posted(request, "base_"))
             except UploadError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                self._show_errors(request, error)
                 return redirect("admin:articles_issue_upload_preview", upload.pk)
             stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
             messages.success(
                 request,
                 f"{chinese_date(upload.issue_date)} 已入库：{len(stored)} 个版面、"
                 f"{sum(r.articles for r in stored)} 篇文章；"
-                f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。",
+                f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。"
+                "搜索索引的状态见下方“搜索索引”一栏。",
             )
             upload.refresh_from_db()
             return redirect("admin:articles_issue_change", upload.issue_id)
@@ -189,11 +198,25 @@ class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
             f"确认上传：{chinese_date(upload.issue_date)}",
             upload=upload,
             reviews=reviews,
+            may_handle=may_handle_upload(request.user, upload),
             can_confirm=not any(review.error or review.needs_number for review in reviews),
             needs_numbers=any(review.needs_number for review in reviews)
             and not any(review.error for review in reviews),
         )
         return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
+
+    def _show_errors(self, request: HttpRequest, error: UploadError) -> None:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+def _posted(request: HttpRequest, prefix: str) -> dict[int, str]:
+    """The POST fields named prefix + a staged file's key, by that key."""
+    return {
+        int(key.removeprefix(prefix)): value
+        for key, value in request.POST.items()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
 
 
 class ArticleInline(admin.TabularInline):
@@ -246,7 +269,7 @@ class PageAdmin(ChineseWordingMixin, admin.ModelAdmin):
             return TemplateResponse(request, "admin/articles/page/reparse.html", context)
         with deferred_index_updates():
             results = [reparse_page(page) for page in pages]
-        apply_pending_updates_or_log()
+        catch_up_index()
         changed = sum(r.outcome is Outcome.REPLACED for r in results)
         failed = [r for r in results if r.outcome is Outcome.FAILED]
         self.message_user(request, f"重新解析 {len(pages)} 个版面：{changed} 个有改动。")

@@ -14,6 +14,7 @@ from django.db import transaction
 from articles import parsing
 from articles.models import Article, Credit, Organization, OrganizationAlias, Person
 from articles.names import normalize_name
+from articles.search.indexing import index_queue_transaction
 
 
 def person_for(name: str) -> tuple[Person, bool]:
@@ -82,7 +83,7 @@ def merge_people(target: Person, others: Iterable[Person]) -> int:
     A credit `target` already has on the same article in the same role is dropped, not doubled.
     """
     merged = 0
-    with transaction.atomic():
+    with index_queue_transaction():
         for other in others:
             if other.pk == target.pk:
                 continue
@@ -104,7 +105,7 @@ def merge_organizations(target: Organization, others: Iterable[Organization]) ->
     """Fold `others` into `target`: their articles, aliases, sub-organizations and names move
     to it (each merged name becomes an alias), then they are deleted; returns how many."""
     merged = 0
-    with transaction.atomic():
+    with index_queue_transaction():
         for other in others:
             if other.pk == target.pk:
                 continue

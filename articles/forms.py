@@ -4,10 +4,11 @@ the upload of a new issue."""
 import re
 
 from django import forms
-from django.utils import timezone
 
+from articles.ingest import issue_date_range
 from articles.models import Article
-from articles.upload import PageFile, UploadError, number_pages, read_page_files, review_pages
+from articles.upload import unreadable_pages
+from articles.upload_files import PageFile, UploadError, number_pages, read_page_files
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -89,8 +90,13 @@ class IssueUploadForm(forms.Form):
 
     def clean_issue_date(self):
         date = self.cleaned_data["issue_date"]
-        if date > timezone.localdate():
+        first, today = issue_date_range()
+        if date > today:
             raise forms.ValidationError("出版日期不能晚于今天。", code="future")
+        if date < first:
+            raise forms.ValidationError(
+                f"出版日期不能早于 {first:%Y年%m月%d日}（本报档案最早的日期）。", code="too_early"
+            )
         return date
 
     def clean(self) -> dict:
@@ -104,8 +110,8 @@ class IssueUploadForm(forms.Form):
             )
         except UploadError as error:
             raise forms.ValidationError(error.messages, code="files") from error
-        self.reviews = review_pages(self.page_files, cleaned["issue_date"])
-        failed = [f"{r.file.name}：{r.error}" for r in self.reviews if r.error]
+        # Parse only: the preview that follows shows what storing would change.
+        failed = unreadable_pages(self.page_files)
         if failed:
             raise forms.ValidationError(failed, code="unreadable")
         return cleaned

@@ -1,37 +1,84 @@
-"""Is the archive able to serve? The database answers and the search index can be read."""
+"""Is the archive able to serve? The database answers and the search index holds its articles.
+
+Cheap enough to poll (a few milliseconds at 100k articles): counts from the database and the
+index's own document count, never a search. An index that is empty while articles exist, or
+whose queue has waited longer than SEARCH_INDEX_STALE_SECONDS, or that holds a different number
+of documents than the queue explains, is not healthy.
+"""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
-from django.db import connection
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+from elasticsearch import TransportError
+from haystack import connections
+from haystack.backends.whoosh_backend import WhooshSearchBackend
+from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
+from whoosh.index import TOC
+from whoosh.index import IndexError as WhooshIndexError
 
 from articles.models import Article, PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
 
 
-def health() -> tuple[bool, dict]:
-    """(healthy, details): details name each check and what it found, never raising."""
+def indexed_document_count(using: str = "default") -> int:
+    """How many documents the index holds. Whoosh: the sum of its segments' counts in the
+    table of contents, read afresh, so no reader is opened and no search is waited for (a
+    query that walks the terms took 8.5 s at 882 articles); a search cluster counts cheaply
+    on its own."""
+    backend = connections[using].get_backend()
+    if isinstance(backend, WhooshSearchBackend):
+        if not backend.setup_complete:
+            backend.setup()
+        toc = TOC.read(backend.storage, backend.index.indexname)
+        return sum(segment.doc_count() for segment in toc.segments)
+    return SearchQuerySet(using=using).models(Article).count()
+
+
+def health(now: datetime.datetime | None = None) -> tuple[bool, dict]:
+    """(healthy, details): details name each check and what it found, never raising for what
+    a broken database or index raises."""
     report: dict = {}
-    healthy = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        report["database"] = "ok"
-        report["articles"] = Article.objects.count()
-        report["pending_index_updates"] = PendingIndexUpdate.objects.count()
-    except Exception as error:
+        articles = Article.objects.count()
+        queue = PendingIndexUpdate.objects.order_by("pk")
+        oldest = queue.values_list("queued_at", flat=True).first()
+        report.update(database="ok", articles=articles, pending_index_updates=queue.count())
+    except DatabaseError as error:
         logger.exception("health: database check failed")
-        report["database"] = f"error: {error.__class__.__name__}"
-        healthy = False
+        report.update(database=f"error: {error.__class__.__name__}", status="error")
+        return False, report
     try:
-        report["indexed"] = SearchQuerySet().models(Article).count()
+        report["indexed"] = indexed_document_count()
         report["search_index"] = "ok"
-    except Exception as error:
+    except (OSError, WhooshIndexError, SearchBackendError, TransportError) as error:
+        # An unreadable index folder, a damaged or foreign index, an unreachable cluster.
         logger.exception("health: search index check failed")
-        report["search_index"] = f"error: {error.__class__.__name__}"
-        healthy = False
-    report["status"] = "ok" if healthy else "error"
-    return healthy, report
+        report.update(search_index=f"error: {error.__class__.__name__}", status="error")
+        return False, report
+    waited = ((now or timezone.now()) - oldest).total_seconds() if oldest else 0.0
+    report["index_lag_seconds"] = round(waited, 1)
+    report["status"] = _index_status(report, waited)
+    return report["status"] == "ok", report
+
+
+def _index_status(report: dict, waited: float) -> str:
+    if not report["indexed"] and report["articles"] > report["pending_index_updates"]:
+        return "empty"  # not a new archive whose first articles are still queued
+    if waited > settings.SEARCH_INDEX_STALE_SECONDS:
+        return "stale"
+    # Every queued row may add or remove one document; beyond that, the index has drifted.
+    if abs(report["articles"] - report["indexed"]) > report["pending_index_updates"]:
+        return "stale"
+    return "ok"
+
+
+def public_health(report: dict) -> dict:
+    """What anyone may see: only the verdict; the figures are for staff."""
+    return {"status": report["status"]}

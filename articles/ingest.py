@@ -16,11 +16,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from articles import parsing
 from articles.authority import find_organization, organization_for, person_for
 from articles.models import Article, Credit, Issue, Page
 from articles.names import normalize_name
+from articles.search.indexing import index_queue_transaction
 
 PAGE_FILE_NAME = re.compile(
     r"^(?:(?P<date>\d{4}-\d{2}-\d{2})_)?(?P<page>\d{1,3})\.txt$", re.IGNORECASE
@@ -90,7 +92,18 @@ def page_identity(
         )
     if page_number < 1:
         raise IngestError(f"page number must be 1 or more, got {page_number}")
+    first, last = issue_date_range()
+    if not first <= issue_date <= last:
+        raise IngestError(
+            f"issue date {issue_date} is outside {first} … {last} "
+            "(NEWSARCHIVE_FIRST_ISSUE_DATE to today)"
+        )
     return issue_date, page_number
+
+
+def issue_date_range() -> tuple[datetime.date, datetime.date]:
+    """The dates an issue may carry: NEWSARCHIVE_FIRST_ISSUE_DATE up to today."""
+    return settings.NEWSARCHIVE_FIRST_ISSUE_DATE, timezone.localdate()
 
 
 def ingest_file(
@@ -243,7 +256,7 @@ def _store(
     force: bool = False,
 ) -> IngestResult:
     digest = sha256_text(text)
-    with transaction.atomic():
+    with index_queue_transaction():
         existing = (
             Page.objects.select_for_update()
             .filter(issue__date=issue_date, number=page_number)

@@ -187,6 +187,8 @@ class Upload(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "上传记录"
         ordering = ["-created_at"]
+        # A staged upload is its uploader's to confirm or cancel; others need this.
+        permissions = [("handle_others_upload", "可以确认或取消他人的上传")]
 
     def __str__(self) -> str:
         return f"{self.issue_date:%Y-%m-%d} {self.get_status_display()}"

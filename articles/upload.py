@@ -1,8 +1,8 @@
 """Staff upload of an issue through the admin: read the files, preview, then confirm or cancel.
 
-Step 1 reads the uploaded `.txt` files (or one `.zip` of them), tells each page's number from
-its name, parses and previews every page with the ingest service in a dry run, and stages the
-bytes in an Upload. Nothing reaches the archive. Step 2 stores the whole issue in one
+Step 1 reads the uploaded `.txt` files (or one `.zip` of them; articles/upload_files.py), tells
+each page's number from its name, parses every page, and stages the bytes in an Upload; the
+preview shows what storing them would do, in a dry run of the ingest service. Nothing reaches the archive. Step 2 stores the whole issue in one
 transaction through the same ingest service, or cancel drops the staged bytes. Messages are
 for newsroom staff, in Chinese.
 """
@@ -10,28 +10,25 @@ for newsroom staff, in Chinese.
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from articles import parsing
 from articles.authority import find_organization
 from articles.ingest import (
-    PAGE_FILE_NAME,
     IngestResult,
     Outcome,
     PagePreview,
     parse_page_bytes,
     preview_page_bytes,
 )
-from articles.models import Article, Credit, Issue, Person, Upload, UploadFile
-from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
+from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
+from articles.search.indexing import index_queue_transaction
+from articles.upload_files import PageFile, UploadError
 
 PARSE_MESSAGES = {
     parsing.EmptyPageError: "文件是空的",
@@ -42,128 +39,8 @@ PARSE_MESSAGES = {
 STALE_AFTER = datetime.timedelta(days=1)
 
 
-class UploadError(Exception):
-    """Problems with the upload as a whole; each message is shown to staff in the form."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("；".join(messages))
-        self.messages = messages
-
-
-@dataclass(frozen=True)
-class PageFile:
-    name: str
-    data: bytes
-    page_number: int | None = None
-    key: int | None = None  # the staged UploadFile's pk
-
-
-def read_page_files(uploads: list, archive=None) -> list[PageFile]:
-    """The `.txt` files uploaded one by one and those inside an uploaded `.zip`."""
-    limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
-    problems, files = [], []
-    for upload in uploads:
-        if not upload.name.lower().endswith(".txt"):
-            problems.append(f"{upload.name}：只接受 .txt 版面文件（或一个 .zip 压缩包）")
-        elif upload.size > limit:
-            problems.append(
-                f"{upload.name}：文件 {upload.size:,} 字节，超过每版 {limit:,} 字节的上限"
-            )
-        else:
-            files.append(PageFile(upload.name, upload.read()))
-    if archive is not None:
-        try:
-            files.extend(_zip_members(archive))
-        except UploadError as error:
-            problems.extend(error.messages)
-    if problems:
-        raise UploadError(problems)
-    if not files:
-        raise UploadError(["请选择版面文件（.txt）或一个 .zip 压缩包"])
-    return files
-
-
-def _zip_members(archive) -> list[PageFile]:
-    zip_limit = settings.NEWSARCHIVE_MAX_ZIP_BYTES
-    page_limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
-    max_members = settings.NEWSARCHIVE_MAX_ZIP_MEMBERS
-    if archive.size > zip_limit:
-        raise UploadError(
-            [f"{archive.name}：压缩包 {archive.size:,} 字节，超过 {zip_limit:,} 字节的上限"]
-        )
-    try:
-        bundle = zipfile.ZipFile(io.BytesIO(archive.read()))
-        members = [info for info in bundle.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError):
-        raise UploadError([f"{archive.name}：不是有效的 zip 压缩包"]) from None
-    # Files that archivers add on their own are not pages.
-    members = [
-        m
-        for m in members
-        if not (
-            m.filename.startswith("__MACOSX/") or PurePosixPath(m.filename).name.startswith(".")
-        )
-    ]
-    if len(members) > max_members:
-        raise UploadError(
-            [f"{archive.name}：压缩包内有 {len(members)} 个文件，最多 {max_members} 个"]
-        )
-    problems, files = [], []
-    for member in members:
-        path = PurePosixPath(member.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
-            problems.append(f"{member.filename}：压缩包内的路径指向包外，已拒绝")
-        elif path.suffix.lower() == ".zip":
-            problems.append(f"{member.filename}：压缩包里不能再套压缩包")
-        elif path.suffix.lower() != ".txt":
-            problems.append(f"{member.filename}：压缩包内只能有 .txt 版面文件")
-        elif member.file_size > page_limit:
-            problems.append(
-                f"{member.filename}：文件 {member.file_size:,} 字节，超过每版 {page_limit:,} 字节的上限"
-            )
-        else:
-            with bundle.open(member) as stream:
-                # Read one byte past the limit: a size in the header can lie (zip bombs).
-                data = stream.read(page_limit + 1)
-            if len(data) > page_limit:
-                problems.append(f"{member.filename}：解压后超过每版 {page_limit:,} 字节的上限")
-            else:
-                files.append(PageFile(path.name, data))
-    if problems:
-        raise UploadError(problems)
-    return files
-
-
-def number_pages(
-    files: list[PageFile], issue_date: datetime.date, page_number: int | None = None
-) -> list[PageFile]:
-    """Each file with its page number: from `PP.txt` or `YYYY-MM-DD_PP.txt`, or `page_number`
-    for a single file; a file whose name gives none keeps None, for staff to enter on the
-    preview (`renumber_upload`). The date in a name must be the issue's; no page may come twice."""
-    if page_number is not None and len(files) != 1:
-        raise UploadError(
-            ["“版次”只能用于上传单个文件；多个文件请按 02.txt 或 2024-03-12_02.txt 命名"]
-        )
-    problems, numbered = [], []
-    for file in files:
-        match = PAGE_FILE_NAME.match(file.name)
-        number = page_number if page_number is not None else (int(match["page"]) if match else None)
-        if match and match["date"] and match["date"] != issue_date.isoformat():
-            problems.append(
-                f"{file.name}：文件名中的日期与本期日期 {issue_date.isoformat()} 不一致"
-            )
-        elif number is not None and number < 1:
-            problems.append(f"{file.name}：版次必须从 1 开始")
-        else:
-            numbered.append(PageFile(file.name, file.data, number))
-    counts = Counter(file.page_number for file in numbered if file.page_number is not None)
-    for number, count in sorted(counts.items()):
-        if count > 1:
-            names = "、".join(f.name for f in numbered if f.page_number == number)
-            problems.append(f"第 {number} 版上传了 {count} 次（{names}）")
-    if problems:
-        raise UploadError(problems)
-    return sorted(numbered, key=lambda file: (file.page_number is None, file.page_number or 0))
+class StalePreviewError(UploadError):
+    """A page changed in the archive after this preview was shown: staff must look again."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +59,8 @@ class PageReview:
     file: PageFile
     preview: PagePreview
     articles: list[ArticleReview] = field(default_factory=list)
+    # The archive's page as this preview saw it ("" for none): confirm checks it is still so.
+    stored_sha256: str = ""
 
     @property
     def result(self) -> IngestResult:
@@ -200,6 +79,7 @@ class PageReview:
 
 def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageReview]:
     """What storing each page would do, with its parse; a dry run that stores nothing."""
+    stored = stored_page_digests(issue_date)
     reviews = []
     for file in files:
         if file.page_number is None:
@@ -210,8 +90,26 @@ def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageR
                 file.data, issue_date=issue_date, page_number=file.page_number, source=file.name
             )
         articles = [_review_article(a) for a in preview.parsed.articles] if preview.parsed else []
-        reviews.append(PageReview(file, preview, articles))
+        digest = stored.get(file.page_number, "")
+        reviews.append(PageReview(file, preview, articles, stored_sha256=digest))
     return reviews
+
+
+def unreadable_pages(files: list[PageFile]) -> list[str]:
+    """One message per file that does not parse, naming it."""
+    failed = []
+    for file in files:
+        preview = parse_page_bytes(file.data, source=file.name)
+        if preview.error is not None:
+            message = PARSE_MESSAGES.get(type(preview.error), str(preview.error))
+            failed.append(f"{file.name}：{message}")
+    return failed
+
+
+def stored_page_digests(issue_date: datetime.date) -> dict[int, str]:
+    """The SHA-256 of each page the archive holds for this date, by page number."""
+    pages = Page.objects.filter(issue__date=issue_date)
+    return dict(pages.values_list("number", "source_sha256"))
 
 
 def _review_article(article: parsing.ParsedArticle) -> ArticleReview:
@@ -261,8 +159,9 @@ def staged_files(upload: Upload) -> list[PageFile]:
     return [PageFile(f.name, bytes(f.data), f.page_number, f.pk) for f in upload.files.all()]
 
 
-def renumber_upload(upload: Upload, numbers: dict[int, str]) -> None:
+def renumber_upload(upload: Upload, user, numbers: dict[int, str]) -> None:
     """Set the page numbers staff entered on the preview ({UploadFile pk: number typed})."""
+    _check_may_handle(user, upload)
     files = {f.pk: f for f in upload.files.all()}
     problems, chosen = [], {}
     for pk, typed in numbers.items():
@@ -286,16 +185,46 @@ def renumber_upload(upload: Upload, numbers: dict[int, str]) -> None:
         files[pk].save(update_fields=["page_number"])
 
 
-def confirm_upload(upload: Upload) -> list[IngestResult]:
-    """Store every page in one transaction; if any page fails, nothing is stored."""
-    if upload.status != Upload.Status.STAGED:
-        raise UploadError(["这次上传已经处理过了"])
-    missing = [f.name for f in upload.files.all() if f.page_number is None]
-    if missing:
-        raise UploadError([f"{name}：请先填写版次" for name in missing])
+def may_handle_upload(user, upload: Upload) -> bool:
+    """A staged upload belongs to its uploader; others need the explicit permission."""
+    return upload.uploaded_by_id == user.pk or user.has_perm("articles.handle_others_upload")
+
+
+def _check_may_handle(user, upload: Upload) -> None:
+    if not may_handle_upload(user, upload):
+        raise PermissionDenied("这次上传属于其他人")
+
+
+def confirm_upload(upload: Upload, user, previewed: dict[int, str]) -> list[IngestResult]:
+    """Store every page in one transaction; if any page fails, nothing is stored.
+
+    `previewed` maps each staged file's key to the SHA-256 of the archive's page as the preview
+    showed it ("" for no page). Confirms of one date take turns on the issue's row; a page that
+    another confirm (or an ingest) changed since the preview raises StalePreviewError, so
+    nobody's page is replaced by someone who never saw it.
+    """
+    _check_may_handle(user, upload)
     results = []
-    with deferred_index_updates(), transaction.atomic():
-        for file in staged_files(upload):
+    with index_queue_transaction():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != Upload.Status.STAGED:
+            raise UploadError([f"这次上传{upload.get_status_display()}，不能再确认"])
+        files = staged_files(upload)
+        missing = [f.name for f in files if f.page_number is None]
+        if missing:
+            raise UploadError([f"{name}：请先填写版次" for name in missing])
+        issue = _locked_issue(upload.issue_date)
+        stored = stored_page_digests(upload.issue_date)
+        changed = [f for f in files if previewed.get(f.key) != stored.get(f.page_number, "")]
+        if changed:
+            raise StalePreviewError(
+                [
+                    f"第 {f.page_number} 版（{f.name}）在您预览之后已有变动（可能是其他人刚刚入库），"
+                    "请核对下面更新后的预览，再决定是否确认"
+                    for f in changed
+                ]
+            )
+        for file in files:
             preview = preview_page_bytes(
                 file.data,
                 issue_date=upload.issue_date,
@@ -308,7 +237,6 @@ def confirm_upload(upload: Upload) -> list[IngestResult]:
                 message = PARSE_MESSAGES.get(type(preview.error), preview.result.reason)
                 raise UploadError([f"{file.name}：{message}；本期没有保存任何内容"])
             results.append(preview.result)
-        issue = Issue.objects.get(date=upload.issue_date)
         if upload.issue_number is not None and issue.number != upload.issue_number:
             issue.number = upload.issue_number
             issue.save(update_fields=["number", "updated_at"])
@@ -328,13 +256,29 @@ def confirm_upload(upload: Upload) -> list[IngestResult]:
         }
         upload.save()
         upload.files.update(data=None)
-    apply_pending_updates_or_log()
     return results
 
 
-def cancel_upload(upload: Upload) -> None:
-    """Drop the staged files; the record says it was cancelled."""
+def _locked_issue(issue_date: datetime.date) -> Issue:
+    """The issue of this date, created if need be, locked until the transaction ends.
+
+    On PostgreSQL a second creator waits on the unique date until the first commits, then
+    finds its row (get_or_create) and waits on the row lock; SQLite's write transactions
+    already take turns (transaction_mode IMMEDIATE).
+    """
+    issue, _ = Issue.objects.get_or_create(date=issue_date)
+    return Issue.objects.select_for_update().get(pk=issue.pk)
+
+
+def cancel_upload(upload: Upload, user=None) -> None:
+    """Drop the staged files; the record says it was cancelled. Without `user`, the system
+    itself cancels (stale uploads)."""
+    if user is not None:
+        _check_may_handle(user, upload)
     with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != Upload.Status.STAGED:
+            raise UploadError([f"这次上传{upload.get_status_display()}，不能再取消"])
         upload.files.all().delete()
         upload.status = Upload.Status.CANCELLED
         upload.save(update_fields=["status", "updated_at"])
@@ -344,6 +288,11 @@ def discard_stale_uploads(now: datetime.datetime | None = None) -> int:
     """Staged uploads nobody confirmed within STALE_AFTER are cancelled (their bytes dropped)."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     stale = list(Upload.objects.filter(status=Upload.Status.STAGED, created_at__lt=cutoff))
+    cancelled = 0
     for upload in stale:
-        cancel_upload(upload)
-    return len(stale)
+        try:
+            cancel_upload(upload)
+        except UploadError:
+            continue  # confirmed or cancelled by its uploader meanwhile
+        cancelled += 1
+    return cancelled

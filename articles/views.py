@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from articles import browse, charts
 from articles.api import bad_request, field_errors, json_response
 from articles.citation import citation, citation_meta, description
-from articles.health import health
+from articles.health import health, public_health
 from articles.models import Article, Issue, Organization, Page, Person
 from articles.search.export import (
     EXPORT_LIMIT,
@@ -281,7 +281,8 @@ def opensearch(request: HttpRequest) -> HttpResponse:
 @require_GET
 def health_check(request: HttpRequest) -> JsonResponse:
     healthy, report = health()
-    return _json(report, status=200 if healthy else 503)
+    shown = report if request.user.is_staff else public_health(report)
+    return _json(shown, status=200 if healthy else 503)
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:

@@ -1,13 +1,23 @@
-"""Load on the production path: gunicorn on loopback, readers searching, staff uploading.
+"""Load on the production path: gunicorn on loopback, readers searching, staff uploading and
+contending, the index rebuilt underneath, a health poller.
 
-    .venv/bin/python bench/load_test.py [--seconds 60] [--searchers 20] [--uploaders 4] [--workers 3]
+    .venv/bin/python bench/load_test.py [--seconds 60] [--pages 150] [--searchers 20]
+        [--uploaders 4] [--editors 2] [--workers 3]
 
-Starts gunicorn (gunicorn.conf.py, DEBUG off) on 127.0.0.1 over a temporary SQLite database
-and Whoosh index holding the sample pages. For --seconds, each searcher thread runs searches
-(HTML page and JSON API, words drawn from the sample pages) and each uploader thread logs into
-the admin and uploads new issues through the two-step form (one page, a new date each time).
+Starts gunicorn (gunicorn.conf.py, DEBUG off, so each worker runs its index worker thread) on
+127.0.0.1 over a temporary SQLite database and Whoosh index holding --pages variants of the
+sample page (7 articles each: 150 pages are 1,050 articles). For --seconds:
+- each searcher thread runs searches (HTML page and JSON API); `工会` is on every page, so a
+  JSON answer with total 0 counts as an error (an index seen empty or partial);
+- each uploader logs into the admin and uploads new issues through the two-step form;
+- the editors, in rounds, stage their own version of the same new date, preview, and confirm
+  at the same moment: one must be stored and the other sent back to a fresh preview (never a
+  silent replace, never a 500), which it confirms again, replacing the page knowingly;
+- one `manage.py rebuild_index` runs a third of the way in;
+- a poller reads /health twice a second (anything but 200 is an error).
 Prints requests, errors and latency percentiles per kind, then checks that the database holds
-exactly the uploaded articles and that check_index finds no drift.
+exactly the expected pages and articles (none lost, none doubled, each contested page the last
+confirmed version) and that check_index finds no drift once the index queue is empty.
 """
 
 from __future__ import annotations
@@ -16,124 +26,51 @@ import argparse
 import datetime
 import itertools
 import os
-import re
 import secrets
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import httpx
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "sample" / "2024-03-12_02.txt"
-WORDS = [
-    "工会",
-    "职工",
-    "北京市总工会",
-    "疗休养",
-    '"劳动模范"',
-    "记者:刘欣欣",
-    "工会:经开区总工会",
-    "产业工人",
-    "研修班",
-    "亲子阅读",
-    "邮政",
-    "技能 -大赛",
-    "新质生产力",
-    "会员代表大会",
-]
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+from load_clients import (
+    REPO,
+    Contest,
+    Recorder,
+    editor,
+    health_poller,
+    page_text,
+    percentile,
+    searcher,
+    uploader,
+)
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.latencies: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, list[str]] = defaultdict(list)
-
-    def record(self, kind: str, seconds: float, error: str | None = None) -> None:
-        with self.lock:
-            self.latencies[kind].append(seconds)
-            if error:
-                self.errors[kind].append(error)
-
-
-def percentile(values: list[float], p: float) -> float:
-    if len(values) < 2:
-        return values[0] if values else 0.0
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
-
-
-def searcher(base: str, stop: float, recorder: Recorder, seed: int) -> None:
-    words = itertools.cycle(WORDS[seed % len(WORDS) :] + WORDS[: seed % len(WORDS)])
-    with httpx.Client(base_url=base, timeout=30) as client:
-        while time.monotonic() < stop:
-            q = next(words)
-            for kind, path in (("search page", "/search/"), ("search api", "/api/search")):
-                started = time.perf_counter()
-                try:
-                    response = client.get(path, params={"q": q})
-                    error = None if response.status_code == 200 else f"HTTP {response.status_code}"
-                except httpx.HTTPError as exc:
-                    error = repr(exc)
-                recorder.record(kind, time.perf_counter() - started, error)
-
-
-def uploader(base: str, stop: float, recorder: Recorder, dates, done: list, password: str) -> None:
-    text = SAMPLE.read_text(encoding="utf-8")
-    with httpx.Client(base_url=base, timeout=60, follow_redirects=False) as client:
-        login = client.get("/admin/login/")
-        client.post(
-            "/admin/login/?next=/admin/",
-            data={
-                "username": "loadtest",
-                "password": password,
-                "csrfmiddlewaretoken": CSRF.search(login.text)[1],
-            },
-        )
-        while time.monotonic() < stop:
-            date = next(dates)
-            page = text.replace("近日", f"近日（{date:%Y年%m月%d日}）", 1).encode()
-            started = time.perf_counter()
-            try:
-                form = client.get("/admin/articles/issue/upload/")
-                staged = client.post(
-                    "/admin/articles/issue/upload/",
-                    data={
-                        "issue_date": date.isoformat(),
-                        "csrfmiddlewaretoken": CSRF.search(form.text)[1],
-                    },
-                    files={"files": ("02.txt", page, "text/plain")},
-                )
-                if staged.status_code != 302:
-                    raise RuntimeError(f"step 1: HTTP {staged.status_code}")
-                preview = client.get(staged.headers["location"])
-                confirmed = client.post(
-                    staged.headers["location"],
-                    data={"confirm": "1", "csrfmiddlewaretoken": CSRF.search(preview.text)[1]},
-                )
-                if confirmed.status_code != 302 or "/change/" not in confirmed.headers["location"]:
-                    raise RuntimeError(f"confirm: HTTP {confirmed.status_code}")
-                error = None
-                with recorder.lock:
-                    done.append(date)
-            except (httpx.HTTPError, RuntimeError, TypeError) as exc:
-                error = repr(exc)
-            recorder.record("upload (preview + confirm)", time.perf_counter() - started, error)
+def rebuilder(env: dict, at: float, recorder: Recorder) -> None:
+    time.sleep(max(0.0, at - time.monotonic()))
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "rebuild_index", "--noinput"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    error = None if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1]
+    recorder.record("rebuild_index", time.perf_counter() - started, error)
 
 
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     arguments.add_argument("--seconds", type=int, default=60)
+    arguments.add_argument("--pages", type=int, default=150, help="pages in the archive at start")
     arguments.add_argument("--searchers", type=int, default=20)
     arguments.add_argument("--uploaders", type=int, default=4)
+    arguments.add_argument("--editors", type=int, default=2)
     arguments.add_argument("--workers", type=int, default=3)
     arguments.add_argument("--port", type=int, default=8799)
     options = arguments.parse_args()
@@ -150,6 +87,7 @@ def main() -> None:
         "BIND": f"127.0.0.1:{options.port}",
         "WEB_CONCURRENCY": str(options.workers),
         "LOG_LEVEL": "WARNING",
+        "LOG_FORMAT": "text",
         "DJANGO_SUPERUSER_PASSWORD": password,
     }
     for key in ("DATABASE_URL", "WHOOSH_PATH"):
@@ -165,10 +103,19 @@ def main() -> None:
             text=True,
         ).stdout
 
+    pages = var / "pages"
+    pages.mkdir()
+    for n in range(options.pages):
+        date = datetime.date(1990, 1, 1) + datetime.timedelta(days=n)
+        (pages / f"{date.isoformat()}_02.txt").write_text(page_text(date), encoding="utf-8")
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput")
-    manage("ingest", str(SAMPLE))
-    manage("createsuperuser", "--noinput", "--username", "loadtest", "--email", "load@example.org")
+    built = time.perf_counter()
+    manage("ingest", str(pages))
+    print(f"archive: {options.pages} pages ingested in {time.perf_counter() - built:.0f} s")
+    editors = [f"editor{n}" for n in range(1, options.editors + 1)]
+    for username in ["loadtest", *editors]:
+        manage("createsuperuser", "--noinput", "--username", username, "--email", "x@example.org")
     server = subprocess.Popen(
         [
             str(REPO / ".venv" / "bin" / "gunicorn"),
@@ -180,8 +127,8 @@ def main() -> None:
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        # A file, not a pipe nobody reads: a full pipe would block the server's logging.
+        stderr=(var / "gunicorn.log").open("w"),
     )
     base = f"http://127.0.0.1:{options.port}"
     try:
@@ -203,7 +150,9 @@ def main() -> None:
                 yield datetime.date(2000, 1, 1) + datetime.timedelta(days=n)
 
         shared_dates = dates()
-        stop = time.monotonic() + options.seconds
+        started = time.monotonic()
+        stop = started + options.seconds
+        contest = Contest(len(editors), stop)
         threads = [
             threading.Thread(target=searcher, args=(base, stop, recorder, i))
             for i in range(options.searchers)
@@ -214,38 +163,51 @@ def main() -> None:
             )
             for _ in range(options.uploaders)
         ]
-        started = time.monotonic()
+        threads += [
+            threading.Thread(target=editor, args=(base, name, contest, recorder, password))
+            for name in editors
+        ]
+        threads.append(threading.Thread(target=health_poller, args=(base, stop, recorder)))
+        threads.append(
+            threading.Thread(target=rebuilder, args=(env, started + options.seconds / 3, recorder))
+        )
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        time.sleep(1)  # the last confirm's index write happens after its response
+        caught_up = wait_for_the_index_queue(var / "db.sqlite3")
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     print(
-        f"gunicorn {options.workers} workers, {options.searchers} searchers + {options.uploaders} uploaders, {elapsed:.0f} s, SQLite + Whoosh"
+        f"gunicorn {options.workers} workers; {options.searchers} searchers, {options.uploaders} "
+        f"uploaders, {len(editors)} editors on the same dates, 1 rebuild_index, a /health "
+        f"poller; {elapsed:.0f} s; SQLite + Whoosh"
     )
-    print(
-        f"{'kind':<28}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-    )
+    print(f"| {'kind':<28} | requests | errors | req/s | p50 ms | p95 ms | p99 ms |")
     for kind, values in sorted(recorder.latencies.items()):
         ms = [v * 1000 for v in values]
         print(
-            f"{kind:<28}{len(values):>9}{len(recorder.errors[kind]):>8}{len(values) / elapsed:>8.1f}"
-            f"{percentile(ms, 50):>9.0f}{percentile(ms, 95):>9.0f}{percentile(ms, 99):>9.0f}"
+            f"| {kind:<28} | {len(values):>8} | {len(recorder.errors[kind]):>6} "
+            f"| {len(values) / elapsed:>5.1f} | {percentile(ms, 50):>6.0f} "
+            f"| {percentile(ms, 95):>6.0f} | {percentile(ms, 99):>6.0f} |"
         )
     for kind, errors in recorder.errors.items():
         for error in errors[:3]:
-            print(f"  error ({kind}): {error}")
-    expected = 7 * (1 + len(uploaded))
-    with sqlite3.connect(var / "db.sqlite3") as database:
-        counted = database.execute("SELECT count(*) FROM articles_article").fetchone()[0]
-    print(
-        f"issues uploaded: {len(uploaded)}; articles expected {expected}, in the database {counted}"
-    )
+            print(f"  error ({kind}, {len(errors)} in all): {error[:300]}")
+    logged = (var / "gunicorn.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    warnings = [line for line in logged if " WARNING " in line or " ERROR " in line]
+    print(f"server log: {len(warnings)} warnings or errors")
+    for line in warnings[:5]:
+        print("  " + line[:300])
+    if os.environ.get("LOAD_TEST_KEEP_LOG"):
+        shutil.copy(var / "gunicorn.log", os.environ["LOAD_TEST_KEEP_LOG"])
+    problems = check_archive(var / "db.sqlite3", options.pages, uploaded, contest)
+    for problem in problems:
+        print("  " + problem)
+    print(f"index queue empty after the run: {caught_up}")
     check = subprocess.run(
         [sys.executable, "manage.py", "check_index"],
         cwd=REPO,
@@ -253,10 +215,50 @@ def main() -> None:
         capture_output=True,
         text=True,
     )
-    print("check_index: " + check.stdout.strip().replace("\n", "; "))
+    print("check_index: " + (check.stdout + check.stderr).strip().replace("\n", "; "))
     shutil.rmtree(var, ignore_errors=True)
-    failed = sum(map(len, recorder.errors.values())) or counted != expected or check.returncode
-    sys.exit(1 if failed else 0)
+    failed = sum(map(len, recorder.errors.values())) or problems or check.returncode
+    sys.exit(1 if failed or not caught_up else 0)
+
+
+def wait_for_the_index_queue(database_path: Path, seconds: float = 120) -> bool:
+    """The index workers apply the last confirms' updates after their responses."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database_path) as database:
+            queued = database.execute("SELECT count(*) FROM articles_pendingindexupdate")
+            if not queued.fetchone()[0]:
+                return True
+        time.sleep(0.5)
+    return False
+
+
+def check_archive(
+    database_path: Path, initial: int, uploaded: list[datetime.date], contest: Contest
+) -> list[str]:
+    """Every page the run stored is there once, the contested ones in their last version."""
+    with sqlite3.connect(database_path) as database:
+        articles = database.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+        pages = dict(
+            database.execute(
+                "SELECT i.date, p.source_text FROM articles_page p "
+                "JOIN articles_issue i ON i.id = p.issue_id"
+            ).fetchall()
+        )
+    expected = initial + len(uploaded) + len(contest.last)
+    print(
+        f"pages: {initial} at start + {len(uploaded)} uploaded + {len(contest.last)} contested "
+        f"dates = {expected} expected, {len(pages)} stored; articles {7 * expected} expected, "
+        f"{articles} stored"
+    )
+    problems = []
+    if len(pages) != expected or articles != 7 * expected:
+        problems.append("pages or articles lost or doubled")
+    problems += [f"{date}: uploaded page missing" for date in uploaded if str(date) not in pages]
+    for date, name in sorted(contest.last.items()):
+        if f"·{name}）" not in pages.get(str(date), ""):
+            problems.append(f"{date}: the stored page is not {name}'s, confirmed last")
+    return problems
 
 
 if __name__ == "__main__":

@@ -4,22 +4,36 @@ Production sets at least DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and, when it out
 embedded default, DATABASE_URL (e.g. postgres://...) and the search engine settings.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
-    DEBUG=(bool, True),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
 )
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A boolean variable; a typo such as HTTPS=ture stops the start instead of reading false
+    (django-environ's env.bool reads every unknown word as false)."""
+    value = env.str(name, default="").strip()
+    if not value:
+        return default
+    if value.lower() not in _BOOLEANS:
+        raise ImproperlyConfigured(f"{name} must be one of true/false/1/0/yes/no, not {value!r}")
+    return _BOOLEANS[value.lower()]
+
 
 VAR_DIR = Path(env("NEWSARCHIVE_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env("DEBUG")
+DEBUG = env_bool("DEBUG", default=True)
 # A fixed development key is only acceptable while DEBUG is on.
 SECRET_KEY = env("SECRET_KEY", default="" if not DEBUG else "dev-only-insecure-key")
 if not DEBUG and len(SECRET_KEY) < 50:
@@ -31,15 +45,15 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 # HTTPS in production (DEBUG off): secure cookies, redirects, HSTS. Behind a TLS-terminating
 # proxy set SECURE_PROXY_SSL_HEADER_ON=true; HTTPS=false turns these off for a plain-HTTP
 # deployment on a trusted network (check --deploy then warns, as it should).
-HTTPS = env.bool("HTTPS", default=not DEBUG)
+HTTPS = env_bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 # A year of HSTS, subdomains and preload included: what check --deploy asks for. An operator
 # whose subdomains are not all HTTPS sets SECURE_HSTS_INCLUDE_SUBDOMAINS/_PRELOAD=false.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-if env.bool("SECURE_PROXY_SSL_HEADER_ON", default=False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+if env_bool("SECURE_PROXY_SSL_HEADER_ON", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -54,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     # Before haystack: its update_index command is overridden (progress bar, queued updates).
     "articles",
     "haystack",
@@ -61,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Static files from the app itself: no CDN, no separate web server needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +87,64 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt itself.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Nothing inline and nothing from elsewhere: every script and stylesheet is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# No page uses a device; the citation's copy button writes the clipboard on this site only.
+PERMISSIONS_POLICY = {
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "camera",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "payment",
+            "usb",
+            "browsing-topics",
+        )
+    },
+    "clipboard-write": ["self"],
+}
+
+# Admin login: AXES_FAILURE_LIMIT wrong passwords for one user from one address lock that pair
+# out for AXES_COOLOFF_MINUTES (django-axes); a right password resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，该账户已被暂时锁定，请稍后再试或联系管理员。"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "newsarchive.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 ROOT_URLCONF = "newsarchive.urls"
@@ -122,6 +198,15 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": HAYSTACK_ENGINE, **_search}}
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.indexing.QueuedSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).
 HAYSTACK_SILENTLY_FAIL = False
+# Who applies the index queue after a commit: a worker thread per gunicorn worker (or
+# `manage.py index_worker`), so requests return at their commit; off, the committing thread.
+SEARCH_INDEX_WORKER = env_bool("SEARCH_INDEX_WORKER", default=not DEBUG)
+# Articles per index write: the index lock is released between batches for other writers.
+SEARCH_INDEX_BATCH = env.int("SEARCH_INDEX_BATCH", default=200)
+# How often the worker looks for updates queued by other processes (the CLI, other workers).
+SEARCH_INDEX_POLL_SECONDS = env.float("SEARCH_INDEX_POLL_SECONDS", default=2.0)
+# /health calls the index stale once an update has waited this long in the queue.
+SEARCH_INDEX_STALE_SECONDS = env.float("SEARCH_INDEX_STALE_SECONDS", default=300.0)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -142,16 +227,29 @@ STORAGES = {
     },
 }
 # Serve straight from static/ (no collectstatic) while developing.
-WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
 # The paper's name as citations give it (GB/T 7714: 报纸名).
 NEWSARCHIVE_NEWSPAPER_NAME = env("NEWSARCHIVE_NEWSPAPER_NAME", default="首都工会新闻")
+
+# The earliest issue date the archive accepts (upload form and CLI); the latest is today.
+try:
+    NEWSARCHIVE_FIRST_ISSUE_DATE = datetime.date.fromisoformat(
+        env("NEWSARCHIVE_FIRST_ISSUE_DATE", default="1949-10-01")
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"NEWSARCHIVE_FIRST_ISSUE_DATE must be YYYY-MM-DD: {error}"
+    ) from None
 
 # Largest page file the ingest service accepts (a real page is about 10 KB).
 NEWSARCHIVE_MAX_PAGE_BYTES = env.int("NEWSARCHIVE_MAX_PAGE_BYTES", default=2 * 1024 * 1024)
 # An admin upload of one .zip of pages: its size and how many files it may hold.
 NEWSARCHIVE_MAX_ZIP_BYTES = env.int("NEWSARCHIVE_MAX_ZIP_BYTES", default=50 * 1024 * 1024)
 NEWSARCHIVE_MAX_ZIP_MEMBERS = env.int("NEWSARCHIVE_MAX_ZIP_MEMBERS", default=100)
+# All pages of one upload together, decompressed (an issue is a few hundred KB): a zip of many
+# pages each under the page limit cannot keep a worker parsing for minutes.
+NEWSARCHIVE_MAX_UPLOAD_BYTES = env.int("NEWSARCHIVE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # At most this many page files in one upload form, as in one zip.
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSARCHIVE_MAX_ZIP_MEMBERS
 
@@ -169,5 +267,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

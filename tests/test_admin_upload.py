@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, Issue, Page, Upload
+from articles.search.indexing import IndexWorker
 from articles.upload import discard_stale_uploads
 
 from .conftest import DATA
@@ -57,6 +59,15 @@ def post_upload(client, files=(), archive=None, date=DAY, **fields):
     return client.post(UPLOAD, data)
 
 
+BASE_FIELD = re.compile(r'name="(base_\d+)" value="([0-9a-f]*)"')
+
+
+def confirm(client, preview_url: str, **fields):
+    """Confirm as staff do: from the preview just shown, with what it saw of the archive."""
+    preview = client.get(preview_url).content.decode()
+    return client.post(preview_url, {"confirm": "1", **dict(BASE_FIELD.findall(preview)), **fields})
+
+
 def nothing_stored() -> bool:
     return not Issue.objects.exists() and not Page.objects.exists() and not Upload.objects.exists()
 
@@ -84,7 +95,7 @@ def test_upload_preview_then_confirm_stores_the_issue_and_indexes_it(
     assert "通讯员 孙丹" in preview
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = editor.post(response["Location"], {"confirm": "1"})
+        done = confirm(editor, response["Location"])
     issue = Issue.objects.get(date=DAY)
     assert done["Location"] == reverse("admin:articles_issue_change", args=[issue.pk])
     assert (issue.number, Article.objects.count()) == (1234, 7)
@@ -214,7 +225,7 @@ def test_a_failing_page_at_confirm_leaves_nothing_half_written(editor, seed_byte
     response = post_upload(editor, [txt("02.txt", seed_bytes), txt("03.txt", seed_bytes)])
     upload = Upload.objects.get()
     upload.files.filter(page_number=3).update(data=b"")  # the file went bad after the preview
-    editor.post(response["Location"], {"confirm": "1"})
+    confirm(editor, response["Location"])
     assert not Issue.objects.exists() and not Article.objects.exists()
     upload.refresh_from_db()
     assert upload.status == "staged"
@@ -264,7 +275,7 @@ def test_pages_without_a_number_in_their_name_are_numbered_on_the_preview(editor
     assert preview.count("文件名中没有版次，请填写") == 2
     assert "确认入库" not in preview and "保存版次并重新预览" in preview
 
-    editor.post(preview_url, {"confirm": "1"})
+    confirm(editor, preview_url)
     assert not Issue.objects.exists()
 
     files = {f.name: f.pk for f in Upload.objects.get().files.all()}
@@ -275,8 +286,24 @@ def test_pages_without_a_number_in_their_name_are_numbered_on_the_preview(editor
     preview = editor.get(preview_url).content.decode()
     assert preview.count("新版面：将新增 7 篇文章") == 2 and "确认入库" in preview
 
-    editor.post(preview_url, {"confirm": "1"})
+    confirm(editor, preview_url)
     assert sorted(Page.objects.values_list("number", "source_name")) == [
         (2, "seed.txt"),
         (3, "other.txt"),
     ]
+
+
+def test_with_the_index_worker_the_confirm_returns_and_the_issue_says_when_it_is_searchable(
+    editor, seed_bytes, settings, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_INDEX_WORKER = True
+    response = post_upload(editor, [txt("02.txt", seed_bytes)])
+    with django_capture_on_commit_callbacks(execute=True):
+        done = confirm(editor, response["Location"])
+    assert SearchQuerySet().models(Article).count() == 0  # left to the worker
+    issue_page = editor.get(done["Location"]).content.decode()
+    assert "本期有 7 篇文章正在后台更新索引" in issue_page
+
+    IndexWorker(batch_size=100, poll_seconds=60).run_once()
+    issue_page = editor.get(done["Location"]).content.decode()
+    assert "已是最新：本期所有文章都能搜到" in issue_page

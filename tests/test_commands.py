@@ -8,6 +8,7 @@ from haystack import connections
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, Page, PendingIndexUpdate
+from articles.search.indexing import IndexWorker, apply_pending_updates
 
 from .conftest import DATA
 
@@ -90,6 +91,26 @@ def test_ingest_command_keeps_updates_queued_when_the_index_is_locked(issue_dir)
 
 
 @pytest.mark.django_db
+def test_ingest_command_succeeds_when_another_writer_indexed_its_work(issue_dir, monkeypatch):
+    """The index worker (or a request) applied the queue while this command waited for the
+    index's lock: its wait timed out, but nothing of its work is left unindexed."""
+    from whoosh.index import LockError
+
+    from articles.management import search_index
+
+    def another_writer_applies_then_the_lock_times_out():
+        apply_pending_updates()
+        raise LockError("timed out waiting for the index lock")
+
+    monkeypatch.setattr(
+        search_index, "apply_pending_updates", another_writer_applies_then_the_lock_times_out
+    )
+    out, _ = run("ingest", str(issue_dir))
+    assert "search index: 7 articles updated by another writer" in out
+    assert indexed_count() == 7
+
+
+@pytest.mark.django_db
 def test_rebuild_index_indexes_every_article(issue_dir):
     run("ingest", str(issue_dir))
     backend = connections["default"].get_backend()
@@ -129,6 +150,25 @@ def test_ingest_command_finishes_other_files_then_fails(issue_dir):
     ]
     assert excinfo.value.returncode == 1
     assert (Page.objects.count(), Article.objects.count()) == (1, 7)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("0001-01-01_02.txt", []),
+        ("1949-09-30_02.txt", []),
+        ("02.txt", ["--date", "9999-12-31", "--page", "2"]),
+    ],
+)
+def test_ingest_command_refuses_issue_dates_outside_the_archives_range(tmp_path, name, options):
+    path = tmp_path / name
+    shutil.copy(DATA / "seed_page.txt", path)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 files failed"):
+        call_command("ingest", str(path), *options, stdout=io.StringIO(), stderr=err)
+    assert "is outside 1949-10-01 … " in err.getvalue()
+    assert not Page.objects.exists()
 
 
 @pytest.mark.django_db
@@ -172,3 +212,17 @@ def test_reparse_command_reports_changed_pages(issue_dir):
 
     assert "1 pages: 1 changed, 0 unchanged, 0 failed" in out
     assert Article.objects.get(seq=3).paragraphs[0].startswith("本报讯（记者 周美玉 通讯员 孙丹）")
+
+
+def test_index_worker_command_runs_the_worker_with_the_settings(settings, monkeypatch):
+    settings.SEARCH_INDEX_BATCH, settings.SEARCH_INDEX_POLL_SECONDS = 50, 0.5
+    seen = []
+
+    def run_until_ctrl_c(worker):
+        seen.append((worker.batch_size, worker.poll_seconds))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(IndexWorker, "run", run_until_ctrl_c)
+    _, err = run("index_worker")
+    assert seen == [(50, 0.5)]
+    assert "batches of 50, polling every 0.5 s" in err and "index worker stopped" in err

@@ -3,17 +3,24 @@
 import datetime
 import io
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Credit, Organization, Person, Upload
 from articles.search.indexing import apply_pending_updates
+from articles.upload import stage_upload
+from articles.upload_files import PageFile
 from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
+
+from .conftest import DATA
 
 pytestmark = pytest.mark.django_db
 
+SEED = (DATA / "seed_page.txt").read_bytes()
 SCRIPT = "<script>alert('x')</script>"
 IMAGE = '<img src=x onerror="alert(1)">'
 
@@ -158,3 +165,122 @@ def test_uploads_never_write_outside_their_place(client, django_user_model, tmp_
     assert not (tmp_path.parent / "evil.txt").exists()
     assert not Upload.objects.exists()
     assert Credit.objects.count() == 0
+
+
+def admin_pages(article: Article, admin: User) -> list[str]:
+    upload = stage_upload(admin, article.page.issue.date, None, [PageFile("05.txt", SEED, 5)])
+    return [
+        reverse("admin:articles_issue_upload_preview", args=[upload.pk]),
+        reverse("admin:index"),
+        reverse("admin:articles_issue_changelist"),
+        reverse("admin:articles_issue_change", args=[article.page.issue.pk]),
+        reverse("admin:articles_issue_upload"),
+        reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:articles_page_change", args=[article.page.pk]),
+        reverse("admin:articles_organization_changelist"),
+        reverse("admin:auth_user_add"),
+    ]
+
+
+class InlineFinder(HTMLParser):
+    """Markup the policy blocks: a style element or attribute, a script without src (JSON data
+    blocks do not run), an event handler attribute. Escaped text stays text here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        names = dict(attrs)
+        if tag == "style" or "style" in names or any(n.startswith("on") for n in names):
+            self.found.append(self.get_starttag_text())
+        if tag == "script" and "src" not in names and names.get("type") != "application/json":
+            self.found.append(self.get_starttag_text())
+
+
+def test_the_inline_finder_finds_what_the_policy_blocks():
+    html = '<p style="x">a</p><script>alert(1)</script><a onclick="f()">b</a><style></style>'
+    assert len(inline_markup(html)) == 4
+    inert = '<script src="/s.js"></script><script type="application/json">{}</script>'
+    assert inline_markup(inert + "<p title='&lt;img onerror=x&gt;'>&lt;style&gt;</p>") == []
+
+
+def inline_markup(html: str) -> list[str]:
+    finder = InlineFinder()
+    finder.feed(html)
+    return finder.found
+
+
+def test_every_page_sends_a_strict_csp_and_has_nothing_inline_it_would_block(
+    client, admin_client, hostile
+):
+    pages = [(client, url) for url in reader_urls(hostile)]
+    admin = User.objects.get(username="admin")
+    pages += [(admin_client, url) for url in admin_pages(hostile, admin)]
+    for who, url in pages:
+        response = who.get(url)
+        assert response.status_code in (200, 400), url
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy, url
+        assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy, url
+        if response["Content-Type"].startswith("text/html"):
+            assert inline_markup(response.content.decode()) == [], url
+
+
+def test_pages_send_a_permissions_policy(client):
+    policy = client.get(reverse("articles:home"))["Permissions-Policy"]
+    assert "camera=()" in policy and "geolocation=()" in policy
+    assert "clipboard-write=(self)" in policy
+
+
+def login(client, username: str, password: str):
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"}
+    )
+
+
+def test_repeated_wrong_admin_passwords_lock_that_login_out(client, django_user_model):
+    django_user_model.objects.create_superuser("boss", "b@example.com", "a-long-passphrase")
+    django_user_model.objects.create_superuser("chief", "c@example.com", "another-passphrase")
+    for _ in range(4):
+        assert login(client, "boss", "guess").status_code == 200  # the form again, with an error
+    assert login(client, "boss", "guess").status_code == 429  # the fifth locks the login out
+    locked = login(client, "boss", "a-long-passphrase")  # even the right password, now
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Someone else, from the same address, still logs in.
+    assert login(client, "chief", "another-passphrase").status_code == 302
+
+
+def test_a_right_password_before_the_limit_resets_the_count(client, django_user_model):
+    django_user_model.objects.create_superuser("boss", "b@example.com", "a-long-passphrase")
+    for _ in range(4):
+        login(client, "boss", "guess")
+    assert login(client, "boss", "a-long-passphrase").status_code == 302
+    client.logout()
+    for _ in range(4):
+        login(client, "boss", "guess")
+    assert login(client, "boss", "a-long-passphrase").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("1", "密码太短：至少需要 10 个字符"),
+        ("12345678901", "密码只包含数字"),
+        ("password123", "这个密码太常见了"),
+    ],
+)
+def test_staff_passwords_must_pass_djangos_validators(admin_client, password, message):
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "newcomer",
+            "password1": password,
+            "password2": password,
+            "usable_password": "true",
+        },
+    )
+    assert message in response.content.decode()
+    assert not User.objects.filter(username="newcomer").exists()

@@ -5,6 +5,10 @@ import secrets
 import subprocess
 import sys
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from newsarchive.settings import env_bool
 from tests.conftest import REPO
 
 
@@ -57,3 +61,31 @@ def test_the_search_engine_is_chosen_by_configuration(tmp_path):
     assert "'URL': 'http://search.internal:9200/'" in result.stdout
     assert "'CHINESE_ANALYZER': 'smartcn'" in result.stdout
     assert "PATH" not in result.stdout
+
+
+def test_a_boolean_setting_that_is_not_a_boolean_stops_the_start_naming_it(tmp_path):
+    result = manage(tmp_path, "check", HTTPS="ture")
+    assert result.returncode != 0
+    assert "HTTPS must be one of true/false/1/0/yes/no, not 'ture'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["off", "2", "enabled", "ture"])
+def test_env_bool_refuses_other_words(monkeypatch, value):
+    monkeypatch.setenv("SEARCH_INDEX_WORKER", value)
+    with pytest.raises(ImproperlyConfigured, match="SEARCH_INDEX_WORKER must be one of"):
+        env_bool("SEARCH_INDEX_WORKER", default=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("yes", True), ("1", True), ("TRUE", True), ("no", False), ("0", False), ("", True)],
+)
+def test_env_bool_reads_the_documented_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv("SEARCH_INDEX_WORKER", value)
+    assert env_bool("SEARCH_INDEX_WORKER", default=True) is expected
+
+
+def test_a_first_issue_date_that_is_not_a_date_stops_the_start(tmp_path):
+    result = manage(tmp_path, "check", NEWSARCHIVE_FIRST_ISSUE_DATE="1949-13-01")
+    assert result.returncode != 0
+    assert "NEWSARCHIVE_FIRST_ISSUE_DATE must be YYYY-MM-DD" in result.stderr

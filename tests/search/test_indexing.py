@@ -1,13 +1,16 @@
 """The index follows every committed change, and no update is lost to Whoosh's writer lock."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from haystack import connections
 from haystack.inputs import Exact
 from haystack.query import SearchQuerySet
 
+from articles.ingest import ingest_page_bytes
 from articles.models import (
     Article,
     Credit,
@@ -15,7 +18,15 @@ from articles.models import (
     PendingIndexUpdate,
     Person,
 )
-from articles.search.indexing import apply_pending_updates, deferred_index_updates
+from articles.search.indexing import (
+    IndexWorker,
+    apply_pending_updates,
+    deferred_index_updates,
+    index_queue_transaction,
+    start_index_worker,
+    stop_index_worker,
+)
+from tests.conftest import DATA
 from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
 
 
@@ -177,3 +188,87 @@ def test_two_threads_writing_at_once_lose_no_update():
     assert not PendingIndexUpdate.objects.exists()
     assert all_indexed() == set(Article.objects.values_list("pk", flat=True))
     assert len(indexed(content='"修改后的报道"')) == 2 * per_thread
+
+
+@pytest.mark.django_db
+def test_with_the_worker_a_commit_only_queues_and_the_worker_applies_bounded_batches(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_INDEX_WORKER = True
+    page = make_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        articles = [make_article(page, seq=seq, headline=f"报道{seq}") for seq in range(1, 6)]
+    assert all_indexed() == set()  # the committing thread wrote nothing to the index
+
+    worker = IndexWorker(batch_size=2, poll_seconds=60)
+    assert [worker.run_once() for _ in range(4)] == [2, 2, 1, 0]
+    assert all_indexed() == {a.pk for a in articles}
+    assert worker.caught_up.is_set() and not PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_batch_leaves_the_worker_alive_and_the_rows_queued():
+    backend = connections["default"].get_backend()
+    backend.write_timeout = 0.1
+    article = make_article()
+    foreign_writer = hold_index_lock()
+    worker = IndexWorker(batch_size=10, poll_seconds=2)
+    assert worker.run_once() == 0 and not worker.caught_up.is_set()
+    assert worker.run_once() == 0 and worker.pause() == 8  # it waits longer while failing
+    foreign_writer.cancel()
+    assert worker.run_once() == 1 and worker.pause() == 2
+    assert all_indexed() == {article.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_thread_is_woken_by_a_commit(settings):
+    settings.SEARCH_INDEX_WORKER = True
+    worker = start_index_worker()
+    try:
+        assert worker.caught_up.wait(10)  # the empty queue, first
+        worker.caught_up.clear()
+        article = make_article()  # autocommit: the commit wakes the worker
+        assert worker.caught_up.wait(10)
+        assert all_indexed() == {article.pk}
+        assert not PendingIndexUpdate.objects.exists()
+    finally:
+        stop_index_worker()
+
+
+def queue_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('INSERT INTO "articles_pendingindexupdate"')
+    ]
+
+
+@pytest.mark.django_db
+def test_storing_a_page_writes_the_index_queue_once_with_one_callback(
+    django_capture_on_commit_callbacks,
+):
+    data = (DATA / "seed_page.txt").read_bytes()
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        ingest_page_bytes(data, issue_date=datetime.date(2024, 3, 12), page_number=2, source="02")
+    # 7 articles, each with credits and unions: one insert of 7 rows, one after-commit callback.
+    assert (len(queue_writes(queries)), len(callbacks)) == (1, 1)
+    assert PendingIndexUpdate.objects.count() == 7
+
+
+@pytest.mark.django_db
+def test_a_block_that_fails_queues_nothing_and_stores_nothing():
+    with pytest.raises(ZeroDivisionError), index_queue_transaction():
+        make_article()
+        1 / 0  # noqa: B018 - the failure under test
+    assert not Article.objects.exists() and not PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_dry_run_block_queues_nothing():
+    with index_queue_transaction():
+        make_article()
+        transaction.set_rollback(True)
+    assert not PendingIndexUpdate.objects.exists()

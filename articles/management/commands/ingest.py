@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if page_number is not None and len(files) > 1:
             raise CommandError("--page names one page: give it with a single file")
         results = []
-        with deferred_index_updates():
+        with deferred_index_updates() as queued:
             for path in progress(files, self.stderr):
                 result = ingest_file(
                     path, issue_date=issue_date, page_number=page_number, dry_run=dry_run
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 results.append(result)
                 self.report(result, dry_run)
         self.summarize(results, dry_run)
-        apply_index_updates(self, verbosity)
+        apply_index_updates(self, verbosity, queued)
         failed = [r for r in results if r.outcome is Outcome.FAILED]
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed")

@@ -1,0 +1,160 @@
+"""Two staff members uploading the same issue at once: nobody's page is replaced unseen."""
+
+import datetime
+import threading
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+
+from articles.models import Page, Upload
+from articles.upload import (
+    StalePreviewError,
+    confirm_upload,
+    review_pages,
+    stage_upload,
+    staged_files,
+)
+from articles.upload_files import PageFile, UploadError
+
+from .conftest import DATA
+from .test_admin_upload import confirm, post_upload, txt
+
+DAY = datetime.date(2024, 3, 12)
+SEED = (DATA / "seed_page.txt").read_bytes()
+OTHER = SEED.replace("研修班".encode(), "培训班".encode())
+
+
+def editor_client(client_class, django_user_model, name: str):
+    user = django_user_model.objects.create_user(name, is_staff=True)
+    user.groups.add(Group.objects.get(name="编辑"))
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def two_editors(django_user_model, client):
+    return (
+        editor_client(type(client), django_user_model, "editor_a"),
+        editor_client(type(client), django_user_model, "editor_b"),
+    )
+
+
+def preview_url(response) -> str:
+    return response["Location"]
+
+
+def messages_of(response) -> list[str]:
+    return [m.message for m in response.context["messages"]]
+
+
+@pytest.mark.django_db
+def test_the_second_confirm_of_a_page_must_look_at_the_first_ones_result(two_editors):
+    a, b = two_editors
+    url_a = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    url_b = preview_url(post_upload(b, [txt("02.txt", OTHER)]))
+    preview_b = b.get(url_b).content.decode()
+    assert "新版面" in preview_b
+
+    confirm(a, url_a)
+    # B confirms from the preview it saw before A's page was stored ("" = no page yet).
+    upload_b = Upload.objects.get(uploaded_by__username="editor_b")
+    key = upload_b.files.get().pk
+    refused = b.post(url_b, {"confirm": "1", f"base_{key}": ""}, follow=True)
+    assert any("在您预览之后已有变动" in m for m in messages_of(refused))
+    page = Page.objects.get()
+    assert "研修班" in page.source_text  # A's page stands
+    upload_b.refresh_from_db()
+    assert upload_b.status == "staged" and upload_b.files.get().data is not None
+
+    again = b.get(url_b).content.decode()
+    assert "已有此版：将用 7 篇替换原有 7 篇" in again
+    confirm(b, url_b)  # B has now seen A's page and chooses to replace it
+    assert "培训班" in Page.objects.get().source_text
+    assert set(Upload.objects.values_list("status", flat=True)) == {"confirmed"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_of_the_same_page_at_once_serialize(django_user_model):
+    users = [django_user_model.objects.create_user(name) for name in ("editor_a", "editor_b")]
+    uploads = [
+        stage_upload(user, DAY, None, [PageFile("02.txt", data, 2)])
+        for user, data in zip(users, (SEED, OTHER), strict=True)
+    ]
+    previews = [
+        {review.file.key: review.stored_sha256 for review in review_pages(staged_files(u), DAY)}
+        for u in uploads
+    ]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            confirm_upload(uploads[index], users[index], previews[index])
+            outcomes.append("stored")
+        except StalePreviewError:
+            outcomes.append("must re-preview")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["must re-preview", "stored"]
+    assert Page.objects.count() == 1
+    assert sorted(Upload.objects.values_list("status", flat=True)) == ["confirmed", "staged"]
+
+
+@pytest.mark.django_db
+def test_another_editor_cannot_confirm_or_cancel_a_staged_upload(two_editors):
+    a, b = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    preview = b.get(url).content.decode()
+    assert "这次上传属于 editor_a" in preview and "确认入库" not in preview
+    assert confirm(b, url).status_code == 403
+    assert b.post(url, {"cancel": "1"}).status_code == 403
+    assert b.post(url, {"renumber": "1"}).status_code == 403
+    assert Upload.objects.get().status == "staged" and not Page.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_permission_lets_a_chief_editor_confirm_anothers_upload(
+    two_editors, django_user_model, client
+):
+    a, _ = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    chief = editor_client(type(client), django_user_model, "chief")
+    user = django_user_model.objects.get(username="chief")
+    user.user_permissions.add(Permission.objects.get(codename="handle_others_upload"))
+    assert confirm(chief, url).status_code == 302
+    assert Upload.objects.get().status == "confirmed" and Page.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_second_confirm_or_cancel_from_an_old_tab_changes_nothing(two_editors):
+    a, _ = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    upload = Upload.objects.get()
+    key = upload.files.get().pk
+    confirm(a, url)
+    with pytest.raises(UploadError, match="已入库，不能再确认"):
+        confirm_upload(upload, upload.uploaded_by, {key: ""})
+    # The view no longer offers the step: it says what became of the upload.
+    response = a.post(url, {"cancel": "1"}, follow=True)
+    assert "这次上传已入库。" in messages_of(response)
+    assert Upload.objects.get().status == "confirmed" and Page.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_confirm_without_the_previews_record_is_sent_back_to_the_preview(two_editors):
+    a, _ = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    response = a.post(url, {"confirm": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert any("请核对" in m for m in messages_of(response))
+    assert not Page.objects.exists()
