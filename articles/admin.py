@@ -226,8 +226,13 @@ class PageAdmin(admin.ModelAdmin):
                 "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             }
             return TemplateResponse(request, "admin/articles/page/reparse.html", context)
+        choices = {
+            key.removeprefix("conflict_"): value
+            for key, value in request.POST.items()
+            if key.startswith("conflict_")
+        }
         with deferred_index_updates():
-            results = [reparse_page(page) for page in pages]
+            results = [reparse_page(page, choices=choices, user=request.user) for page in pages]
         apply_pending_updates_or_log()
         changed = sum(r.outcome is Outcome.REPLACED for r in results)
         failed = [r for r in results if r.outcome is Outcome.FAILED]

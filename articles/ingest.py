@@ -10,7 +10,7 @@ import datetime
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,8 +18,10 @@ from django.conf import settings
 from django.db import transaction
 
 from articles import parsing
-from articles.authority import find_organization, organization_for, person_for
-from articles.models import Article, Credit, Issue, Page
+from articles.authority import find_organization
+from articles.corrections import Conflict, article_values, baseline
+from articles.identity import sync_articles
+from articles.models import Issue, Page
 from articles.names import normalize_name
 
 PAGE_FILE_NAME = re.compile(
@@ -45,13 +47,15 @@ class IngestResult:
     issue_date: datetime.date | None = None
     page_number: int | None = None
     articles: int = 0
-    replaced_articles: int = 0
+    replaced_articles: int = 0  # the articles the page had before
+    kept_articles: int = 0  # of those, the ones the new parse still has (same id and URL)
     people: frozenset[str] = field(default_factory=frozenset)
     organizations: frozenset[str] = field(default_factory=frozenset)
     new_people: int = 0
     new_organizations: int = 0
     warnings: tuple[str, ...] = ()
     reason: str = ""
+    conflicts: tuple[Conflict, ...] = ()
 
     @property
     def label(self) -> str:
@@ -165,8 +169,14 @@ def preview_page_bytes(
     return PagePreview(result, parsed)
 
 
-def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
-    """Run the parser again over the stored source text (after a parser fix)."""
+def reparse_page(
+    page: Page, *, dry_run: bool = False, choices: Mapping[str, str] | None = None, user=None
+) -> IngestResult:
+    """Run the parser again over the stored source text (after a parser fix).
+
+    Staff corrections stay where the parse under them did not change; where it did, `choices`
+    ({Conflict.key: "parse" or "keep"}, made by `user`) decides, keeping the correction by
+    default."""
     source = page.source_name or str(page)
     try:
         parsed = parsing.parse_page(page.source_text)
@@ -180,6 +190,8 @@ def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
         source=source,
         dry_run=dry_run,
         force=True,
+        choices=choices,
+        user=user,
     )
 
 
@@ -206,6 +218,18 @@ class ReparsePreview:
     @property
     def changed(self) -> bool:
         return self.result.outcome is Outcome.REPLACED
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        return self.result.conflicts
+
+    @property
+    def created(self) -> int:
+        return self.result.articles - self.result.kept_articles
+
+    @property
+    def retired(self) -> int:
+        return self.result.replaced_articles - self.result.kept_articles
 
 
 def preview_reparse(page: Page) -> ReparsePreview:
@@ -241,16 +265,21 @@ def _store(
     source: str,
     dry_run: bool,
     force: bool = False,
+    choices: Mapping[str, str] | None = None,
+    user=None,
 ) -> IngestResult:
     digest = sha256_text(text)
     with transaction.atomic():
         existing = (
             Page.objects.select_for_update()
+            .select_related("issue")
             .filter(issue__date=issue_date, number=page_number)
             .first()
         )
+        stored = list(_articles_of(existing)) if existing else []
+        new = parsed_articles(parsed)
         unchanged = existing and (
-            stored_parse(existing) == parsed_articles(parsed)
+            [baseline(a, article_values(a)) for a in stored] == new
             if force
             else existing.source_sha256 == digest
         )
@@ -260,10 +289,9 @@ def _store(
                 Outcome.UNCHANGED,
                 issue_date=issue_date,
                 page_number=page_number,
-                articles=existing.articles.count(),
+                articles=len(stored),
             )
-        replaced = existing.articles.count() if existing else 0
-        issue, _ = Issue.objects.get_or_create(date=issue_date)
+        issue = existing.issue if existing else Issue.objects.get_or_create(date=issue_date)[0]
         page = existing or Page(issue=issue, number=page_number)
         page.banners = list(parsed.banners)
         page.warnings = list(parsed.warnings)
@@ -272,76 +300,34 @@ def _store(
         if not force or not page.source_name:
             page.source_name = Path(source).name
         page.save()
-        if existing:
-            page.articles.all().delete()
-        counts = _create_articles(page, parsed.articles)
+        report = sync_articles(page, stored, parsed.articles, new, choices=choices, user=user)
         result = IngestResult(
             source,
             Outcome.REPLACED if existing else Outcome.CREATED,
             issue_date=issue_date,
             page_number=page_number,
             articles=len(parsed.articles),
-            replaced_articles=replaced,
+            replaced_articles=len(stored),
+            kept_articles=len(report.kept),
             warnings=parsed.warnings,
-            **counts,
+            people=frozenset(report.people),
+            organizations=frozenset(report.organizations),
+            new_people=report.new_people,
+            new_organizations=report.new_organizations,
+            conflicts=tuple(report.conflicts),
         )
         if dry_run:
             transaction.set_rollback(True)
     return result
 
 
-def _create_articles(page: Page, articles: Iterable[parsing.ParsedArticle]) -> dict:
-    people, organizations = set(), set()
-    new_people = new_organizations = 0
-    for seq, parsed in enumerate(articles, start=1):
-        article = Article.objects.create(
-            page=page,
-            seq=seq,
-            kicker=parsed.kicker or "",
-            headline=parsed.headline,
-            subheadline=parsed.subheadline or "",
-            kind=str(parsed.kind),
-            paragraphs=list(parsed.paragraphs),
-        )
-        credits = {}
-        for credit in parsed.credits:
-            person, created = person_for(credit.name)
-            new_people += created
-            people.add(person.name)
-            credits.setdefault((person.pk, str(credit.role)), person)
-        Credit.objects.bulk_create(
-            Credit(article=article, person_id=person_pk, role=role, seq=n)
-            for n, (person_pk, role) in enumerate(credits, start=1)
-        )
-        linked = []
-        for mention in parsed.organizations:
-            organization, created = organization_for(mention.name, mention.aliases, article)
-            new_organizations += created
-            organizations.add(organization.name)
-            linked.append(organization)
-        article.organizations.add(*linked)
-    return {
-        "people": frozenset(people),
-        "organizations": frozenset(organizations),
-        "new_people": new_people,
-        "new_organizations": new_organizations,
-    }
+def _articles_of(page: Page):
+    return page.articles.order_by("seq").prefetch_related("credits__person", "organizations")
 
 
 def stored_parse(page: Page) -> list[dict]:
     """The page's stored articles in the shape of `parsed_articles`, to tell if a reparse changes them."""
-    return [
-        {
-            "kicker": a.kicker,
-            "headline": a.headline,
-            "subheadline": a.subheadline,
-            "kind": a.kind,
-            "credits": [(c.person.name, c.role) for c in a.credits.all()],
-            "paragraphs": a.paragraphs,
-            "organizations": sorted(o.name for o in a.organizations.all()),
-        }
-        for a in page.articles.prefetch_related("credits__person", "organizations")
-    ]
+    return [article_values(a) for a in _articles_of(page)]
 
 
 def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
@@ -357,11 +343,12 @@ def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
             "headline": a.headline,
             "subheadline": a.subheadline or "",
             "kind": str(a.kind),
-            "credits": list(
-                dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
-            ),
+            "credits": [
+                list(c)
+                for c in dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
+            ],
             "paragraphs": list(a.paragraphs),
-            "organizations": sorted(canonical(o) for o in a.organizations),
+            "organizations": sorted({canonical(o) for o in a.organizations}),
         }
         for a in parsed.articles
     ]
