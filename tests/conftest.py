@@ -21,6 +21,7 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", REPO.parent / "shared"))
 CORPUS_SCRIPT = SHARED / "corpus" / "make_pages.py"
 CHECK_PARSE = SHARED / "tools" / "check_parse.py"
+ROUNDTRIP_DB = "roundtrip"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -98,9 +99,17 @@ def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> No
     """SQLite tests use a file, not shared memory: threads then wait for each other's writes
     (busy timeout) instead of failing at once with 'table is locked'."""
     from django.conf import settings
+    from django.db import connections
 
+    folder = tmp_path_factory.mktemp("db")
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(
-            tmp_path_factory.mktemp("db") / "test.sqlite3"
-        )
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    # A second, SQLite database for the export/import round trip (tests/test_archive_io.py):
+    # with DATABASE_URL on PostgreSQL, the archive goes PostgreSQL -> SQLite -> PostgreSQL.
+    settings.DATABASES[ROUNDTRIP_DB] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(folder / "roundtrip.sqlite3"),
+        "TEST": {"NAME": str(folder / "roundtrip_test.sqlite3")},
+    }
+    connections.configure_settings(settings.DATABASES)  # the defaults every alias needs
