@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles.authority import merge_organizations, merge_people
+from articles.corrections import editable_values, history, merge_with_history, record_revision
 from articles.forms import ArticleForm, IssueUploadForm
 from articles.ingest import Outcome, preview_reparse, reparse_page
 from articles.models import (
@@ -282,6 +283,22 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("credits__person", "organizations")
 
+    # Revisions: what the article was before this save, then what it became (credits included).
+    def save_model(self, request, obj, form, change) -> None:
+        form.values_before = editable_values(_fresh_article(obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.values_before is not None:
+            after = editable_values(_fresh_article(form.instance.pk))
+            record_revision(form.instance, form.values_before, after, user=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = Article.objects.filter(pk=object_id).first()
+        extra = {**(extra_context or {}), "history": history(article) if article else []}
+        return super().change_view(request, object_id, form_url, extra)
+
     @admin.display(description="出版日期", ordering="page__issue__date")
     def issue_date(self, article: Article):
         return article.page.issue.date
@@ -297,6 +314,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="工会")
     def union_names(self, article: Article) -> str:
         return "、".join(o.name for o in article.organizations.all())
+
+
+def _fresh_article(pk: int) -> Article:
+    return Article.objects.prefetch_related("credits__person", "organizations").get(pk=pk)
 
 
 class MergeAdmin(admin.ModelAdmin):
@@ -334,7 +355,12 @@ class MergeAdmin(admin.ModelAdmin):
         if target is None:
             self.message_user(request, "要保留的记录不在所选之中。", messages.ERROR)
             return None
-        merged = type(self).merge_function(target, [r for r in records if r.pk != target.pk])
+        merged = merge_with_history(
+            type(self).merge_function,
+            target,
+            [r for r in records if r.pk != target.pk],
+            user=request.user,
+        )
         self.message_user(request, f"已将 {merged} 条记录合并到“{target}”。")
         return None
 

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from articles.models import Article, Credit, Revision
+from django.db import transaction
+
+from articles.models import Article, Credit, Person, Revision
 
 FIELDS = ("kicker", "headline", "subheadline", "kind", "paragraphs", "credits", "organizations")
 LABELS = {
@@ -158,3 +160,45 @@ def record_merge(before: dict[int, dict[str, Any]], user=None) -> int:
             )
         )
     return recorded
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: Revision
+    changes: list[tuple[str, str, str]]  # field label, before, after
+
+
+def history(article: Article) -> list[HistoryEntry]:
+    """The article's revisions, newest first, as an editor reads them."""
+    return [
+        HistoryEntry(
+            revision,
+            [
+                (LABELS.get(name, name), display(change["before"]), display(change["after"]))
+                for name, change in revision.changes.items()
+            ],
+        )
+        for revision in article.revisions.select_related("user")
+    ]
+
+
+def articles_of(records: Iterable) -> list[int]:
+    """The articles crediting these people or mentioning these organizations (a merge's)."""
+    records = list(records)
+    if not records:
+        return []
+    if isinstance(records[0], Person):
+        found = Article.objects.filter(credits__person__in=records)
+    else:
+        found = Article.objects.filter(organizations__in=records)
+    return list(found.values_list("pk", flat=True).distinct())
+
+
+def merge_with_history(merge, target, others: list, user=None) -> int:
+    """Run `merge` (authority.merge_people or merge_organizations) and record on every article
+    it changes a revision by `user`; returns what `merge` returns."""
+    with transaction.atomic():
+        before = {pk: article_values(a) for pk, a in fresh(articles_of(others)).items()}
+        merged = merge(target, others)
+        record_merge(before, user)
+    return merged

@@ -37,6 +37,7 @@ def test_article_paragraphs_are_edited_as_blank_line_separated_text(staff_client
 
     assert form["paragraphs"].value() == "第一段。\n\n第二段。"
     data = {
+        "version": form["version"].value(),
         "page": article.page_id,
         "seq": 1,
         "headline": "改正后的标题",

@@ -60,8 +60,9 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"{result.source}: {result.reason}"))
             case Outcome.REPLACED:
                 self.stdout.write(
-                    f"{result.label}: changed, {result.replaced_articles} articles {would}replaced "
-                    f"by {result.articles}"
+                    f"{result.label}: changed, {result.kept_articles} of "
+                    f"{result.replaced_articles} articles {would}kept (same id), "
+                    f"{result.articles} after"
                 )
             case Outcome.CREATED if dry_run or self.verbosity > 1:
                 self.stdout.write(f"{result.label}: {result.articles} articles {would}added")

@@ -38,9 +38,14 @@ class Command(BaseCommand):
                 elif result.outcome is Outcome.REPLACED:
                     would = "would be " if dry_run else ""
                     self.stdout.write(
-                        f"{page}: {result.replaced_articles} articles {would}replaced by "
-                        f"{result.articles}"
+                        f"{page}: {result.kept_articles} of {result.replaced_articles} articles "
+                        f"{would}kept (same id), {result.articles} after"
                     )
+                    for conflict in result.conflicts:
+                        self.stdout.write(
+                            f"  article {conflict.article_id} {conflict.field}: staff correction "
+                            "kept over a changed parse (choose in the admin's 重新解析)"
+                        )
         self.stdout.write(
             f"{len(pages)} pages: {outcomes[Outcome.REPLACED]} changed, "
             f"{outcomes[Outcome.UNCHANGED]} unchanged, {outcomes[Outcome.FAILED]} failed"
