@@ -21,19 +21,28 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", REPO.parent / "shared"))
 CORPUS_SCRIPT = SHARED / "corpus" / "make_pages.py"
 CHECK_PARSE = SHARED / "tools" / "check_parse.py"
+DEVSET = SHARED / "devset" / "pages"
 ROUNDTRIP_DB = "roundtrip"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Corpus tests skip with a visible reason in a bare clone; CI makes that absence an error."""
-    if CORPUS_SCRIPT.exists() and CHECK_PARSE.exists():
-        return
-    if os.environ.get("NEWSARCHIVE_REQUIRE_CORPUS"):
-        raise pytest.UsageError(f"NEWSARCHIVE_REQUIRE_CORPUS is set but {SHARED} has no corpus")
-    skip = pytest.mark.skip(reason=f"corpus not found at {SHARED} (set NEWSARCHIVE_SHARED)")
-    for item in items:
-        if "corpus" in item.keywords:
-            item.add_marker(skip)
+    """Tests of ../shared (corpus, devset) skip with a visible reason in a bare clone; CI makes
+    that absence an error."""
+    present = {
+        "corpus": CORPUS_SCRIPT.exists() and CHECK_PARSE.exists(),
+        "devset": DEVSET.is_dir() and CHECK_PARSE.exists(),
+    }
+    for marker, found in present.items():
+        if found:
+            continue
+        if os.environ.get("NEWSARCHIVE_REQUIRE_CORPUS"):
+            raise pytest.UsageError(
+                f"NEWSARCHIVE_REQUIRE_CORPUS is set but {SHARED} has no {marker}"
+            )
+        skip = pytest.mark.skip(reason=f"{marker} not found at {SHARED} (set NEWSARCHIVE_SHARED)")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,15 @@ _AGENCIES = (
     "本报|新华社|中新社|人民日报|工人日报|光明日报|经济日报|解放军报|中国青年报|北京日报|北京晚报|"
     "劳动午报|中央人民广播电台|中国国际广播电台|国际广播电台|中央电视台|中国新闻社"
 )
-_ROLE_WORDS = "实习记者|见习记者|摄影记者|特派记者|特约记者|首席记者|实习生|记者|通讯员"
-ROLE_RE = re.compile(rf"(?:{_AGENCIES})?(?:驻[\u4e00-\u9fff]{{1,8}}?)?(?P<role>{_ROLE_WORDS})")
+# Any paper, site or station, alone or joined: 工人日报-中工网, 中青报·中青网, 浙江日报
+# (never across a known agency: 盛丽本报记者 is a name, then 本报记者)
+_OUTLET = rf"(?:(?!{_AGENCIES})[\u4e00-\u9fff]){{1,10}}?(?:日报|晚报|午报|时报|报|网|社|台|客户端)"
+_OUTLETS = rf"(?:{_AGENCIES}|{_OUTLET})(?:[-－—·・](?:{_AGENCIES}|{_OUTLET}))*"
+_ROLE_WORDS = (
+    "实习记者|见习记者|摄影记者|特派记者|特约记者|首席记者|全媒体记者|融媒体记者|"
+    "实习生|记者|通讯员|特约通讯员"
+)
+ROLE_RE = re.compile(rf"(?:{_OUTLETS})?(?:驻[\u4e00-\u9fff]{{1,8}}?)?(?P<role>{_ROLE_WORDS})")
 _ROLES = {
     "实习记者": Role.INTERN,
     "见习记者": Role.INTERN,
@@ -32,10 +39,16 @@ _NAME_RE = re.compile(
     r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}(?:[·・][\u4e00-\u9fff]{1,6}){1,3}"
 )
 _SEPARATORS = frozenset(" 、，,；;/／")
+_ROLE_COLON_RE = re.compile(r"\s*[：:]?")
+_SPACED_NAME_RE = re.compile(r"([\u4e00-\u9fff]) ([\u4e00-\u9fff])(?=$|[ 、，,；;/／）)]|摄)")
 _PHOTO_SUFFIX_RE = re.compile(r"\s*(?:摄影报道|摄影|摄)$")
 _REPORT_SUFFIX_RE = re.compile(r"\s*报道$")
 _TEXT_AND_PHOTO_RE = re.compile(r"^(?:文\s*[/／·・]\s*图|图\s*[/／·・]\s*文|图文)\s*[：:]?\s*")
-_TEXT_THEN_PHOTO_RE = re.compile(r"^文\s*[/／：:]\s*(?P<text>.+?)\s+图\s*[/／：:]\s*(?P<photo>.+)$")
+_TEXT_THEN_PHOTO_RE = re.compile(
+    r"^文\s*[/／：:]\s*(?P<text>.+?)\s+(?:图|摄影|摄|图片)\s*[/／：:]\s*(?P<photo>.+)$"
+)
+# A credit line may open on a bullet: ■文/本报记者 郭强 摄影/周世杰
+_BULLET_RE = re.compile(r"^[■□◆◇●○▲△★☆]+\s*")
 _PHOTO_PREFIX_RE = re.compile(r"^(?:摄影|图|图片)\s*[/／：:]\s*")
 # Trailing notes under a picture: （传真照片）, （新华社稿）, （资料照片）
 _NOTE_RE = re.compile(r"[（(][^（）()]{0,12}(?:照片|图片|稿|发)[）)]$")
@@ -118,11 +131,12 @@ def _name_from_prose(run: str, *, spaced: bool) -> str | None:
     return run[:3]
 
 
-def _walk(text: str, *, role: Role | None = None, open_end: bool = False):
+def _walk(text: str, *, role: Role | None = None, open_end: bool = False, skip_bare: bool = False):
     """Roles and names from the start of text -> (credits, chars consumed, clean).
 
-    open_end: the last name may run straight into the article text. clean is False when
-    something that is neither a role nor a name was met (then the caller decides).
+    open_end: the last name may run straight into the article text. skip_bare: names before
+    any role are passed over (a bracketed byline may list an author without one). clean is
+    False when something that is neither a role nor a name was met (then the caller decides).
     """
     credits: list[Credit] = []
     pos, clean = 0, True
@@ -138,12 +152,25 @@ def _walk(text: str, *, role: Role | None = None, open_end: bool = False):
         m = ROLE_RE.match(text, pos)
         if m:
             role, pos = _role(m.group("role")), m.end()
+            pos += len(_ROLE_COLON_RE.match(text, pos).group())  # 记者：A 通讯员：B、C
             continue
         m = _NAME_RUN_RE.match(text, pos)
+        if (
+            m
+            and skip_bare
+            and role is None
+            and is_name(m.group())
+            and ROLE_RE.search(text, m.end())
+        ):
+            pos = m.end()  # （葛红普 通讯员 袁甜）: a name with no role gets no credit
+            continue
         if role is None or not m:
             clean = False
             break
         run, end = m.group(), m.end()
+        spaced = _SPACED_NAME_RE.match(text, pos)
+        if spaced:  # 王　伟: a two-character name set to the width of three
+            run, end = spaced.group(1) + spaced.group(2), spaced.end()
         glued = ROLE_RE.search(run, 2)  # 张明本报记者: the next role follows without a space
         if glued:
             run, end = run[: glued.start()], pos + glued.start()
@@ -176,6 +203,7 @@ def parse_credit_line(line: str) -> tuple[Credit, ...] | None:
     text = SPACE_RE.sub(" ", line).strip()
     if len(squeeze(text)) > _MAX_LINE or "。" in text:
         return None
+    text = _BULLET_RE.sub("", text)
     while _NOTE_RE.search(text) and len(text) > 8:
         text = _NOTE_RE.sub("", text).rstrip()
     if text[:1] in "（(" and text[-1:] in "）)":
@@ -230,7 +258,7 @@ def lead_credits(paragraph: str) -> tuple[Credit, ...]:
         inner = rest[1 : close.start()]
         if not ROLE_RE.search(inner):
             return ()
-        credits, _, _ = _walk(inner)
+        credits, _, _ = _walk(inner, skip_bare=True)
         return _unique(credits)
     if not ROLE_RE.match(rest):
         return ()

@@ -10,18 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import notices
 from .blocks import Block, split_blocks
 from .bylines import lead_credits, parse_credit_line, tail_credits
 from .cohesion import Context
 from .errors import NoArticlesError
+from .furniture import is_epaper_export, is_furniture, printed_date, printed_page
 from .headlines import DOUBT, headline_doubt, subheadline_doubt
 from .model import Credit, Kind, ParsedArticle, ParsedPage, Role
 from .organizations import find_organizations
 from .text import ends_sentence, squeeze
+from .titleblock import is_colon_kicker, title_roles
 from .titles import (
     PARTIAL_DATELINE_RE,
     is_dateline,
-    is_furniture,
     is_list_item,
     looks_like_slogan,
     looks_like_title,
@@ -29,7 +31,6 @@ from .titles import (
 
 PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
 MAX_HEADLINE = 50
-_SHOWN = 20
 
 
 @dataclass
@@ -40,6 +41,7 @@ class _Draft:
     credits: list[Credit] = field(default_factory=list)
     byline_line: bool = False
     closed: bool = False
+    closing: list[Credit] = field(default_factory=list)  # a closing credit line with no 摄 yet
 
 
 def parse_page(text: str) -> ParsedPage:
@@ -62,17 +64,24 @@ def parse_page(text: str) -> ParsedPage:
             drafts.append(_first_draft(top, banners))
             _read(block, following, drafts)
         elif parse_credit_line(block.text) is None:
-            warnings.append(f"text before the first headline was skipped: {_short(block.text)}")
+            warnings.append(notices.skipped_before_headline(block.text))
     if not drafts and top:
-        warnings.append("title lines without any text under them were skipped")
+        warnings.append(notices.titles_without_text())
     articles = []
+    epaper = is_epaper_export(banners)
     for draft in drafts:
-        article = _finish(draft, warnings)
+        article = _finish(draft, warnings, epaper=epaper)
         if article is not None:
             articles.append(article)
     if not articles:
         raise NoArticlesError("no article found: no headline followed by text")
-    return ParsedPage(tuple(banners), tuple(articles), tuple(warnings))
+    return ParsedPage(
+        tuple(banners),
+        tuple(articles),
+        tuple(warnings),
+        printed_page=printed_page(banners),
+        printed_date=printed_date(banners),
+    )
 
 
 def _opens_page(block: Block, nxt: Block | None, top: list[Block]) -> bool:
@@ -80,6 +89,8 @@ def _opens_page(block: Block, nxt: Block | None, top: list[Block]) -> bool:
     if nxt is None or parse_credit_line(block.text) is not None:
         return False
     if not top:  # nothing above to carry on from: a headline-shaped line is a headline
+        if is_colon_kicker(block.text):
+            return looks_like_title(nxt.text)
         return looks_like_title(block.text, relaxed=_title_follows(nxt))
     return _more_titles([b.text for b in top], block, nxt, limit=6)
 
@@ -104,7 +115,8 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
         elif credits is not None:
             draft.credits.extend(credits)
             draft.byline_line = True
-            draft.photo = draft.photo or _has_photographer(credits)
+            # 本报记者 崔欣 摄影报道 makes a picture item; 文/本报记者 A 摄影/B a written one
+            draft.photo = draft.photo or all(c.role is Role.PHOTOGRAPHER for c in credits)
         elif not draft.byline_line and _more_titles(draft.titles, block, nxt, limit=3):
             draft.titles.append(block.text)
         else:
@@ -112,6 +124,11 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
         return
     if credits is not None and (draft.photo or block.text[:1] not in "（("):
         # a picture credit closes the item; in a news report a bracketed one is a caption
+        if _has_photographer(credits) and draft.closing:
+            # 记者周金友、洪菡婷 / 通讯员张晓燕 摄影报道: one picture credit over two lines
+            draft.credits = [c for c in draft.credits if c not in draft.closing]
+            draft.credits.extend(Credit(c.name, Role.PHOTOGRAPHER) for c in draft.closing)
+        draft.closing = [] if _has_photographer(credits) else list(credits)
         draft.credits.extend(credits)
         draft.photo = draft.photo or _has_photographer(credits)
         draft.closed = True
@@ -122,7 +139,9 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
     if cut and not fresh and not (nxt and _title_follows(nxt) and looks_like_title(block.text)):
         draft.paragraphs[-1] = last + block.text  # a column break: the paragraph goes on
         return
-    if _starts_article(last, block, nxt, context=lambda: _context(drafts, following)):
+    if _opens_with_kicker(block, following) or _starts_article(
+        last, block, nxt, context=lambda: _context(drafts, following)
+    ):
         drafts.append(_Draft([block.text], photo=block.gap >= PHOTO_GAP))
     else:
         draft.paragraphs.append(block.text)
@@ -142,12 +161,22 @@ def _more_titles(titles: list[str], block: Block, nxt: Block | None, *, limit: i
     """
     if len(titles) >= limit or block.gap >= PHOTO_GAP or nxt is None:
         return False
+    if is_colon_kicker(titles[-1]):  # 西罗园街道总工会： / 做职工最坚强的后盾
+        return looks_like_title(block.text, relaxed=True)
     strong = _title_follows(nxt)
     if not looks_like_title(block.text, closing_bracket=False, relaxed=strong):
         return False
     if strong:
         return True
     return len(titles) < 2 and subheadline_doubt(block.text, nxt.text) < DOUBT
+
+
+def _opens_with_kicker(block: Block, following: list[Block]) -> bool:
+    """A kicker closed by a colon over a headline, with text under both."""
+    if not is_colon_kicker(block.text) or len(following) < 2:
+        return False
+    headline, text = following[0], following[1]
+    return looks_like_title(headline.text, relaxed=True) and not looks_like_title(text.text)
 
 
 def _title_follows(nxt: Block) -> bool:
@@ -192,16 +221,16 @@ def _context(drafts: list[_Draft], following: list[Block]) -> Context:
     return Context(
         above="".join(draft.titles + draft.paragraphs),
         below="\n".join(b.text for b in following[:2]),
-        headline=_title_parts(draft.titles)[1],
+        headline=title_roles(draft.titles, epaper=False)[1],
         after_report=reports[-1],
         report_page=len(reports) >= 2 and all(reports),
     )
 
 
-def _finish(draft: _Draft, warnings: list[str]) -> ParsedArticle | None:
-    kicker, headline, subheadline = _title_parts(draft.titles)
+def _finish(draft: _Draft, warnings: list[str], *, epaper: bool) -> ParsedArticle | None:
+    kicker, headline, subheadline = title_roles(draft.titles, epaper=epaper)
     if not draft.paragraphs:
-        warnings.append(f"“{_short(headline)}”: a headline without text under it was skipped")
+        warnings.append(notices.headline_without_text(headline))
         return None
     kind = Kind.PHOTO if draft.photo else Kind.NEWS
     credits = [
@@ -220,38 +249,9 @@ def _finish(draft: _Draft, warnings: list[str]) -> ParsedArticle | None:
         credits=tuple(credits),
         organizations=find_organizations(texts),
     )
-    warnings.extend(_article_warnings(article))
+    warnings.extend(notices.article_notices(article))
     return article
-
-
-def _title_parts(titles: list[str]) -> tuple[str | None, str, str | None]:
-    if len(titles) >= 3:
-        return titles[0], titles[1], titles[2]
-    if len(titles) == 2:
-        return None, titles[0], titles[1]
-    return None, titles[0], None
-
-
-def _article_warnings(article: ParsedArticle) -> list[str]:
-    name = f"“{_short(article.headline)}”"
-    notes = []
-    if article.kind is Kind.NEWS and not article.credits:
-        notes.append(f"{name}: no byline credits found")
-    if article.kind is Kind.PHOTO and not any(c.role is Role.PHOTOGRAPHER for c in article.credits):
-        notes.append(f"{name}: picture item without a photographer credit")
-    for n, paragraph in enumerate(article.paragraphs, start=1):
-        if not ends_sentence(paragraph):
-            notes.append(
-                f"{name}: paragraph {n} ends mid-sentence (…{paragraph[-10:]}); "
-                "a column break may be left unjoined"
-            )
-    return notes
 
 
 def _has_photographer(credits: tuple[Credit, ...]) -> bool:
     return any(c.role is Role.PHOTOGRAPHER for c in credits)
-
-
-def _short(text: str) -> str:
-    text = squeeze(text)
-    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"

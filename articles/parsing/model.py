@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass, field
 
@@ -48,11 +49,16 @@ class ParsedPage:
     banners: tuple[str, ...]
     articles: tuple[ParsedArticle, ...]
     warnings: tuple[str, ...] = field(default=())
+    # What the page's own furniture prints (第04版, 2019年8月12日), to check against the upload.
+    printed_page: int | None = None
+    printed_date: datetime.date | None = None
 
     def to_dict(self) -> dict:
         """The schema ../shared/tools/check_parse.py scores (and `parse_page --json` prints)."""
         return {
             "banners": list(self.banners),
+            "printed_page": self.printed_page,
+            "printed_date": self.printed_date.isoformat() if self.printed_date else None,
             "warnings": list(self.warnings),
             "articles": [
                 {

@@ -16,11 +16,15 @@ from .model import OrganizationMention
 from .text import squeeze
 from .titles import DATELINE_RE
 
-_SUFFIXES = ("工会联合会", "总工会", "工会")
+_SUFFIXES = ("工会委员会", "工会联合会", "总工会", "工会")
+_TAILS = ("联合会", "委员会")  # 中直机关工会联合会, 仙居县消防救援大队工会委员会
 _ALIAS_RE = re.compile(
     r"[（(]以下简称\s*[：:]?\s*[“\"「『]?(?P<short>[^”\"」』）)，。]{1,15}?)[”\"」』]?[）)]"
 )
 _CLAUSE_STOP = re.compile(r"[，,。；;！？!?、：:“”‘’「」『』《》\s]")
+_FUNCTION_FLAGS = frozenset(
+    ["p", "c", "u", "uj", "ul", "uz", "uv", "ud", "ug", "r", "d", "m", "x", "q", "f"]
+)
 _NAME_FLAGS = frozenset(
     ["n", "ng", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "b", "l", "an", "eng", "s"]
 )
@@ -61,6 +65,22 @@ _NAME_VERBS = frozenset(
         "科技",
     ]
 )
+# The byline bracket that opens a report: （记者陈曦）西长安街街道总工会… is no part of a name.
+_BYLINE_GROUP_RE = re.compile(r"^[（(][^（）()]{0,40}(?:记者|通讯员|实习生|摄)[^（）()]{0,40}[）)]")
+_ROLE_IN_GROUP_RE = re.compile(r"记者|通讯员|实习生|摄影|报道")
+# Administrative units whose name before them jieba often cuts wrongly (北/下关街道, 玲珑/a 街道):
+# the two to four characters before them are the place's name, whatever their tags.
+_UNITS = frozenset(["街道", "镇", "乡", "园", "园区", "社区", "苏木"])
+_UNIT_NAME = (2, 4)
+# Single characters that end a unit's name: 丰台园, 中建二局, 首钢厂
+_UNIT_CHARS = frozenset("园局厂处队站所院校社")
+# Company forms after an abbreviation: 北汽集团, 首钢公司 (jieba tags 北汽 as j, as it does 深化)
+_COMPANY_FORMS = frozenset(["集团", "公司", "有限公司", "股份公司", "控股"])
+# A time word is no name, but an era word may be one (北京现代): these mark times.
+_TIME_CHARS = frozenset("今昨明近日年月天时前后期周晚早午夜节季春夏秋冬初末底")
+# Words after 工会 that make it an idea: 工会知识, 工会法
+_CONCEPTS = ("知识", "法律", "法规", "法》", "理论")
+_PLACE_ENDS = frozenset("省市区县州旗")
 _PLACE_PREFIXES = ("北京", "天津", "上海", "重庆", "中国", "中华", "全国", "首都", "中央", "中直")
 _MAX_LEFT = 40
 _MAX_NAME = 40
@@ -76,16 +96,40 @@ def generic_phrases() -> frozenset[str]:
 def find_organizations(texts: list[str]) -> tuple[OrganizationMention, ...]:
     """Organizations named in one article's texts (headline, subheadline, paragraphs)."""
     mentions: list[str] = []
+    seen: list[str] = []
     expansions: dict[str, str] = {}  # short form -> full name, from （以下简称…）
     for raw in texts:
         text = squeeze(raw)
         dateline = DATELINE_RE.match(text)  # 本报讯, 新华社北京…电: never part of a name
-        text, defined = _strip_alias_definitions(text[dateline.end() :] if dateline else text)
+        text = _BYLINE_GROUP_RE.sub("", text[dateline.end() :] if dateline else text, count=1)
+        text, defined = _strip_alias_definitions(text)
         expansions.update((short, full) for full, short in defined)
         found = _union_mentions(text, tuple(expansions))
         mentions.extend(found)
         mentions.extend(_known_mentions(text, found))
+        seen.append(text)
+    for short, full in _short_federation_forms("\n".join(seen), mentions):
+        expansions[short] = full
+        mentions.append(short)
     return _group(mentions, expansions)
+
+
+def _short_federation_forms(text: str, names: list[str]) -> list[tuple[str, str]]:
+    """香洲区总 for 珠海市香洲区总工会, 长泰县总 for 长泰县总工会: a federation's place with 总
+    and no 工会 after it, where the article names the federation in full."""
+    forms = []
+    for name in dict.fromkeys(names):
+        if not name.endswith("总工会"):
+            continue
+        place = name[: -len("总工会")]
+        cuts = [i + 1 for i, ch in enumerate(place) if ch in _PLACE_ENDS]
+        for start in [0, *cuts[:-1]]:
+            short = place[start:] + "总"
+            if len(short) < 4 or short in generic_phrases():
+                continue
+            if re.search(re.escape(short) + "(?!工会)", text):
+                forms.append((short, name))
+    return forms
 
 
 def _strip_alias_definitions(text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -114,8 +158,10 @@ def _union_mentions(text: str, shorts: tuple[str, ...]) -> list[str]:
             break
         start = i + 2
         begin = i - 1 if text[i - 1 : i] == "总" else i
-        end = i + 5 if text.startswith("联合会", i + 2) else i + 2
+        end = i + 5 if text.startswith(_TAILS, i + 2) else i + 2
         left = _clause_start(text, begin)
+        if text.startswith(_CONCEPTS, end):
+            continue  # 普及工会知识: the union as an idea, not a body
         name = _name_ending_at(text[left : end + 4], begin - left, end - left, shorts)
         if name:
             names.append(name)
@@ -144,6 +190,8 @@ def _name_ending_at(clause: str, begin: int, end: int, shorts: tuple[str, ...]) 
     name = "".join(w for w, _ in name_words) + core
     specific = (
         any(_is_specific(w, f) for w, f in name_words)
+        or _abbreviated_company(name_words)
+        or _names_a_unit(name_words)
         or _is_specific(*words[suffix_at])
         or name.startswith(shorts)  # 公交集团工会 after （以下简称“公交集团”）
     )
@@ -184,23 +232,52 @@ def _grow_left(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
             inner = words[opening + 1 : i] if opening is not None else []
             if not inner or not all(_is_name_word(w, f) for w, f in inner):
                 break
+            if _ROLE_IN_GROUP_RE.search("".join(w for w, _ in inner)):
+                break  # （通讯员李惠梓）椿树街道总工会: a byline, not part of the name
             kept[:0] = words[opening : i + 1]
             i = opening - 1
             continue
+        if kept and kept[0][0] in _UNITS and not _is_name_word(word, flag):
+            place = _unit_place(words[: i + 1])
+            if place:
+                kept[:0] = place
+            break
         if not _is_name_word(word, flag) or (kept and _is_complete(word)):
             break
+        if word.startswith("各"):
+            return []  # 海淀各街道工会, 各级工会: every union of a kind, not one
         kept.insert(0, (word, flag))
         i -= 1
     return kept
 
 
+def _unit_place(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The name before a unit (北下关 in 北下关街道), as the words ending the list: two to four
+    characters of content words (no function words, no punctuation)."""
+    low, high = _UNIT_NAME
+    place: list[tuple[str, str]] = []
+    length = 0
+    for word, flag in reversed(words):
+        if flag in _FUNCTION_FLAGS or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            break
+        if length + len(word) > high:
+            break
+        place.insert(0, (word, flag))
+        length += len(word)
+    return place if length >= low else []
+
+
 def _is_name_word(word: str, flag: str) -> bool:
-    if word in known_organizations():
+    if word in known_organizations() or word in _UNIT_CHARS:
         return True
+    if flag == "vn":
+        return True  # 消防救援大队, 城市建设集团: verbal nouns name what a unit does
+    if flag == "t":
+        return len(word) >= 2 and not _TIME_CHARS.intersection(word)
     if flag.startswith("v"):
         return word in _NAME_VERBS
     if flag == "m":
-        return word.startswith("第")
+        return word.startswith("第") or word[-1] in _UNIT_CHARS  # 第一, 中建一局
     return flag in _NAME_FLAGS
 
 
@@ -217,11 +294,28 @@ def _is_specific(word: str, flag: str) -> bool:
     )
 
 
+def _abbreviated_company(words: list[tuple[str, str]]) -> bool:
+    """北汽集团: an abbreviation (j) right before a company form names a company."""
+    return any(
+        f == "j" and len(w) >= 2 and words[k + 1][0] in _COMPANY_FORMS
+        for k, (w, f) in enumerate(words[:-1])
+    )
+
+
+def _names_a_unit(words: list[tuple[str, str]]) -> bool:
+    """北下关街道, 丰台园: a unit with its own name before it is one place."""
+    for k, (word, _) in enumerate(words[1:], start=1):
+        named = sum(len(w) for w, _ in words[:k]) >= _UNIT_NAME[0]
+        if named and (word in _UNITS or word in _UNIT_CHARS):
+            return True
+    return False
+
+
 def _known_mentions(text: str, unions: list[str]) -> list[str]:
     """Short names from the alias table that carry no union suffix (全总)."""
     found = []
     for name in alias_groups():
-        if name.endswith(_SUFFIXES) or name not in text:
+        if name.endswith(_SUFFIXES) or name not in text or name in generic_phrases():
             continue
         if any(name in u for u in unions):
             continue

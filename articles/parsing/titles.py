@@ -1,4 +1,4 @@
-"""What a line looks like: page furniture, a title line, a dateline, a list item."""
+"""What a line looks like: a title line, a dateline, a list item (furniture: furniture.py)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,14 @@ import re
 
 from .text import TERMINAL, squeeze
 
-# 第4版　1998年1月5日, 第１版 要闻
-PAGE_BANNER_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十]{1,3}\s*版(?:\s|$|[：:（(])")
-# 责任编辑：王某 美术编辑：李某 (optionally in brackets, at the top or the foot of a page)
-EDITOR_RE = re.compile(
-    r"^[（(]?\s*(?:本版|本期)?(?:责任编辑|责编|编辑|美术编辑|美编|版式设计|版式|校对|图片编辑|执行编辑|本版编辑|主编)\s*[：:]"
-)
-DATE_ONLY_RE = re.compile(
-    r"^[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?$"
-)
 # 本报讯, 本报北京１月５日讯, 据新华社华盛顿１月５日电, 新华社日内瓦（瑞士）１月５日电.
+# 中国青年报客户端讯, 中工网讯: a site's dateline.
 # Another paper's dateline needs its date (工人日报北京５月３日电): text such as 但地方报纸和电 /
 # 视… or 信情报的交流以及电子产品… would match a bare 报…电.
 DATELINE_RE = re.compile(
     r"^(?:据|综合)?(?:(?:本报|新华社|中新社)[^，。！？、：:“”\n]{0,30}?[讯电]"
-    r"|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|时报|报)(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电]))"
+    r"|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|午报|时报|报)(?:客户端|网)?(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电])"
+    r"|[\u4e00-\u9fff]{2,6}?网讯)"
 )
 # A dateline cut short by a column break: 新华社北京１２月 / ３０日电…
 PARTIAL_DATELINE_RE = re.compile(r"^(?:据)?(?:本报|新华社)[^，。]{0,12}?(?:[0-9０-９]|[月日电讯])")
@@ -37,13 +30,6 @@ LIST_ITEM_RE = re.compile(
 _TITLE_MAY_END = frozenset("”’」』》！？!?…—－-）)")
 _NEVER_ENDS_TITLE = frozenset("：:，,、；;。")
 MAX_TITLE = 60
-
-
-def is_furniture(line: str) -> bool:
-    """Page banner, editor credits or a bare date: part of the page, never of an article."""
-    if len(line) > 80:
-        return False
-    return bool(PAGE_BANNER_RE.match(line) or EDITOR_RE.match(line) or DATE_ONLY_RE.match(line))
 
 
 def is_dateline(text: str) -> bool:

@@ -34,6 +34,32 @@ def names(credits):
             [("盛丽", REPORTER), ("边磊", REPORTER)],
         ),
         ("本报讯记者 刘欣欣从市总工会获悉，", [("刘欣欣", REPORTER)]),
+        # forms of real union-paper pages
+        ("本报讯 （记者 闫长禄）", [("闫长禄", REPORTER)]),
+        ("本报讯（记者 马超 ）", [("马超", REPORTER)]),
+        ("本报讯\u3000（记者\u3000马超）", [("马超", REPORTER)]),
+        ("本报讯 通讯员申春报道 ", [("申春", CORRESPONDENT)]),
+        (
+            "本报讯 通讯员胡浈雨、郑斯林报道 ",
+            [("胡浈雨", CORRESPONDENT), ("郑斯林", CORRESPONDENT)],
+        ),
+        ("本报讯 记者李国报道 ", [("李国", REPORTER)]),
+        ("本报讯（记者高柱 通讯员吕丹）", [("高柱", REPORTER), ("吕丹", CORRESPONDENT)]),
+        ("本报北京3月8日电（记者朱欣）", [("朱欣", REPORTER)]),
+        (
+            "本报杭州7月20日讯 （记者 阮蓓茜 通讯员 严俊） ",
+            [("阮蓓茜", REPORTER), ("严俊", CORRESPONDENT)],
+        ),
+        ("中工网讯（通讯员 王燕飞）", [("王燕飞", CORRESPONDENT)]),
+        (
+            "中国青年报客户端讯（中青报·中青网记者 尹希宁 实习生 曹罡豪）",
+            [("尹希宁", REPORTER), ("曹罡豪", INTERN)],
+        ),
+        ("本报讯 （葛红普\u3000通讯员\u3000袁甜）", [("袁甜", CORRESPONDENT)]),
+        (
+            "本报讯\xa0（记者刘友婷\xa0通讯员邱楚欣）",
+            [("刘友婷", REPORTER), ("邱楚欣", CORRESPONDENT)],
+        ),
     ],
 )
 def test_lead_byline_forms_give_their_credits(lead, expected):
@@ -69,6 +95,22 @@ def test_lead_without_a_stated_role_and_name_gives_no_credits(paragraph):
         ("本报记者 刘欣欣", [("刘欣欣", REPORTER)]),
         ("本报驻上海记者 刘欣欣", [("刘欣欣", REPORTER)]),
         ("新华社记者 盛丽本报记者 边磊", [("盛丽", REPORTER), ("边磊", REPORTER)]),
+        # forms of real union-paper pages
+        ("本报全媒体记者\xa0王何军", [("王何军", REPORTER)]),
+        ("工人日报-中工网记者 赖志凯", [("赖志凯", REPORTER)]),
+        ("■文/本报记者 郭强 摄影/周世杰", [("郭强", REPORTER), ("周世杰", PHOTOGRAPHER)]),
+        ("新华社记者 金良快 摄", [("金良快", PHOTOGRAPHER)]),
+        (
+            "本报记者 吴铎思 本报通讯员 薛晓秋 摄",
+            [("吴铎思", PHOTOGRAPHER), ("薛晓秋", PHOTOGRAPHER)],
+        ),
+        ("通讯员柳庭和 记者孟万成 摄", [("柳庭和", PHOTOGRAPHER), ("孟万成", PHOTOGRAPHER)]),
+        ("（本报通讯员 王 恺 摄）", [("王恺", PHOTOGRAPHER)]),
+        (
+            "记者：张明 通讯员：李华、王芳",
+            [("张明", REPORTER), ("李华", CORRESPONDENT), ("王芳", CORRESPONDENT)],
+        ),
+        ("记者李国 实习生孙欣", [("李国", REPORTER), ("孙欣", INTERN)]),
     ],
 )
 def test_standalone_credit_lines_are_recognised(line, expected):

@@ -209,14 +209,25 @@ def test_crlf_bom_and_full_width_indentation_are_handled():
     assert only_article(text).paragraphs == (LEAD, BODY)
 
 
-def test_news_without_credits_is_flagged_by_headline():
-    parsed = parse_page(page(HEADLINE, BODY))
-    assert parsed.warnings == ("“北辰集团工会干部研修班开班”: no byline credits found",)
+def test_news_without_a_byline_is_normal_and_not_flagged():
+    assert parse_page(page(HEADLINE, "本报讯 " + BODY)).warnings == ()
+
+
+def test_a_byline_that_could_not_be_read_is_flagged_in_chinese():
+    parsed = parse_page(page(HEADLINE, "本报讯（记者 ABC）" + BODY))
+    assert parsed.warnings == (
+        "“北辰集团工会干部研修班开班”：导语中有署名，但未能识别记者或通讯员，请核对",
+    )
 
 
 def test_paragraph_ending_mid_sentence_is_flagged():
     parsed = parse_page(page(HEADLINE, LEAD, "工会干部们纷纷"))
-    assert any("paragraph 2 ends mid-sentence" in w and HEADLINE in w for w in parsed.warnings)
+    assert any("第2段在句中结束" in w and HEADLINE in w for w in parsed.warnings)
+
+
+def test_a_signed_commentary_is_not_flagged_as_cut():
+    signed = "临安区总工会充分考虑到各类户外劳动者的需求，为他们送去清凉。 □费伟华"
+    assert parse_page(page(HEADLINE, LEAD, signed)).warnings == ()
 
 
 def test_seed_page_parses_without_warnings(seed_text):

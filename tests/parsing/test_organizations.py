@@ -31,6 +31,52 @@ def test_union_names_are_found_with_their_full_extent(sentence, name):
     assert name in found(sentence)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("随后，北下关街道总工会为了让职工会员方便就近领取。", "北下关街道总工会"),
+        ("龙泉镇机关工会为每名孩子准备了学习用品。", "龙泉镇机关工会"),
+        ("近期，中关村科技园区丰台园工会联合企业举办读书会。", "中关村科技园区丰台园工会"),
+        ("杭州市临安区总工会、玲珑街道总工会联合企业启动活动。", "玲珑街道总工会"),
+        ("近日，仙居县消防救援大队工会委员会正式成立。", "仙居县消防救援大队工会委员会"),
+        ("会上，北京市工业（国防）工会发布了建设方案。", "北京市工业（国防）工会"),
+        ("中国建筑一局（集团）有限公司工会开展送清凉活动。", "中国建筑一局（集团）有限公司工会"),
+        ("北京科学城物业管理有限公司工会参加活动。", "北京科学城物业管理有限公司工会"),
+        ("北汽集团工会副主席出席会议。", "北汽集团工会"),
+        ("无不体现了北京现代工会为员工们营造的氛围。", "北京现代工会"),
+    ],
+)
+def test_street_township_park_and_company_unions_of_real_pages(sentence, name):
+    assert name in found(sentence)
+
+
+@pytest.mark.parametrize(
+    ("texts", "name", "short"),
+    [
+        (
+            ["广东省珠海市香洲区总工会领导看望建设者。", "目前，香洲区总已为15个企业送去清凉。"],
+            "广东省珠海市香洲区总工会",
+            "香洲区总",
+        ),
+        (["长泰县总工会开展活动。", "长泰县总还将继续推进。"], "长泰县总工会", "长泰县总"),
+    ],
+)
+def test_a_federations_short_form_with_its_place_is_an_alias(texts, name, short):
+    assert short in found(*texts)[name]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "本报讯（记者 陈曦）西长安街街道总工会近日举行仪式。",
+        "本报讯 （通讯员 李惠梓）椿树街道总工会近日启动活动。",
+    ],
+)
+def test_a_byline_never_glues_to_the_union_after_it(lead):
+    assert all(not name.startswith(("（", "(")) for name in found(lead))
+    assert any(name.endswith("街道总工会") for name in found(lead))
+
+
 def test_alias_introduced_in_brackets_joins_the_full_name():
     orgs = found(
         "近日，北京经济技术开发区（以下简称：经开区）总工会组织开展2024年首批先进职工疗休养活动。",
@@ -80,6 +126,10 @@ def test_a_different_district_is_not_taken_for_a_short_form():
         "职工们纷纷来到公司工会报名。",
         "市轻工会议今天召开。",
         "老矿工会心地笑了。",
+        "海淀各街道工会借“送清凉”普及工会知识。",
+        "近日，工会服务站开展活动。",
+        "由市总、区总两级工会共同推进。",
+        "新成立的消防救援大队工会要积极发挥作用。",
     ],
 )
 def test_generic_phrases_and_look_alikes_are_not_organizations(sentence):
