@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from articles.admin_history import RevisionHistoryMixin
 from articles.authority import merge_organizations, merge_people
-from articles.corrections import editable_values, history, merge_with_history, record_revision
+from articles.corrections import merge_with_history
 from articles.forms import ArticleForm, IssueUploadForm
 from articles.ingest import Outcome, preview_reparse, reparse_page
 from articles.models import (
@@ -160,7 +161,7 @@ class IssueAdmin(admin.ModelAdmin):
             return redirect("admin:articles_issue_upload_preview", upload.pk)
         if request.method == "POST":
             try:
-                results = confirm_upload(upload)
+                results = confirm_upload(upload, banners_checked="banners_checked" in request.POST)
             except UploadError as error:
                 for message in error.messages:
                     messages.error(request, message)
@@ -181,6 +182,7 @@ class IssueAdmin(admin.ModelAdmin):
             upload=upload,
             reviews=reviews,
             can_confirm=not any(review.error or review.needs_number for review in reviews),
+            banner_mismatches=any(review.result.banner_mismatches for review in reviews),
             needs_numbers=any(review.needs_number for review in reviews)
             and not any(review.error for review in reviews),
         )
@@ -219,11 +221,13 @@ class PageAdmin(admin.ModelAdmin):
         """Shows what the parser would change on each page; replaces only after a confirm."""
         pages = list(queryset.select_related("issue").order_by("issue__date", "number"))
         if "apply" not in request.POST:
+            previews = [(page, preview_reparse(page)) for page in pages]
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": "重新解析：确认改动",
-                "previews": [(page, preview_reparse(page)) for page in pages],
+                "previews": previews,
+                "banner_mismatches": any(p.result.banner_mismatches for _, p in previews),
                 "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             }
             return TemplateResponse(request, "admin/articles/page/reparse.html", context)
@@ -233,7 +237,11 @@ class PageAdmin(admin.ModelAdmin):
             if key.startswith("conflict_")
         }
         with deferred_index_updates():
-            results = [reparse_page(page, choices=choices, user=request.user) for page in pages]
+            checked = "banners_checked" in request.POST
+            results = [
+                reparse_page(page, choices=choices, user=request.user, banners_checked=checked)
+                for page in pages
+            ]
         apply_pending_updates_or_log()
         changed = sum(r.outcome is Outcome.REPLACED for r in results)
         failed = [r for r in results if r.outcome is Outcome.FAILED]
@@ -251,7 +259,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionHistoryMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -283,22 +291,6 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("credits__person", "organizations")
 
-    # Revisions: what the article was before this save, then what it became (credits included).
-    def save_model(self, request, obj, form, change) -> None:
-        form.values_before = editable_values(_fresh_article(obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        if form.values_before is not None:
-            after = editable_values(_fresh_article(form.instance.pk))
-            record_revision(form.instance, form.values_before, after, user=request.user)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = Article.objects.filter(pk=object_id).first()
-        extra = {**(extra_context or {}), "history": history(article) if article else []}
-        return super().change_view(request, object_id, form_url, extra)
-
     @admin.display(description="出版日期", ordering="page__issue__date")
     def issue_date(self, article: Article):
         return article.page.issue.date
@@ -314,10 +306,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="工会")
     def union_names(self, article: Article) -> str:
         return "、".join(o.name for o in article.organizations.all())
-
-
-def _fresh_article(pk: int) -> Article:
-    return Article.objects.prefetch_related("credits__person", "organizations").get(pk=pk)
 
 
 class MergeAdmin(admin.ModelAdmin):

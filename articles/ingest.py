@@ -56,6 +56,8 @@ class IngestResult:
     warnings: tuple[str, ...] = ()
     reason: str = ""
     conflicts: tuple[Conflict, ...] = ()
+    # Where the page's own furniture prints another page number or date (Chinese, for staff).
+    banner_mismatches: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -153,8 +155,12 @@ def preview_page_bytes(
     page_number: int,
     source: str,
     dry_run: bool = True,
+    banners_checked: bool = True,
 ) -> PagePreview:
-    """ingest_page_bytes, returning the parse too: the admin upload shows it before storing."""
+    """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
+
+    Without `banners_checked`, a page whose furniture prints another page number or date than
+    `page_number` and `issue_date` fails (stores nothing) until staff confirm it."""
     try:
         text = parsing.decode_page(data)
         parsed = parsing.parse_page(text)
@@ -164,19 +170,30 @@ def preview_page_bytes(
         )
         return PagePreview(failed, error=exc)
     result = _store(
-        parsed, text, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
+        parsed,
+        text,
+        issue_date=issue_date,
+        page_number=page_number,
+        source=source,
+        dry_run=dry_run,
+        banners_checked=banners_checked,
     )
     return PagePreview(result, parsed)
 
 
 def reparse_page(
-    page: Page, *, dry_run: bool = False, choices: Mapping[str, str] | None = None, user=None
+    page: Page,
+    *,
+    dry_run: bool = False,
+    choices: Mapping[str, str] | None = None,
+    user=None,
+    banners_checked: bool = True,
 ) -> IngestResult:
     """Run the parser again over the stored source text (after a parser fix).
 
     Staff corrections stay where the parse under them did not change; where it did, `choices`
     ({Conflict.key: "parse" or "keep"}, made by `user`) decides, keeping the correction by
-    default."""
+    default. `banners_checked` as in `preview_page_bytes`."""
     source = page.source_name or str(page)
     try:
         parsed = parsing.parse_page(page.source_text)
@@ -192,6 +209,7 @@ def reparse_page(
         force=True,
         choices=choices,
         user=user,
+        banners_checked=banners_checked,
     )
 
 
@@ -252,6 +270,28 @@ def _summary_line(article: dict) -> str:
     return f"{title}｜{credits}｜{unions}｜{len(article['paragraphs'])}段"
 
 
+def _chinese_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def banner_mismatches(
+    parsed: parsing.ParsedPage, issue_date: datetime.date, page_number: int
+) -> tuple[str, ...]:
+    """The page's printed page number and date where they differ from where it is stored: a
+    file named for the wrong page, or a page of another issue."""
+    found = []
+    if parsed.printed_page is not None and parsed.printed_page != page_number:
+        found.append(
+            f"版面上印的是第{parsed.printed_page}版，与文件名或填写的第{page_number}版不一致"
+        )
+    if parsed.printed_date is not None and parsed.printed_date != issue_date:
+        found.append(
+            f"版面上印的日期是{_chinese_date(parsed.printed_date)}，"
+            f"与本期日期{_chinese_date(issue_date)}不一致"
+        )
+    return tuple(found)
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -267,8 +307,10 @@ def _store(
     force: bool = False,
     choices: Mapping[str, str] | None = None,
     user=None,
+    banners_checked: bool = True,
 ) -> IngestResult:
     digest = sha256_text(text)
+    mismatches = banner_mismatches(parsed, issue_date, page_number)
     with transaction.atomic():
         existing = (
             Page.objects.select_for_update()
@@ -315,7 +357,19 @@ def _store(
             new_people=report.new_people,
             new_organizations=report.new_organizations,
             conflicts=tuple(report.conflicts),
+            banner_mismatches=mismatches,
         )
+        if mismatches and not banners_checked and not dry_run:
+            transaction.set_rollback(True)
+            reason = "；".join(mismatches) + "。请核对后勾选确认"
+            return IngestResult(
+                source,
+                Outcome.FAILED,
+                issue_date=issue_date,
+                page_number=page_number,
+                reason=reason,
+                banner_mismatches=mismatches,
+            )
         if dry_run:
             transaction.set_rollback(True)
     return result

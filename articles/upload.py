@@ -286,8 +286,10 @@ def renumber_upload(upload: Upload, numbers: dict[int, str]) -> None:
         files[pk].save(update_fields=["page_number"])
 
 
-def confirm_upload(upload: Upload) -> list[IngestResult]:
-    """Store every page in one transaction; if any page fails, nothing is stored."""
+def confirm_upload(upload: Upload, *, banners_checked: bool = False) -> list[IngestResult]:
+    """Store every page in one transaction; if any page fails, nothing is stored. A page whose
+    printed page number or date differs from the upload's needs `banners_checked` (staff
+    confirmed it) or nothing is stored."""
     if upload.status != Upload.Status.STAGED:
         raise UploadError(["这次上传已经处理过了"])
     missing = [f.name for f in upload.files.all() if f.page_number is None]
@@ -302,6 +304,7 @@ def confirm_upload(upload: Upload) -> list[IngestResult]:
                 page_number=file.page_number,
                 source=file.name,
                 dry_run=False,
+                banners_checked=banners_checked,
             )
             if preview.result.outcome is Outcome.FAILED:
                 # Leaving the atomic block with the error rolls back the pages stored so far.

@@ -66,6 +66,8 @@ class Command(BaseCommand):
                 )
             case Outcome.CREATED if dry_run or self.verbosity > 1:
                 self.stdout.write(f"{result.label}: {result.articles} articles {would}added")
+        for mismatch in result.banner_mismatches:
+            self.stderr.write(self.style.WARNING(f"{result.label}: check: {mismatch}"))
         if self.verbosity > 1:
             for warning in result.warnings:
                 self.stderr.write(f"{result.label}: warning: {warning}")

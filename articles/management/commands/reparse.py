@@ -33,6 +33,8 @@ class Command(BaseCommand):
             for page in progress(pages, self.stderr):
                 result = reparse_page(page, dry_run=dry_run)
                 outcomes[result.outcome] += 1
+                for mismatch in result.banner_mismatches:
+                    self.stderr.write(self.style.WARNING(f"{page}: check: {mismatch}"))
                 if result.outcome is Outcome.FAILED:
                     self.stderr.write(self.style.ERROR(f"{page}: {result.reason}"))
                 elif result.outcome is Outcome.REPLACED:

@@ -1,0 +1,32 @@
+"""The article admin's revision history: each save is recorded, the change page lists them."""
+
+from __future__ import annotations
+
+from articles.corrections import editable_values, history, record_revision
+from articles.models import Article
+
+
+def _fresh_article(pk: int) -> Article:
+    return Article.objects.prefetch_related("credits__person", "organizations").get(pk=pk)
+
+
+class RevisionHistoryMixin:
+    """For ArticleAdmin: what the article was before a save, what it became (credits inline
+    included), as a Revision by the editor; the change form shows the history."""
+
+    change_form_template = "admin/articles/article/change_form.html"
+
+    def save_model(self, request, obj, form, change) -> None:
+        form.values_before = editable_values(_fresh_article(obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.values_before is not None:
+            after = editable_values(_fresh_article(form.instance.pk))
+            record_revision(form.instance, form.values_before, after, user=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = Article.objects.filter(pk=object_id).first()
+        extra = {**(extra_context or {}), "history": history(article) if article else []}
+        return super().change_view(request, object_id, form_url, extra)
