@@ -6,6 +6,7 @@ Two actors throughout: two editors, each with their own logged-in client.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -161,3 +162,36 @@ def test_a_reader_sees_that_and_when_an_article_was_corrected(page, editors, cli
     assert (
         f'本文已更正（<time datetime="{day:%Y-%m-%d}">{day.year}年{day.month}月{day.day}日' in html
     )
+
+
+def test_a_reupload_that_changes_corrected_text_keeps_the_correction_and_says_so(page, editors):
+    zhang, li = editors
+    article = page.articles.get(seq=3)
+    save(zhang, article, opened(zhang, article), headline="张更正的标题")
+    changed = (
+        (DATA / "seed_page.txt")
+        .read_text(encoding="utf-8")
+        .replace("北辰集团工会干部研修班开班", "北辰集团工会干部研修班隆重开班")
+    )
+    upload = reverse("admin:articles_issue_upload")
+    files = [SimpleUploadedFile("02.txt", changed.encode(), content_type="text/plain")]
+    preview_url = li.post(upload, {"issue_date": "2024-03-12", "files": files}).url
+
+    html = li.get(preview_url).content.decode()
+    assert "人工更正将保留：《张更正的标题》的标题" in html
+    li.post(preview_url, {"confirm": "1"})
+
+    assert Article.objects.get(pk=article.pk).headline == "张更正的标题"
+
+
+def test_an_editor_saving_after_another_reparsed_the_article_is_refused(page, editors):
+    zhang, li = editors
+    article = as_if_parsed(page.articles.get(seq=3), headline="旧解析程序的标题")
+    stale = opened(zhang, article)
+
+    reparse(li, page)
+    response = save(zhang, article, stale, paragraphs="张改的正文。")
+
+    assert "已被修改" in response.content.decode()
+    article.refresh_from_db()
+    assert (article.headline, article.paragraphs[0][:3]) == ("北辰集团工会干部研修班开班", "本报讯")
