@@ -12,6 +12,9 @@ from difflib import SequenceMatcher
 
 # Below this, two articles are different articles (see `similarity`).
 THRESHOLD = 0.5
+# Text this similar, and this long, is the same article whatever its titles say.
+SAME_TEXT = 0.9
+SAME_TEXT_LENGTH = 50
 
 
 def _bigrams(text: str) -> Counter:
@@ -27,14 +30,24 @@ def text_similarity(a: str, b: str) -> float:
     return 2 * (x & y).total() / total if total else 0.0
 
 
+def _titles(article: dict) -> str:
+    return "".join(article.get(k) or "" for k in ("kicker", "headline", "subheadline"))
+
+
 def similarity(old: dict, new: dict, same_place: bool = False) -> float:
-    """0 (unrelated) to 1 (same headline and text, same place): the same headline at the same
-    place, or the same text there, is the same article whatever else a parser fix changed."""
-    headline = SequenceMatcher(None, old["headline"], new["headline"]).ratio()
+    """0 (unrelated) to 1 (same titles and text, same place).
+
+    Titles are compared as one string, kicker to subheadline, since a parser fix often moves a
+    line between them. The same headline at the same place is the same article whatever a fix
+    did to its text; so is the same text (a long enough one) whatever it did to the titles."""
+    titles = SequenceMatcher(None, _titles(old), _titles(new)).ratio()
     old_text, new_text = "".join(old["paragraphs"]), "".join(new["paragraphs"])
-    # Photos without caption text: the headline is all there is.
-    text = text_similarity(old_text, new_text) if old_text or new_text else headline
-    return 0.45 * headline + 0.45 * text + 0.1 * same_place
+    # Photos without caption text: the titles are all there is.
+    text = text_similarity(old_text, new_text) if old_text or new_text else titles
+    score = 0.45 * titles + 0.45 * text + 0.1 * same_place
+    if text >= SAME_TEXT and min(len(old_text), len(new_text)) >= SAME_TEXT_LENGTH:
+        score = max(score, text)
+    return score
 
 
 def match_articles(old: list[dict], new: list[dict], by_place: bool = True) -> dict[int, int]:

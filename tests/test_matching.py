@@ -40,3 +40,18 @@ def test_a_different_article_at_the_same_place_is_not_the_same_article():
 
     assert similarity(old, new, same_place=True) < 0.5
     assert match_articles([old], [new]) == {}
+
+
+def test_the_same_text_under_titles_a_parser_fix_reassigned_is_the_same_article():
+    text = (
+        "本报讯 通讯员申春报道 近日，金华市总工会开展“金秋助学”——2021年困难职工子女扶志活动。" * 3
+    )
+    old = [
+        article("00002版：工会", "让梦想触手可及"),
+        article("金华市总工会开展困难职工子女扶志活动", text),
+    ]
+    new = [
+        {**article("让梦想触手可及", text), "subheadline": "金华市总工会开展困难职工子女扶志活动"}
+    ]
+
+    assert match_articles(old, new) == {0: 1}
