@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles.admin_history import RevisionHistoryMixin
+from articles.admin_layout import PageLayoutMixin
 from articles.authority import merge_organizations, merge_people
 from articles.corrections import merge_with_history
 from articles.forms import ArticleForm, IssueUploadForm
@@ -197,7 +198,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(PageLayoutMixin, admin.ModelAdmin):
     list_display = ["__str__", "name", "article_count", "warning_count", "updated_at"]
     list_filter = ["issue__date"]
     list_select_related = ["issue"]

@@ -6,6 +6,7 @@ enters the archive.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import enum
 import hashlib
@@ -19,8 +20,10 @@ from django.db import transaction
 
 from articles import parsing
 from articles.authority import find_organization
+from articles.banner_check import banner_mismatches
 from articles.corrections import Conflict, article_values, baseline
 from articles.identity import sync_articles
+from articles.layout_corrections import apply_corrections
 from articles.models import Issue, Page
 from articles.names import normalize_name
 
@@ -156,11 +159,13 @@ def preview_page_bytes(
     source: str,
     dry_run: bool = True,
     banners_checked: bool = True,
+    layout: list[dict] | None = None,
 ) -> PagePreview:
     """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
 
     Without `banners_checked`, a page whose furniture prints another page number or date than
-    `page_number` and `issue_date` fails (stores nothing) until staff confirm it."""
+    `page_number` and `issue_date` fails (stores nothing) until staff confirm it. `layout`:
+    the layout corrections to lay over the parse, by default those the stored page has."""
     try:
         text = parsing.decode_page(data)
         parsed = parsing.parse_page(text)
@@ -169,6 +174,9 @@ def preview_page_bytes(
             source, Outcome.FAILED, issue_date=issue_date, page_number=page_number, reason=str(exc)
         )
         return PagePreview(failed, error=exc)
+    if layout is None:
+        layout = stored_layout(issue_date, page_number)
+    parsed = with_layout(parsed, layout)
     result = _store(
         parsed,
         text,
@@ -177,8 +185,22 @@ def preview_page_bytes(
         source=source,
         dry_run=dry_run,
         banners_checked=banners_checked,
+        layout=layout,
     )
     return PagePreview(result, parsed)
+
+
+def stored_layout(issue_date: datetime.date, page_number: int) -> list[dict]:
+    found = Page.objects.filter(issue__date=issue_date, number=page_number)
+    return found.values_list("layout_corrections", flat=True).first() or []
+
+
+def with_layout(parsed: parsing.ParsedPage, layout: list[dict]) -> parsing.ParsedPage:
+    """The parse with staff's layout corrections laid over it; skipped ones become warnings."""
+    if not layout:
+        return parsed
+    parsed, notices = apply_corrections(parsed, layout)
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, *notices))
 
 
 def reparse_page(
@@ -196,7 +218,7 @@ def reparse_page(
     default. `banners_checked` as in `preview_page_bytes`."""
     source = page.source_name or str(page)
     try:
-        parsed = parsing.parse_page(page.source_text)
+        parsed = with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
     except parsing.ParseError as exc:
         return IngestResult(source, Outcome.FAILED, reason=str(exc))
     return _store(
@@ -210,6 +232,7 @@ def reparse_page(
         choices=choices,
         user=user,
         banners_checked=banners_checked,
+        layout=page.layout_corrections,
     )
 
 
@@ -254,7 +277,8 @@ def preview_reparse(page: Page) -> ReparsePreview:
     result = reparse_page(page, dry_run=True)
     before = [_summary_line(article) for article in stored_parse(page)]
     try:
-        after = [_summary_line(a) for a in parsed_articles(parsing.parse_page(page.source_text))]
+        parsed = with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
+        after = [_summary_line(a) for a in parsed_articles(parsed)]
     except parsing.ParseError:
         after = []
     return ReparsePreview(result, before, after)
@@ -268,28 +292,6 @@ def _summary_line(article: dict) -> str:
         filter(None, [article["kicker"], article["headline"], article["subheadline"]])
     )
     return f"{title}｜{credits}｜{unions}｜{len(article['paragraphs'])}段"
-
-
-def _chinese_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def banner_mismatches(
-    parsed: parsing.ParsedPage, issue_date: datetime.date, page_number: int
-) -> tuple[str, ...]:
-    """The page's printed page number and date where they differ from where it is stored: a
-    file named for the wrong page, or a page of another issue."""
-    found = []
-    if parsed.printed_page is not None and parsed.printed_page != page_number:
-        found.append(
-            f"版面上印的是第{parsed.printed_page}版，与文件名或填写的第{page_number}版不一致"
-        )
-    if parsed.printed_date is not None and parsed.printed_date != issue_date:
-        found.append(
-            f"版面上印的日期是{_chinese_date(parsed.printed_date)}，"
-            f"与本期日期{_chinese_date(issue_date)}不一致"
-        )
-    return tuple(found)
 
 
 def sha256_text(text: str) -> str:
@@ -308,6 +310,7 @@ def _store(
     choices: Mapping[str, str] | None = None,
     user=None,
     banners_checked: bool = True,
+    layout: list[dict] = (),
 ) -> IngestResult:
     digest = sha256_text(text)
     mismatches = banner_mismatches(parsed, issue_date, page_number)
@@ -323,7 +326,7 @@ def _store(
         unchanged = existing and (
             [baseline(a, article_values(a)) for a in stored] == new
             if force
-            else existing.source_sha256 == digest
+            else existing.source_sha256 == digest and existing.layout_corrections == list(layout)
         )
         if unchanged:
             return IngestResult(
@@ -339,6 +342,7 @@ def _store(
         page.warnings = list(parsed.warnings)
         page.source_text = text
         page.source_sha256 = digest
+        page.layout_corrections = list(layout)
         if not force or not page.source_name:
             page.source_name = Path(source).name
         page.save()

@@ -44,6 +44,9 @@ class Page(models.Model):
     source_text = models.TextField("原文")
     source_sha256 = models.CharField("原文 SHA-256", max_length=64)
     warnings = models.JSONField("解析提示", default=list, blank=True)
+    # Staff decisions on the layout ({"op", "text", "role"}), applied over every parse of the
+    # page: see articles/layout_corrections.py.
+    layout_corrections = models.JSONField("版面校正", default=list, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -201,6 +204,8 @@ class UploadFile(models.Model):
     page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
     size = models.PositiveIntegerField("字节数")
     data = models.BinaryField("内容", null=True, editable=False)
+    # Layout corrections staff made in the preview; the page keeps them once stored.
+    layout_corrections = models.JSONField("版面校正", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "上传文件"

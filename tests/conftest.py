@@ -122,3 +122,33 @@ def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> No
         "TEST": {"NAME": str(folder / "roundtrip_test.sqlite3")},
     }
     connections.configure_settings(settings.DATABASES)  # the defaults every alias needs
+
+
+@pytest.fixture
+def editors(django_user_model) -> list:
+    """Two staff members, each logged in with a client of their own: zhang and li."""
+    from django.test import Client
+
+    clients = []
+    for name in ("zhang", "li"):
+        client = Client()
+        client.force_login(django_user_model.objects.create_superuser(name, f"{name}@e.org", "pw"))
+        clients.append(client)
+    return clients
+
+
+@pytest.fixture
+def seed_page(db):
+    """The seed page stored as 2024-03-12 第2版."""
+    import datetime
+
+    from articles.ingest import ingest_page_bytes
+    from articles.models import Page
+
+    ingest_page_bytes(
+        (DATA / "seed_page.txt").read_bytes(),
+        issue_date=datetime.date(2024, 3, 12),
+        page_number=2,
+        source="02.txt",
+    )
+    return Page.objects.get()

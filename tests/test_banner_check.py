@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.ingest import banner_mismatches, ingest_page_bytes
+from articles.banner_check import banner_mismatches
+from articles.ingest import ingest_page_bytes
 from articles.models import Page, Upload
 from articles.parsing import parse_page
 from tests.factories import as_if_parsed

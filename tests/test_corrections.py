@@ -3,8 +3,6 @@
 Two actors throughout: two editors, each with their own logged-in client.
 """
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -13,7 +11,6 @@ from django.utils import timezone
 
 from articles.authority import merge_people
 from articles.corrections import merge_with_history
-from articles.ingest import ingest_page_bytes
 from articles.models import Article, Page, Person, Revision
 from tests.factories import as_if_parsed
 
@@ -23,25 +20,8 @@ PAGES = reverse("admin:articles_page_changelist")
 
 
 @pytest.fixture
-def editors(django_user_model):
-    clients = []
-    for name in ("zhang", "li"):
-        user = django_user_model.objects.create_superuser(name, f"{name}@example.com", "pw")
-        client = Client()
-        client.force_login(user)
-        clients.append(client)
-    return clients
-
-
-@pytest.fixture
-def page(db) -> Page:
-    ingest_page_bytes(
-        (DATA / "seed_page.txt").read_bytes(),
-        issue_date=datetime.date(2024, 3, 12),
-        page_number=2,
-        source="02.txt",
-    )
-    return Page.objects.get()
+def page(seed_page) -> Page:
+    return seed_page
 
 
 def opened(client: Client, article: Article) -> dict:
