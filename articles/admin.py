@@ -15,11 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles.admin_history import RevisionHistoryMixin
-from articles.admin_layout import PageLayoutMixin
+from articles.admin_layout import PageLayoutMixin, correct_staged_layout, layout_tables
 from articles.authority import merge_organizations, merge_people
 from articles.corrections import merge_with_history
 from articles.forms import ArticleForm, IssueUploadForm
-from articles.ingest import Outcome, preview_reparse, reparse_page
+from articles.ingest import Outcome
 from articles.models import (
     Article,
     Credit,
@@ -30,7 +30,6 @@ from articles.models import (
     Person,
     Upload,
 )
-from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
 from articles.upload import (
     UploadError,
     cancel_upload,
@@ -148,6 +147,9 @@ class IssueAdmin(admin.ModelAdmin):
             cancel_upload(upload)
             messages.info(request, "已取消上传，上传的文件已丢弃。")
             return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and "layout" in request.POST:
+            correct_staged_layout(request, upload)
+            return redirect("admin:articles_issue_upload_preview", upload.pk)
         if request.method == "POST" and "renumber" in request.POST:
             numbers = {
                 int(key.removeprefix("page_")): value
@@ -182,6 +184,7 @@ class IssueAdmin(admin.ModelAdmin):
             f"确认上传：{upload.issue_date:%Y年%m月%d日}",
             upload=upload,
             reviews=reviews,
+            layouts=layout_tables(reviews),
             can_confirm=not any(review.error or review.needs_number for review in reviews),
             banner_mismatches=any(review.result.banner_mismatches for review in reviews),
             needs_numbers=any(review.needs_number for review in reviews)
@@ -216,40 +219,6 @@ class PageAdmin(PageLayoutMixin, admin.ModelAdmin):
     @admin.display(description="解析提示")
     def warning_count(self, page: Page) -> int:
         return len(page.warnings)
-
-    @admin.action(description="重新解析所选版面", permissions=["change"])
-    def reparse(self, request: HttpRequest, queryset: QuerySet[Page]) -> HttpResponse | None:
-        """Shows what the parser would change on each page; replaces only after a confirm."""
-        pages = list(queryset.select_related("issue").order_by("issue__date", "number"))
-        if "apply" not in request.POST:
-            previews = [(page, preview_reparse(page)) for page in pages]
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": "重新解析：确认改动",
-                "previews": previews,
-                "banner_mismatches": any(p.result.banner_mismatches for _, p in previews),
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            }
-            return TemplateResponse(request, "admin/articles/page/reparse.html", context)
-        choices = {
-            key.removeprefix("conflict_"): value
-            for key, value in request.POST.items()
-            if key.startswith("conflict_")
-        }
-        with deferred_index_updates():
-            checked = "banners_checked" in request.POST
-            results = [
-                reparse_page(page, choices=choices, user=request.user, banners_checked=checked)
-                for page in pages
-            ]
-        apply_pending_updates_or_log()
-        changed = sum(r.outcome is Outcome.REPLACED for r in results)
-        failed = [r for r in results if r.outcome is Outcome.FAILED]
-        self.message_user(request, f"重新解析 {len(pages)} 个版面：{changed} 个有改动。")
-        for result in failed:
-            self.message_user(request, f"{result.source}：{result.reason}", messages.ERROR)
-        return None
 
 
 class CreditInline(admin.TabularInline):

@@ -6,7 +6,6 @@ enters the archive.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import enum
 import hashlib
@@ -23,7 +22,8 @@ from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
 from articles.corrections import Conflict, article_values, baseline
 from articles.identity import sync_articles
-from articles.layout_corrections import apply_corrections
+from articles.layout_corrections import with_layout
+from articles.layout_service import stored_layout
 from articles.models import Issue, Page
 from articles.names import normalize_name
 
@@ -188,19 +188,6 @@ def preview_page_bytes(
         layout=layout,
     )
     return PagePreview(result, parsed)
-
-
-def stored_layout(issue_date: datetime.date, page_number: int) -> list[dict]:
-    found = Page.objects.filter(issue__date=issue_date, number=page_number)
-    return found.values_list("layout_corrections", flat=True).first() or []
-
-
-def with_layout(parsed: parsing.ParsedPage, layout: list[dict]) -> parsing.ParsedPage:
-    """The parse with staff's layout corrections laid over it; skipped ones become warnings."""
-    if not layout:
-        return parsed
-    parsed, notices = apply_corrections(parsed, layout)
-    return dataclasses.replace(parsed, warnings=(*parsed.warnings, *notices))
 
 
 def reparse_page(

@@ -91,6 +91,14 @@ def apply_corrections(
     return parsed, notices
 
 
+def with_layout(parsed: ParsedPage, layout: list[dict]) -> ParsedPage:
+    """The parse with staff's layout corrections laid over it; skipped ones become warnings."""
+    if not layout:
+        return parsed
+    parsed, notices = apply_corrections(parsed, layout)
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, *notices))
+
+
 def apply_correction(parsed: ParsedPage, correction: dict) -> ParsedPage:
     correction = check(correction)
     text, op = correction["text"], correction["op"]

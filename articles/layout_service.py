@@ -4,12 +4,23 @@ at once both keep their corrections."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from articles import parsing
-from articles.ingest import stored_layout, with_layout
-from articles.layout_corrections import ROLES, apply_correction, check
+from articles.layout_corrections import ROLES, apply_correction, check, with_layout
 from articles.models import Page, UploadFile
+
+
+def stored_layout(
+    issue_date: datetime.date, page_number: int, extra: Iterable[dict] = ()
+) -> list[dict]:
+    """The layout corrections the stored page has, then `extra` ones (a staged upload's)."""
+    found = Page.objects.filter(issue__date=issue_date, number=page_number)
+    stored = found.values_list("layout_corrections", flat=True).first() or []
+    return [*stored, *(c for c in extra if c not in stored)]
 
 
 def page_parse(page: Page) -> parsing.ParsedPage:
@@ -24,8 +35,9 @@ def staged_parse(file: UploadFile, issue_date) -> parsing.ParsedPage:
 
 
 def staged_layout(file: UploadFile, issue_date) -> list[dict]:
-    stored = stored_layout(issue_date, file.page_number) if file.page_number else []
-    return [*stored, *file.layout_corrections]
+    if file.page_number is None:
+        return list(file.layout_corrections)
+    return stored_layout(issue_date, file.page_number, file.layout_corrections)
 
 
 def correction_from_post(post, prefix: str) -> dict | None:

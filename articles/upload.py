@@ -30,6 +30,7 @@ from articles.ingest import (
     parse_page_bytes,
     preview_page_bytes,
 )
+from articles.layout_service import stored_layout
 from articles.models import Article, Credit, Issue, Person, Upload, UploadFile
 from articles.search.indexing import apply_pending_updates_or_log, deferred_index_updates
 
@@ -56,6 +57,7 @@ class PageFile:
     data: bytes
     page_number: int | None = None
     key: int | None = None  # the staged UploadFile's pk
+    layout: tuple[dict, ...] = ()  # layout corrections staff made in the preview
 
 
 def read_page_files(uploads: list, archive=None) -> list[PageFile]:
@@ -207,7 +209,11 @@ def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageR
             preview = parse_page_bytes(file.data, source=file.name)
         else:
             preview = preview_page_bytes(
-                file.data, issue_date=issue_date, page_number=file.page_number, source=file.name
+                file.data,
+                issue_date=issue_date,
+                page_number=file.page_number,
+                source=file.name,
+                layout=stored_layout(issue_date, file.page_number, file.layout),
             )
         articles = [_review_article(a) for a in preview.parsed.articles] if preview.parsed else []
         reviews.append(PageReview(file, preview, articles))
@@ -258,7 +264,10 @@ def stage_upload(
 
 
 def staged_files(upload: Upload) -> list[PageFile]:
-    return [PageFile(f.name, bytes(f.data), f.page_number, f.pk) for f in upload.files.all()]
+    return [
+        PageFile(f.name, bytes(f.data), f.page_number, f.pk, tuple(f.layout_corrections))
+        for f in upload.files.all()
+    ]
 
 
 def renumber_upload(upload: Upload, numbers: dict[int, str]) -> None:
@@ -305,6 +314,7 @@ def confirm_upload(upload: Upload, *, banners_checked: bool = False) -> list[Ing
                 source=file.name,
                 dry_run=False,
                 banners_checked=banners_checked,
+                layout=stored_layout(upload.issue_date, file.page_number, file.layout),
             )
             if preview.result.outcome is Outcome.FAILED:
                 # Leaving the atomic block with the error rolls back the pages stored so far.

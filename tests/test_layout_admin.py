@@ -1,13 +1,15 @@
 """版面校正: staff fix the layout of a stored page; the fix is kept and survives every reparse."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from articles.ingest import reparse_page
 from articles.layout_corrections import blocks
 from articles.layout_service import page_parse
-from articles.models import Page
+from articles.models import Page, UploadFile
+from articles.parsing import parse_page
 from tests.factories import as_if_parsed
 
 
@@ -80,3 +82,25 @@ def test_a_correction_can_be_undone(page, editors):
     editors[0].post(reverse("admin:articles_page_layout", args=[page.pk]), {"undo": "0"})
 
     assert Page.objects.get().layout_corrections == []
+
+
+def test_a_correction_made_in_the_upload_preview_is_stored_with_the_page(db, editors, seed_text):
+    zhang, _ = editors
+    files = [SimpleUploadedFile("02.txt", seed_text.encode(), content_type="text/plain")]
+    upload = reverse("admin:articles_issue_upload")
+    preview_url = zhang.post(upload, {"issue_date": "2024-03-12", "files": files}).url
+    key = UploadFile.objects.get().pk
+    parsed = parse_page(seed_text)
+    second = parsed.articles[2].paragraphs[1]
+    n = next(i for i, b in enumerate(blocks(parsed)) if b.text == second)
+
+    zhang.post(preview_url, {"layout": f"join:{key}:{n}", f"text_{key}_{n}": second})
+    html = zhang.get(preview_url).content.decode()
+    assert "版面校正（已有 1 项：并入上一段" in html
+    zhang.post(preview_url, {"confirm": "1"})
+
+    page = Page.objects.get()
+    assert page.layout_corrections == [{"op": "join", "text": second}]
+    assert len(page.articles.get(seq=3).paragraphs) == 2
+    reparse_page(page)
+    assert len(page.articles.get(seq=3).paragraphs) == 2
