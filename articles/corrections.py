@@ -133,8 +133,13 @@ def record_revision(
     if not changes:
         return None
     revision = Revision.objects.create(article=article, user=user, kind=kind, changes=changes)
-    Article.objects.filter(pk=article.pk).update(corrected_at=revision.created_at)
+    if not article.parsed:
+        # Stored before parses were kept: what it was before this first change stands for it.
+        article.parsed = {name: before[name] for name in FIELDS}
     article.corrected_at = revision.created_at
+    Article.objects.filter(pk=article.pk).update(
+        corrected_at=revision.created_at, parsed=article.parsed
+    )
     return revision
 
 

@@ -42,8 +42,10 @@ class ArticleForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk:
+            # Locked until the admin's transaction commits this save: no other save slips between.
             current = (
-                Article.objects.filter(pk=self.instance.pk)
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
                 .values_list("updated_at", flat=True)
                 .first()
             )

@@ -175,3 +175,15 @@ def test_an_editor_saving_after_another_reparsed_the_article_is_refused(page, ed
     assert "已被修改" in response.content.decode()
     article.refresh_from_db()
     assert (article.headline, article.paragraphs[0][:3]) == ("北辰集团工会干部研修班开班", "本报讯")
+
+
+def test_an_article_stored_before_parses_were_kept_keeps_its_correction_too(page, editors):
+    zhang, li = editors
+    article = page.articles.get(seq=3)
+    Article.objects.filter(pk=article.pk).update(parsed={})  # as the migration leaves old rows
+    article.refresh_from_db()
+
+    save(zhang, article, opened(zhang, article), headline="张更正的标题")
+    reparse(li, page)
+
+    assert Article.objects.get(pk=article.pk).headline == "张更正的标题"
