@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from articles.corrections import editable_values, history, record_revision
+from articles.identity import retire_articles
 from articles.models import Article
 
 
@@ -12,7 +13,8 @@ def _fresh_article(pk: int) -> Article:
 
 class RevisionHistoryMixin:
     """For ArticleAdmin: what the article was before a save, what it became (credits inline
-    included), as a Revision by the editor; the change form shows the history."""
+    included), as a Revision by the editor; the change form shows the history. A deletion
+    retires the article (410), as a reparse does."""
 
     change_form_template = "admin/articles/article/change_form.html"
 
@@ -25,6 +27,13 @@ class RevisionHistoryMixin:
         if form.values_before is not None:
             after = editable_values(_fresh_article(form.instance.pk))
             record_revision(form.instance, form.values_before, after, user=request.user)
+
+    # A deleted article leaves a tombstone: its URL answers 410 naming its page, not 404.
+    def delete_model(self, request, obj) -> None:
+        retire_articles([obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        retire_articles(list(queryset.select_related("page__issue")))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = Article.objects.filter(pk=object_id).first()

@@ -25,7 +25,7 @@ from articles.corrections import (
     lay_over,
     record_revision,
 )
-from articles.matching import match_articles
+from articles.matching import THRESHOLD, match_articles, similarity
 from articles.models import Article, Credit, Organization, Page, RetiredArticle, Revision
 
 # Articles whose position changes step aside to seq + SEQ_SHIFT first (one seq per page).
@@ -61,7 +61,7 @@ def sync_articles(
     matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
     kept = {existing[i].pk for i in matches.values()}
     gone = [a for a in existing if a.pk not in kept]
-    tombstones = _retire(page, gone)
+    tombstones = retire_articles(gone)
     shifting = [existing[i].pk for j, i in matches.items() if existing[i].seq != j + 1]
     if shifting:
         Article.objects.filter(pk__in=shifting).update(seq=F("seq") + SEQ_SHIFT)
@@ -148,31 +148,49 @@ def _organizations_of_parse(
     return linked
 
 
-def _retire(page: Page, articles: Sequence[Article]) -> list[RetiredArticle]:
+def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
+    """Delete the articles, leaving each a tombstone: its URL answers 410 naming its page (or
+    301, once a successor is known). URLs that led to them follow them: see `link_moved`."""
     if not articles:
         return []
+    ids = [a.pk for a in articles]
+    predecessors: dict[int, list[int]] = {}
+    for pk, successor in RetiredArticle.objects.filter(successor__in=ids).values_list(
+        "pk", "successor_id"
+    ):
+        predecessors.setdefault(successor, []).append(pk)
     tombstones = RetiredArticle.objects.bulk_create(
         RetiredArticle(
             article_id=a.pk,
-            issue_date=page.issue.date,
-            page_number=page.number,
+            issue_date=a.page.issue.date,
+            page_number=a.page.number,
             seq=a.seq,
             headline=a.headline,
             body=a.body,
         )
         for a in articles
     )
-    Article.objects.filter(pk__in=[a.pk for a in articles]).delete()
+    for tombstone in tombstones:
+        tombstone.predecessors = predecessors.get(tombstone.article_id, [])
+    Article.objects.filter(pk__in=ids).delete()
     return tombstones
 
 
-def _same_articles(old: Sequence, new: Sequence) -> dict[int, int]:
-    """`match_articles` over rows with a headline and a body, on different pages."""
+def _best_matches(rows: Sequence, candidates: Sequence) -> dict[int, int]:
+    """{index in rows: index in candidates} of the candidate (an article on another page) each
+    row is, if any: several tombstones of one article may all lead to it."""
 
     def as_text(row) -> dict[str, Any]:
         return {"headline": row.headline, "paragraphs": [row.body]}
 
-    return match_articles(list(map(as_text, old)), list(map(as_text, new)), by_place=False)
+    found = {}
+    texts = [as_text(c) for c in candidates]
+    for i, row in enumerate(rows):
+        scores = [similarity(as_text(row), text) for text in texts]
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        if best is not None and scores[best] >= THRESHOLD:
+            found[i] = best
+    return found
 
 
 def link_moved(
@@ -186,7 +204,7 @@ def link_moved(
     linked = []
     if created:
         orphans = list(RetiredArticle.objects.filter(issue_date=issue_date, successor=None))
-        for j, i in _same_articles(orphans, created).items():
+        for i, j in _best_matches(orphans, created).items():
             orphans[i].successor = created[j]
             linked.append(orphans[i])
     pending = [t for t in retired if t.successor_id is None and t not in linked]
@@ -196,8 +214,13 @@ def link_moved(
             .exclude(page=page)
             .only("pk", "headline", "body")
         )
-        for j, i in _same_articles(elsewhere, pending).items():
-            pending[j].successor = elsewhere[i]
-            linked.append(pending[j])
+        for i, j in _best_matches(pending, elsewhere).items():
+            pending[i].successor = elsewhere[j]
+            linked.append(pending[i])
     RetiredArticle.objects.bulk_update(linked, ["successor"])
+    for tombstone in linked:  # an article that moved twice: its first URL follows it too
+        if getattr(tombstone, "predecessors", None):
+            RetiredArticle.objects.filter(pk__in=tombstone.predecessors).update(
+                successor=tombstone.successor
+            )
     return linked

@@ -187,3 +187,26 @@ def test_an_article_stored_before_parses_were_kept_keeps_its_correction_too(page
     reparse(li, page)
 
     assert Article.objects.get(pk=article.pk).headline == "张更正的标题"
+
+
+def test_a_credit_changed_in_the_inline_is_part_of_the_revision(page, editors):
+    zhang, _ = editors
+    article = page.articles.get(seq=3)  # 记者 周美玉, 通讯员 孙丹
+    credits = list(article.credits.order_by("seq"))
+    inline = {"credits-TOTAL_FORMS": "2", "credits-INITIAL_FORMS": "2"}
+    for n, credit in enumerate(credits):
+        inline |= {
+            f"credits-{n}-id": credit.pk,
+            f"credits-{n}-article": article.pk,
+            f"credits-{n}-seq": credit.seq,
+            f"credits-{n}-person": credit.person_id,
+            f"credits-{n}-role": "reporter" if n == 1 else credit.role,
+        }
+
+    assert save(zhang, article, opened(zhang, article), **inline).status_code == 302
+
+    change = Revision.objects.get().changes["credits"]
+    assert change == {
+        "before": [["周美玉", "reporter"], ["孙丹", "correspondent"]],
+        "after": [["周美玉", "reporter"], ["孙丹", "reporter"]],
+    }

@@ -138,3 +138,29 @@ def test_ingest_of_the_seed_page_runs_in_a_fixed_number_of_queries(
     # 7 articles, 7 reporters, 9 new unions: the count grows with what the page holds, so pin it
     with django_assert_max_num_queries(156):
         store(seed_text)
+
+
+@pytest.mark.django_db
+def test_an_article_moved_twice_is_followed_from_its_first_url(client, seed_text):
+    store(seed_text)
+    first = Article.objects.get(headline__startswith=GONE)
+    page_two, moving = split_out(seed_text, GONE, "工余时间")
+    store(page_two)
+    store(moving, number=3)
+    store(page_two, number=3)  # it leaves page 3 too
+    store(moving, number=4)
+
+    now = Article.objects.get(headline__startswith=GONE, page__number=4)
+    response = client.get(f"/articles/{first.pk}/")
+    assert (response.status_code, response["Location"]) == (301, now.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_an_article_staff_delete_answers_410_not_404(admin_client, client, seed_text):
+    store(seed_text)
+    article = Article.objects.get(headline__startswith=GONE)
+
+    admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert client.get(f"/articles/{article.pk}/").status_code == 410
