@@ -164,3 +164,13 @@ def test_an_article_staff_delete_answers_410_not_404(admin_client, client, seed_
 
     assert not Article.objects.filter(pk=article.pk).exists()
     assert client.get(f"/articles/{article.pk}/").status_code == 410
+
+
+@pytest.mark.django_db
+def test_a_reupload_that_changes_one_headline_rewrites_only_that_article(
+    seed_text, django_assert_max_num_queries
+):
+    store(seed_text)
+
+    with django_assert_max_num_queries(35):  # the unchanged six are compared, not rewritten
+        store(seed_text.replace("邮政职工学礼仪", "邮政职工学商务礼仪"))
