@@ -28,6 +28,7 @@ from articles.models import (
     OrganizationAlias,
     Page,
     Person,
+    RetiredArticle,
     Upload,
 )
 from articles.upload import (
@@ -374,3 +375,18 @@ class OrganizationAdmin(MergeAdmin):
     @admin.display(description="别名")
     def alias_names(self, organization: Organization) -> str:
         return "、".join(alias.name for alias in organization.aliases.all())
+
+
+@admin.register(RetiredArticle)
+class RetiredArticleAdmin(admin.ModelAdmin):
+    """Articles a reparse, re-upload or deletion took away: their URLs answer 410, or 301 once
+    staff (or a later upload) name the article each became."""
+
+    list_display = ["headline", "issue_date", "page_number", "seq", "successor", "retired_at"]
+    list_filter = ["issue_date"]
+    search_fields = ["headline"]
+    raw_id_fields = ["successor"]
+    readonly_fields = ["article_id", "issue_date", "page_number", "seq", "headline", "body"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

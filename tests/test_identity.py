@@ -174,3 +174,20 @@ def test_a_reupload_that_changes_one_headline_rewrites_only_that_article(
 
     with django_assert_max_num_queries(35):  # the unchanged six are compared, not rewritten
         store(seed_text.replace("邮政职工学礼仪", "邮政职工学商务礼仪"))
+
+
+@pytest.mark.django_db
+def test_staff_can_point_a_retired_url_at_the_article_it_became(admin_client, client, seed_text):
+    store(seed_text)
+    gone = Article.objects.get(headline__startswith=GONE)
+    store(split_out(seed_text, GONE, "工余时间")[0])
+    target = Article.objects.get(seq=1)
+    retired = RetiredArticle.objects.get(article_id=gone.pk)
+
+    response = admin_client.post(
+        reverse("admin:articles_retiredarticle_change", args=[retired.pk]),
+        {"successor": target.pk},
+    )
+
+    assert response.status_code == 302
+    assert client.get(f"/articles/{gone.pk}/")["Location"] == target.get_absolute_url()
