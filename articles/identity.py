@@ -76,8 +76,9 @@ def sync_articles(
         before = current[article.pk]
         values, conflicts = lay_over(article, before, values_new, choices)
         report.conflicts += conflicts
+        moved = article.seq != j + 1 or article.parsed != values_new
         article.seq, article.parsed = j + 1, values_new
-        _write(article, values, before, parsed_article, report)
+        _write(article, values, before, parsed_article, report, dirty=moved)
         taken = [c for c in conflicts if choices.get(c.key) == TAKE_PARSE]
         if taken:
             after = {**before, **{c.field: c.parsed for c in taken}}
@@ -95,12 +96,16 @@ def _write(
     before: dict[str, Any] | None,
     parsed: parsing.ParsedArticle,
     report: SyncReport,
+    dirty: bool = True,
 ) -> None:
-    """Save the article with `values`; credits and unions are rewritten only when they differ."""
+    """Save the article with `values` if anything changed (`dirty`: its place or its parse);
+    credits and unions are rewritten only when they differ."""
     values = dict(values)
+    dirty = dirty or any(getattr(article, name) != values[name] for name in _TEXT_FIELDS)
     for name in _TEXT_FIELDS:
         setattr(article, name, values[name])
-    article.save()
+    if dirty:
+        article.save()
     if before is None or values["credits"] != before["credits"]:
         if before is not None:
             article.credits.all().delete()
