@@ -23,6 +23,7 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
+from articles import archive_v1
 from articles.models import Article, PendingIndexUpdate, RetiredArticle, Revision, Upload
 from articles.search.indexing import deferred_index_updates
 
@@ -107,24 +108,42 @@ def _serializer(stream: IO[str]):
 def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     """Load an export into an empty archive in one transaction; the counts must match."""
     header = json.loads(stream.readline() or "{}")
-    if header.get("format") != FORMAT:
+    if header.get("format") not in (FORMAT, archive_v1.FORMAT):
         raise ArchiveError(f"not a {FORMAT} file")
     if any(database_counts(using).values()):
         raise ArchiveError("the archive is not empty: import into a new database")
+    if header["format"] == archive_v1.FORMAT:
+        return _import_v1(stream, header)
     User = get_user_model()
+    users = 0
     with deferred_index_updates(), transaction.atomic(using=using):
         for number, line in enumerate(stream, start=2):
             try:
                 for item in serializers.deserialize("jsonl", [line], using=using):
+                    users += isinstance(item.object, User)
                     if isinstance(item.object, User) and item.object.pk is not None:
                         continue  # a user the database has already: linked, left as it is
                     item.save(using=using)
             except DeserializationError as error:
                 raise ArchiveError(f"line {number}: {error}") from error
         counts = database_counts(using)
+        if counts != header["counts"] or users != header["users"]:
+            raise ArchiveError(
+                f"loaded {counts} and {users} users, the file says {header['counts']} "
+                f"and {header['users']} users"
+            )
+        _reset_sequences(using)
+    return counts
+
+
+def _import_v1(stream: IO[str], header: dict) -> dict[str, int]:
+    with deferred_index_updates(), transaction.atomic():
+        try:
+            counts = archive_v1.load_v1(json.loads(line) for line in stream)
+        except (KeyError, ValueError, TypeError) as error:
+            raise ArchiveError(f"bad record: {error}") from error
         if counts != header["counts"]:
             raise ArchiveError(f"loaded {counts}, the file says {header['counts']}")
-        _reset_sequences(using)
     return counts
 
 

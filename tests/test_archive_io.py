@@ -191,3 +191,50 @@ def test_articles_made_after_an_import_never_take_a_retired_article_id(tmp_path,
     ingest_page_bytes(seed_text.encode(), issue_date=SEED_DATE, page_number=3, source="03.txt")
 
     assert min(Article.objects.filter(page__number=3).values_list("pk", flat=True)) > last.pk
+
+
+@pytest.mark.django_db
+def test_a_backup_in_the_first_export_format_still_imports(tmp_path):
+    records = [
+        {
+            "format": "newsarchive-export/1",
+            "counts": dict.fromkeys(["issue", "page", "person", "organization", "article"], 1),
+        },
+        {"kind": "issue", "date": "2024-03-12", "number": 7, "note": ""},
+        {
+            "kind": "page",
+            "date": "2024-03-12",
+            "number": 2,
+            "name": "",
+            "banners": [],
+            "source_name": "02.txt",
+            "source_text": "原文",
+            "source_sha256": "0" * 64,
+            "warnings": [],
+        },
+        {"kind": "person", "name": "周美玉"},
+        {"kind": "organization", "name": "北京市总工会", "parent": None, "aliases": ["市总工会"]},
+        {
+            "kind": "article",
+            "date": "2024-03-12",
+            "page": 2,
+            "seq": 1,
+            "kicker": "",
+            "headline": "北辰集团工会干部研修班开班",
+            "subheadline": "",
+            "article_kind": "news",
+            "paragraphs": ["本报讯"],
+            "correction": "",
+            "credits": [["周美玉", "reporter", 1]],
+            "organizations": ["北京市总工会"],
+        },
+    ]
+    path = tmp_path / "old.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+
+    with open_archive(path, "r") as stream:
+        import_archive(stream)
+
+    article = Article.objects.get()
+    assert [c.person.name for c in article.credits.all()] == ["周美玉"]
+    assert [o.name for o in article.organizations.all()] == ["北京市总工会"]
