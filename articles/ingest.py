@@ -6,6 +6,7 @@ enters the archive.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import enum
 import hashlib
@@ -61,6 +62,8 @@ class IngestResult:
     conflicts: tuple[Conflict, ...] = ()
     # Where the page's own furniture prints another page number or date (Chinese, for staff).
     banner_mismatches: tuple[str, ...] = ()
+    # A dry run's articles as they would be stored (corrections laid over the new parse).
+    stored: tuple[dict, ...] = ()
 
     @property
     def label(self) -> str:
@@ -261,14 +264,9 @@ class ReparsePreview:
 
 
 def preview_reparse(page: Page) -> ReparsePreview:
-    result = reparse_page(page, dry_run=True)
     before = [_summary_line(article) for article in stored_parse(page)]
-    try:
-        parsed = with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
-        after = [_summary_line(a) for a in parsed_articles(parsed)]
-    except parsing.ParseError:
-        after = []
-    return ReparsePreview(result, before, after)
+    result = reparse_page(page, dry_run=True)
+    return ReparsePreview(result, before, [_summary_line(a) for a in result.stored])
 
 
 def _summary_line(article: dict) -> str:
@@ -362,6 +360,7 @@ def _store(
                 banner_mismatches=mismatches,
             )
         if dry_run:
+            result = dataclasses.replace(result, stored=tuple(stored_parse(page)))
             transaction.set_rollback(True)
     return result
 
