@@ -139,7 +139,8 @@ def ingest_page_bytes(
     source: str,
     dry_run: bool = False,
 ) -> IngestResult:
-    """Decode, parse and store one page; an identical page is left alone, a changed one replaced."""
+    """Decode, parse and store one page; an identical page is left alone, a changed one has its
+    articles updated in place (articles.identity)."""
     return preview_page_bytes(
         data, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
     ).result

@@ -14,7 +14,8 @@ from articles.search.indexing import deferred_index_updates
 class Command(BaseCommand):
     help = (
         "Parse and store newspaper pages. Files are named YYYY-MM-DD_PP.txt, or --date/--page "
-        "say which issue and page they are. Identical pages are skipped, changed ones replaced."
+        "say which issue and page they are. Identical pages are skipped; changed ones keep "
+        "their articles' ids."
     )
 
     def add_arguments(self, parser):

@@ -13,7 +13,7 @@ from articles.search.indexing import deferred_index_updates
 
 
 class Command(BaseCommand):
-    help = "Parse stored pages again and replace the articles of those whose parse changed."
+    help = "Parse stored pages again; articles whose parse changed are updated, keeping their ids."
 
     def add_arguments(self, parser):
         parser.add_argument(
