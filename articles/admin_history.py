@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from articles.corrections import editable_values, history, record_revision
 from articles.identity import retire_articles
-from articles.models import Article
+from articles.models import Article, Revision
 
 
 def _fresh_article(pk: int) -> Article:
@@ -24,9 +24,14 @@ class RevisionHistoryMixin:
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
+        after = editable_values(_fresh_article(form.instance.pk))
         if form.values_before is not None:
-            after = editable_values(_fresh_article(form.instance.pk))
             record_revision(form.instance, form.values_before, after, user=request.user)
+        else:  # added by hand: reparses keep it, since no parse has it
+            empty = {name: type(value)() for name, value in after.items()}
+            record_revision(
+                form.instance, empty, after, user=request.user, kind=Revision.Kind.CREATE
+            )
 
     # A deleted article leaves a tombstone: its URL answers 410 naming its page, not 404.
     def delete_model(self, request, obj) -> None:

@@ -136,9 +136,10 @@ def record_revision(
     if not article.parsed:
         # Stored before parses were kept: what it was before this first change stands for it.
         article.parsed = {name: before[name] for name in FIELDS}
-    article.corrected_at = revision.created_at
+    if kind != Revision.Kind.CREATE:  # readers see 本文已更正 from the first change on
+        article.corrected_at = revision.created_at
     Article.objects.filter(pk=article.pk).update(
-        corrected_at=revision.created_at, parsed=article.parsed
+        corrected_at=article.corrected_at, parsed=article.parsed
     )
     return revision
 

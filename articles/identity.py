@@ -60,9 +60,15 @@ def sync_articles(
     current = {a.pk: article_values(a) for a in existing}
     matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
     kept = {existing[i].pk for i in matches.values()}
-    gone = [a for a in existing if a.pk not in kept]
+    unmatched = [a for a in existing if a.pk not in kept]
+    by_hand = _added_by_hand(unmatched)
+    gone = [a for a in unmatched if a.pk not in by_hand]
     tombstones = retire_articles(gone)
+    # Articles staff added by hand stay, after the parsed ones.
+    placed = [(a, len(new) + n) for n, a in enumerate(a for a in unmatched if a.pk in by_hand)]
+    placed = [(a, seq) for a, seq in placed if a.seq != seq + 1]
     shifting = [existing[i].pk for j, i in matches.items() if existing[i].seq != j + 1]
+    shifting += [a.pk for a, _ in placed]
     if shifting:
         Article.objects.filter(pk__in=shifting).update(seq=F("seq") + SEQ_SHIFT)
     created = []
@@ -84,6 +90,10 @@ def sync_articles(
             after = {**before, **{c.field: c.parsed for c in taken}}
             record_revision(article, before, after, user=user, kind=Revision.Kind.REPARSE)
         report.kept.append(article.pk)
+    for article, index in placed:
+        article.seq = index + 1
+        article.save(update_fields=["seq", "updated_at"])
+    report.kept += sorted(by_hand)
     report.retired = [a.pk for a in gone]
     report.created = [a.pk for a in created]
     link_moved(page, created, tombstones)
@@ -151,6 +161,13 @@ def _organizations_of_parse(
         report.new_organizations += created
         linked.append(organization)
     return linked
+
+
+def _added_by_hand(articles: Sequence[Article]) -> set[int]:
+    if not articles:
+        return set()
+    revisions = Revision.objects.filter(article__in=articles, kind=Revision.Kind.CREATE)
+    return set(revisions.values_list("article_id", flat=True))
 
 
 def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:

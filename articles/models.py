@@ -376,6 +376,7 @@ class Revision(models.Model):
     """One staff change to an article: who, when, and each field's value before and after."""
 
     class Kind(models.TextChoices):
+        CREATE = "create", "新增"  # an article staff added by hand: no parse has it
         EDIT = "edit", "编辑"
         MERGE = "merge", "合并"
         REPARSE = "reparse", "重新解析时选择"

@@ -210,3 +210,26 @@ def test_a_credit_changed_in_the_inline_is_part_of_the_revision(page, editors):
         "before": [["周美玉", "reporter"], ["孙丹", "correspondent"]],
         "after": [["周美玉", "reporter"], ["孙丹", "reporter"]],
     }
+
+
+def test_an_article_staff_added_by_hand_outlives_the_reparse(page, editors, client):
+    zhang, li = editors
+    data = {
+        "page": page.pk,
+        "seq": 8,
+        "headline": "编辑补录的一篇报道",
+        "kind": "news",
+        "paragraphs": "解析程序漏掉的一篇。",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+    }
+    assert zhang.post(reverse("admin:articles_article_add"), data).status_code == 302
+    added = Article.objects.get(headline="编辑补录的一篇报道")
+    as_if_parsed(page.articles.get(seq=1), headline="旧解析程序的标题")
+
+    reparse(li, page)
+
+    assert Article.objects.get(pk=added.pk).seq == 8
+    assert page.articles.count() == 8
+    assert added.revisions.get().kind == "create"
+    assert "本文已更正" not in client.get(added.get_absolute_url()).content.decode()

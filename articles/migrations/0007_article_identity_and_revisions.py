@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             name='Revision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('edit', '编辑'), ('merge', '合并'), ('reparse', '重新解析时选择')], default='edit', max_length=10, verbose_name='类型')),
+                ('kind', models.CharField(choices=[('create', '新增'), ('edit', '编辑'), ('merge', '合并'), ('reparse', '重新解析时选择')], default='edit', max_length=10, verbose_name='类型')),
                 ('changes', models.JSONField(default=dict, verbose_name='改动')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='修改时间')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='articles.article', verbose_name='文章')),
