@@ -61,7 +61,7 @@ def sync_articles(
     matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
     kept = {existing[i].pk for i in matches.values()}
     unmatched = [a for a in existing if a.pk not in kept]
-    by_hand = _added_by_hand(unmatched)
+    by_hand = added_by_hand(unmatched)
     gone = [a for a in unmatched if a.pk not in by_hand]
     tombstones = retire_articles(gone)
     # Articles staff added by hand stay, after the parsed ones.
@@ -163,7 +163,8 @@ def _organizations_of_parse(
     return linked
 
 
-def _added_by_hand(articles: Sequence[Article]) -> set[int]:
+def added_by_hand(articles: Sequence[Article]) -> set[int]:
+    """The ones staff added in the admin (a 新增 revision): no parse has them."""
     if not articles:
         return set()
     revisions = Revision.objects.filter(article__in=articles, kind=Revision.Kind.CREATE)

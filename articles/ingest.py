@@ -22,7 +22,7 @@ from articles import parsing
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
 from articles.corrections import Conflict, article_values, baseline
-from articles.identity import sync_articles
+from articles.identity import added_by_hand, sync_articles
 from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout
 from articles.models import Issue, Page
@@ -309,8 +309,9 @@ def _store(
         )
         stored = list(_articles_of(existing)) if existing else []
         new = parsed_articles(parsed)
+        by_hand = added_by_hand(stored) if force else set()
         unchanged = existing and (
-            [baseline(a, article_values(a)) for a in stored] == new
+            [baseline(a, article_values(a)) for a in stored if a.pk not in by_hand] == new
             if force
             else existing.source_sha256 == digest and existing.layout_corrections == list(layout)
         )

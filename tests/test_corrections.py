@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.authority import merge_people
 from articles.corrections import merge_with_history
+from articles.ingest import Outcome, reparse_page
 from articles.models import Article, Page, Person, Revision
 from tests.factories import as_if_parsed
 
@@ -233,3 +234,4 @@ def test_an_article_staff_added_by_hand_outlives_the_reparse(page, editors, clie
     assert page.articles.count() == 8
     assert added.revisions.get().kind == "create"
     assert "本文已更正" not in client.get(added.get_absolute_url()).content.decode()
+    assert reparse_page(Page.objects.get()).outcome is Outcome.UNCHANGED
