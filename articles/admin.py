@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from articles.admin_history import RevisionHistoryMixin
+from articles.admin_layout import PageLayoutMixin, correct_staged_layout, layout_tables
 from articles.admin_options import (
     WIDE_TEXT,
     ChineseWordingMixin,
@@ -24,8 +26,9 @@ from articles.admin_options import (
     pages_by_date,
 )
 from articles.authority import merge_organizations, merge_people
+from articles.corrections import merge_with_history
 from articles.forms import ArticleForm, IssueUploadForm
-from articles.ingest import Outcome, preview_reparse, reparse_page
+from articles.ingest import Outcome
 from articles.models import (
     Article,
     Credit,
@@ -34,9 +37,10 @@ from articles.models import (
     OrganizationAlias,
     Page,
     Person,
+    RetiredArticle,
     Upload,
 )
-from articles.search.indexing import catch_up_index, deferred_index_updates, waiting_in
+from articles.search.indexing import waiting_in
 from articles.upload import (
     cancel_upload,
     confirm_upload,
@@ -170,6 +174,9 @@ class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
                 return redirect("admin:articles_issue_changelist")
             messages.info(request, "已取消上传，上传的文件已丢弃。")
             return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and "layout" in request.POST:
+            correct_staged_layout(request, upload)
+            return redirect("admin:articles_issue_upload_preview", upload.pk)
         if request.method == "POST" and "renumber" in request.POST:
             try:
                 renumber_upload(upload, request.user, _posted(request, "page_"))
@@ -178,7 +185,12 @@ class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
             return redirect("admin:articles_issue_upload_preview", upload.pk)
         if request.method == "POST":
             try:
-                results = confirm_upload(upload, request.user, _posted(request, "base_"))
+                results = confirm_upload(
+                    upload,
+                    request.user,
+                    _posted(request, "base_"),
+                    banners_checked="banners_checked" in request.POST,
+                )
             except UploadError as error:
                 self._show_errors(request, error)
                 return redirect("admin:articles_issue_upload_preview", upload.pk)
@@ -199,7 +211,9 @@ class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
             upload=upload,
             reviews=reviews,
             may_handle=may_handle_upload(request.user, upload),
+            layouts=layout_tables(reviews),
             can_confirm=not any(review.error or review.needs_number for review in reviews),
+            banner_mismatches=any(review.result.banner_mismatches for review in reviews),
             needs_numbers=any(review.needs_number for review in reviews)
             and not any(review.error for review in reviews),
         )
@@ -228,7 +242,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(ChineseWordingMixin, admin.ModelAdmin):
+class PageAdmin(ChineseWordingMixin, PageLayoutMixin, admin.ModelAdmin):
     list_display = ["__str__", "name", "article_count", "warning_count", "updated_at"]
     list_filter = ["issue__date"]
     list_select_related = ["issue"]
@@ -254,29 +268,6 @@ class PageAdmin(ChineseWordingMixin, admin.ModelAdmin):
     def warning_count(self, page: Page) -> int:
         return len(page.warnings)
 
-    @admin.action(description="重新解析所选版面", permissions=["change"])
-    def reparse(self, request: HttpRequest, queryset: QuerySet[Page]) -> HttpResponse | None:
-        """Shows what the parser would change on each page; replaces only after a confirm."""
-        pages = list(queryset.select_related("issue").order_by("issue__date", "number"))
-        if "apply" not in request.POST:
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": "重新解析：确认改动",
-                "previews": [(page, preview_reparse(page)) for page in pages],
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            }
-            return TemplateResponse(request, "admin/articles/page/reparse.html", context)
-        with deferred_index_updates():
-            results = [reparse_page(page) for page in pages]
-        catch_up_index()
-        changed = sum(r.outcome is Outcome.REPLACED for r in results)
-        failed = [r for r in results if r.outcome is Outcome.FAILED]
-        self.message_user(request, f"重新解析 {len(pages)} 个版面：{changed} 个有改动。")
-        for result in failed:
-            self.message_user(request, f"{result.source}：{result.reason}", messages.ERROR)
-        return None
-
 
 class CreditInline(admin.TabularInline):
     model = Credit
@@ -286,7 +277,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ChineseWordingMixin, admin.ModelAdmin):
+class ArticleAdmin(ChineseWordingMixin, RevisionHistoryMixin, admin.ModelAdmin):
     form = ArticleForm
     formfield_overrides = WIDE_TEXT
     ordering = ["-page__issue__date", "page__number", "seq"]
@@ -382,7 +373,12 @@ class MergeAdmin(admin.ModelAdmin):
         if target is None:
             self.message_user(request, "要保留的记录不在所选之中。", messages.ERROR)
             return None
-        merged = type(self).merge_function(target, [r for r in records if r.pk != target.pk])
+        merged = merge_with_history(
+            type(self).merge_function,
+            target,
+            [r for r in records if r.pk != target.pk],
+            user=request.user,
+        )
         self.message_user(request, f"已将 {merged} 条记录合并到“{target}”。")
         return None
 
@@ -438,3 +434,18 @@ class OrganizationAdmin(ChineseWordingMixin, MergeAdmin):
     @admin.display(description="别名")
     def alias_names(self, organization: Organization) -> str:
         return "、".join(alias.name for alias in organization.aliases.all())
+
+
+@admin.register(RetiredArticle)
+class RetiredArticleAdmin(admin.ModelAdmin):
+    """Articles a reparse, re-upload or deletion took away: their URLs answer 410, or 301 once
+    staff (or a later upload) name the article each became."""
+
+    list_display = ["headline", "issue_date", "page_number", "seq", "successor", "retired_at"]
+    list_filter = ["issue_date"]
+    search_fields = ["headline"]
+    raw_id_fields = ["successor"]
+    readonly_fields = ["article_id", "issue_date", "page_number", "seq", "headline", "body"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

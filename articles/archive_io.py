@@ -1,30 +1,55 @@
 """The whole archive as JSON lines: a backup, and the way from SQLite to PostgreSQL (or back).
 
-Rows refer to each other by natural keys (an issue by its date, a page by date and number, a
-person or an organization by name), never by database ids, so the file loads into any empty
-database. The first line counts what follows; loading checks the counts it stored against it.
+Every concrete field of every row of every archive model goes out (Django's own serializer,
+so a new field or model needs no code here) and comes back with its id, so every article keeps
+its URL. Users are referred to by username: those the archive names (uploaders, revisers) go
+out too, and loading makes the ones the target database lacks. The first line counts what
+follows; loading checks the counts against it, in one transaction, into an empty archive.
 """
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import json
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from django.db import transaction
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
-from articles.models import Article, Credit, Issue, Organization, OrganizationAlias, Page, Person
+from articles import archive_v1
+from articles.models import Article, PendingIndexUpdate, RetiredArticle, Revision, Upload
 from articles.search.indexing import deferred_index_updates
 
-FORMAT = "newsarchive-export/1"
-KINDS = ("issue", "page", "person", "organization", "article")
+FORMAT = "newsarchive-export/2"
+USER_FIELDS = ("password", "last_login", "is_superuser", "first_name", "last_name", "email")
+USER_FIELDS += ("is_staff", "is_active", "date_joined")
 
 
 class ArchiveError(Exception):
     pass
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts datetimes to milliseconds; a backup keeps the microseconds."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def archive_models() -> list[type[models.Model]]:
+    """Every model of the archive, with the article-union link table; not the index queue,
+    which the import fills again with every article."""
+    found = apps.get_app_config("articles").get_models(include_auto_created=True)
+    return [model for model in found if model is not PendingIndexUpdate]
 
 
 def open_archive(path: str | Path, mode: str) -> IO[str]:
@@ -34,168 +59,114 @@ def open_archive(path: str | Path, mode: str) -> IO[str]:
     return open(path, mode, encoding="utf-8")
 
 
-def _records() -> Iterator[dict]:
-    for issue in Issue.objects.order_by("date"):
-        yield {
-            "kind": "issue",
-            "date": issue.date.isoformat(),
-            "number": issue.number,
-            "note": issue.note,
-        }
-    for page in Page.objects.select_related("issue").order_by("issue__date", "number"):
-        yield {
-            "kind": "page",
-            "date": page.issue.date.isoformat(),
-            "number": page.number,
-            "name": page.name,
-            "banners": page.banners,
-            "source_name": page.source_name,
-            "source_text": page.source_text,
-            "source_sha256": page.source_sha256,
-            "warnings": page.warnings,
-        }
-    for person in Person.objects.order_by("name"):
-        yield {"kind": "person", "name": person.name}
-    # Parents before children, so that loading can link each to one already made.
-    organizations = list(Organization.objects.select_related("parent").prefetch_related("aliases"))
-    for organization in sorted(organizations, key=lambda o: (_depth(o), o.name)):
-        yield {
-            "kind": "organization",
-            "name": organization.name,
-            "parent": organization.parent.name if organization.parent else None,
-            "aliases": sorted(alias.name for alias in organization.aliases.all()),
-        }
-    articles = Article.objects.select_related("page__issue").prefetch_related(
-        "credits__person", "organizations"
-    )
-    for article in articles.order_by("page__issue__date", "page__number", "seq").iterator(
-        chunk_size=500
-    ):
-        yield {
-            "kind": "article",
-            "date": article.page.issue.date.isoformat(),
-            "page": article.page.number,
-            "seq": article.seq,
-            "kicker": article.kicker,
-            "headline": article.headline,
-            "subheadline": article.subheadline,
-            "article_kind": article.kind,
-            "paragraphs": article.paragraphs,
-            "correction": article.correction,
-            "credits": [[c.person.name, c.role, c.seq] for c in article.credits.all()],
-            "organizations": sorted(o.name for o in article.organizations.all()),
-        }
-
-
-def _depth(organization: Organization) -> int:
-    depth, seen = 0, {organization.pk}
-    while organization.parent_id and organization.parent_id not in seen:
-        seen.add(organization.parent_id)
-        organization = organization.parent
-        depth += 1
-    return depth
-
-
-def database_counts() -> dict[str, int]:
+def database_counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     return {
-        "issue": Issue.objects.count(),
-        "page": Page.objects.count(),
-        "person": Person.objects.count(),
-        "organization": Organization.objects.count(),
-        "article": Article.objects.count(),
+        model._meta.model_name: model.objects.using(using).count() for model in archive_models()
     }
 
 
-def export_archive(stream: IO[str]) -> dict[str, int]:
+def _named_users(using: str):
+    uploaders = Upload.objects.using(using).order_by().values("uploaded_by")
+    revisers = Revision.objects.using(using).order_by().values("user")
+    return (
+        get_user_model()
+        .objects.using(using)
+        .filter(models.Q(pk__in=uploaders) | models.Q(pk__in=revisers))
+        .order_by("pk")
+    )
+
+
+def export_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     """Write the archive to `stream`; returns the counts written (also its first line)."""
-    with transaction.atomic():  # one consistent snapshot
-        counts = database_counts()
-        stream.write(json.dumps({"format": FORMAT, "counts": counts}, ensure_ascii=False) + "\n")
-        written = Counter()
-        for record in _records():
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-            written[record["kind"]] += 1
-    if dict(written) != {kind: n for kind, n in counts.items() if n}:
-        raise ArchiveError(f"wrote {dict(written)}, expected {counts}")
+    with transaction.atomic(using=using):  # one consistent snapshot
+        counts = database_counts(using)
+        users = list(_named_users(using))
+        header = {"format": FORMAT, "counts": counts, "users": len(users)}
+        stream.write(json.dumps(header, ensure_ascii=False) + "\n")
+        serialize = _serializer(stream)
+        serialize(users, fields=["username", *USER_FIELDS], use_natural_primary_keys=True)
+        for model in archive_models():
+            fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            serialize(model.objects.using(using).order_by("pk").iterator(2000), fields=fields)
     return counts
 
 
-def import_archive(stream: IO[str]) -> dict[str, int]:
+def _serializer(stream: IO[str]):
+    def serialize(objects, **options) -> None:
+        serializers.serialize(
+            "jsonl",
+            objects,
+            stream=stream,
+            cls=ExactJSONEncoder,
+            use_natural_foreign_keys=True,
+            **options,
+        )
+
+    return serialize
+
+
+def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     """Load an export into an empty archive in one transaction; the counts must match."""
     header = json.loads(stream.readline() or "{}")
-    if header.get("format") != FORMAT:
+    if header.get("format") not in (FORMAT, archive_v1.FORMAT):
         raise ArchiveError(f"not a {FORMAT} file")
-    if any(database_counts().values()):
+    if any(database_counts(using).values()):
         raise ArchiveError("the archive is not empty: import into a new database")
-    with deferred_index_updates(), transaction.atomic():
-        loader = _Loader()
+    if header["format"] == archive_v1.FORMAT:
+        return _import_v1(stream, header)
+    User = get_user_model()
+    users = 0
+    with deferred_index_updates(), transaction.atomic(using=using):
         for number, line in enumerate(stream, start=2):
             try:
-                loader.load(json.loads(line))
-            except (KeyError, ValueError, TypeError) as error:
+                for item in serializers.deserialize("jsonl", [line], using=using):
+                    users += isinstance(item.object, User)
+                    if isinstance(item.object, User) and item.object.pk is not None:
+                        continue  # a user the database has already: linked, left as it is
+                    item.save(using=using)
+            except DeserializationError as error:
                 raise ArchiveError(f"line {number}: {error}") from error
-        counts = database_counts()
+        counts = database_counts(using)
+        if counts != header["counts"] or users != header["users"]:
+            raise ArchiveError(
+                f"loaded {counts} and {users} users, the file says {header['counts']} "
+                f"and {header['users']} users"
+            )
+        _reset_sequences(using)
+    return counts
+
+
+def _import_v1(stream: IO[str], header: dict) -> dict[str, int]:
+    with deferred_index_updates(), transaction.atomic():
+        try:
+            counts = archive_v1.load_v1(json.loads(line) for line in stream)
+        except (KeyError, ValueError, TypeError) as error:
+            raise ArchiveError(f"bad record: {error}") from error
         if counts != header["counts"]:
             raise ArchiveError(f"loaded {counts}, the file says {header['counts']}")
     return counts
 
 
-class _Loader:
-    def __init__(self) -> None:
-        self.issues: dict[str, Issue] = {}
-        self.pages: dict[tuple[str, int], Page] = {}
-        self.people: dict[str, Person] = {}
-        self.organizations: dict[str, Organization] = {}
-
-    def load(self, record: dict) -> None:
-        getattr(self, f"_{record['kind']}")(record)
-
-    def _issue(self, r: dict) -> None:
-        self.issues[r["date"]] = Issue.objects.create(
-            date=r["date"], number=r["number"], note=r["note"]
+def _reset_sequences(using: str) -> None:
+    """Rows came with their ids: new rows go on from the highest, and never take the id of a
+    retired article, whose URL answers 410 or 301."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), archive_models()):
+            cursor.execute(sql)
+        highest_retired = max(
+            RetiredArticle.objects.using(using).values_list("article_id", flat=True), default=0
         )
-
-    def _page(self, r: dict) -> None:
-        fields = {
-            k: r[k]
-            for k in (
-                "number",
-                "name",
-                "banners",
-                "source_name",
-                "source_text",
-                "source_sha256",
-                "warnings",
+        table = Article._meta.db_table
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
+                [highest_retired, table],
             )
-        }
-        self.pages[(r["date"], r["number"])] = Page.objects.create(
-            issue=self.issues[r["date"]], **fields
-        )
-
-    def _person(self, r: dict) -> None:
-        self.people[r["name"]] = Person.objects.create(name=r["name"])
-
-    def _organization(self, r: dict) -> None:
-        parent = self.organizations[r["parent"]] if r["parent"] else None
-        organization = Organization.objects.create(name=r["name"], parent=parent)
-        OrganizationAlias.objects.bulk_create(
-            OrganizationAlias(organization=organization, name=alias) for alias in r["aliases"]
-        )
-        self.organizations[r["name"]] = organization
-
-    def _article(self, r: dict) -> None:
-        article = Article.objects.create(
-            page=self.pages[(r["date"], r["page"])],
-            seq=r["seq"],
-            kicker=r["kicker"],
-            headline=r["headline"],
-            subheadline=r["subheadline"],
-            kind=r["article_kind"],
-            paragraphs=r["paragraphs"],
-            correction=r["correction"],
-        )
-        Credit.objects.bulk_create(
-            Credit(article=article, person=self.people[name], role=role, seq=seq)
-            for name, role, seq in r["credits"]
-        )
-        article.organizations.add(*(self.organizations[name] for name in r["organizations"]))
+        elif connection.vendor == "postgresql" and highest_retired:
+            quoted = connection.ops.quote_name(table)  # a model's table name, not user input
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
+                f"GREATEST(%s, (SELECT COALESCE(MAX(id), 1) FROM {quoted})))",
+                [table, highest_retired],
+            )

@@ -32,6 +32,31 @@ class ParagraphsField(forms.CharField):
 
 class ArticleForm(forms.ModelForm):
     paragraphs = ParagraphsField(label="段落", help_text="段落之间空一行")
+    # The article's updated_at when the editor opened it: a save over a newer change is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.updated_at.isoformat()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locked until the admin's transaction commits this save: no other save slips between.
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if current is not None and cleaned.get("version") != current.isoformat():
+                raise forms.ValidationError(
+                    f"这篇文章在您打开之后已被修改（{current:%Y-%m-%d %H:%M:%S}），"
+                    "您的修改没有保存：请重新打开页面，在最新内容上修改。",
+                    code="stale",
+                )
+        return cleaned
 
     class Meta:
         model = Article

@@ -6,11 +6,12 @@ enters the archive.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import parsing
-from articles.authority import find_organization, organization_for, person_for
-from articles.models import Article, Credit, Issue, Page
+from articles.authority import find_organization
+from articles.banner_check import banner_mismatches
+from articles.corrections import Conflict, article_values, baseline
+from articles.identity import added_by_hand, sync_articles
+from articles.layout_corrections import with_layout
+from articles.layout_service import stored_layout
+from articles.models import Issue, Page
 from articles.names import normalize_name
 from articles.search.indexing import index_queue_transaction
 
@@ -47,13 +53,19 @@ class IngestResult:
     issue_date: datetime.date | None = None
     page_number: int | None = None
     articles: int = 0
-    replaced_articles: int = 0
+    replaced_articles: int = 0  # the articles the page had before
+    kept_articles: int = 0  # of those, the ones the new parse still has (same id and URL)
     people: frozenset[str] = field(default_factory=frozenset)
     organizations: frozenset[str] = field(default_factory=frozenset)
     new_people: int = 0
     new_organizations: int = 0
     warnings: tuple[str, ...] = ()
     reason: str = ""
+    conflicts: tuple[Conflict, ...] = ()
+    # Where the page's own furniture prints another page number or date (Chinese, for staff).
+    banner_mismatches: tuple[str, ...] = ()
+    # A dry run's articles as they would be stored (corrections laid over the new parse).
+    stored: tuple[dict, ...] = ()
 
     @property
     def label(self) -> str:
@@ -140,7 +152,8 @@ def ingest_page_bytes(
     source: str,
     dry_run: bool = False,
 ) -> IngestResult:
-    """Decode, parse and store one page; an identical page is left alone, a changed one replaced."""
+    """Decode, parse and store one page; an identical page is left alone, a changed one has its
+    articles updated in place (articles.identity)."""
     return preview_page_bytes(
         data, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
     ).result
@@ -162,8 +175,14 @@ def preview_page_bytes(
     page_number: int,
     source: str,
     dry_run: bool = True,
+    banners_checked: bool = True,
+    layout: list[dict] | None = None,
 ) -> PagePreview:
-    """ingest_page_bytes, returning the parse too: the admin upload shows it before storing."""
+    """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
+
+    Without `banners_checked`, a page whose furniture prints another page number or date than
+    `page_number` and `issue_date` fails (stores nothing) until staff confirm it. `layout`:
+    the layout corrections to lay over the parse, by default those the stored page has."""
     try:
         text = parsing.decode_page(data)
         parsed = parsing.parse_page(text)
@@ -172,17 +191,38 @@ def preview_page_bytes(
             source, Outcome.FAILED, issue_date=issue_date, page_number=page_number, reason=str(exc)
         )
         return PagePreview(failed, error=exc)
+    if layout is None:
+        layout = stored_layout(issue_date, page_number)
+    parsed = with_layout(parsed, layout)
     result = _store(
-        parsed, text, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
+        parsed,
+        text,
+        issue_date=issue_date,
+        page_number=page_number,
+        source=source,
+        dry_run=dry_run,
+        banners_checked=banners_checked,
+        layout=layout,
     )
     return PagePreview(result, parsed)
 
 
-def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
-    """Run the parser again over the stored source text (after a parser fix)."""
+def reparse_page(
+    page: Page,
+    *,
+    dry_run: bool = False,
+    choices: Mapping[str, str] | None = None,
+    user=None,
+    banners_checked: bool = True,
+) -> IngestResult:
+    """Run the parser again over the stored source text (after a parser fix).
+
+    Staff corrections stay where the parse under them did not change; where it did, `choices`
+    ({Conflict.key: "parse" or "keep"}, made by `user`) decides, keeping the correction by
+    default. `banners_checked` as in `preview_page_bytes`."""
     source = page.source_name or str(page)
     try:
-        parsed = parsing.parse_page(page.source_text)
+        parsed = with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
     except parsing.ParseError as exc:
         return IngestResult(source, Outcome.FAILED, reason=str(exc))
     return _store(
@@ -193,6 +233,10 @@ def reparse_page(page: Page, *, dry_run: bool = False) -> IngestResult:
         source=source,
         dry_run=dry_run,
         force=True,
+        choices=choices,
+        user=user,
+        banners_checked=banners_checked,
+        layout=page.layout_corrections,
     )
 
 
@@ -220,15 +264,23 @@ class ReparsePreview:
     def changed(self) -> bool:
         return self.result.outcome is Outcome.REPLACED
 
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        return self.result.conflicts
+
+    @property
+    def created(self) -> int:
+        return self.result.articles - self.result.kept_articles
+
+    @property
+    def retired(self) -> int:
+        return self.result.replaced_articles - self.result.kept_articles
+
 
 def preview_reparse(page: Page) -> ReparsePreview:
-    result = reparse_page(page, dry_run=True)
     before = [_summary_line(article) for article in stored_parse(page)]
-    try:
-        after = [_summary_line(a) for a in parsed_articles(parsing.parse_page(page.source_text))]
-    except parsing.ParseError:
-        after = []
-    return ReparsePreview(result, before, after)
+    result = reparse_page(page, dry_run=True)
+    return ReparsePreview(result, before, [_summary_line(a) for a in result.stored])
 
 
 def _summary_line(article: dict) -> str:
@@ -254,18 +306,27 @@ def _store(
     source: str,
     dry_run: bool,
     force: bool = False,
+    choices: Mapping[str, str] | None = None,
+    user=None,
+    banners_checked: bool = True,
+    layout: list[dict] = (),
 ) -> IngestResult:
     digest = sha256_text(text)
+    mismatches = banner_mismatches(parsed, issue_date, page_number)
     with index_queue_transaction():
         existing = (
             Page.objects.select_for_update()
+            .select_related("issue")
             .filter(issue__date=issue_date, number=page_number)
             .first()
         )
+        stored = list(_articles_of(existing)) if existing else []
+        new = parsed_articles(parsed)
+        by_hand = added_by_hand(stored) if force else set()
         unchanged = existing and (
-            stored_parse(existing) == parsed_articles(parsed)
+            [baseline(a, article_values(a)) for a in stored if a.pk not in by_hand] == new
             if force
-            else existing.source_sha256 == digest
+            else existing.source_sha256 == digest and existing.layout_corrections == list(layout)
         )
         if unchanged:
             return IngestResult(
@@ -273,88 +334,59 @@ def _store(
                 Outcome.UNCHANGED,
                 issue_date=issue_date,
                 page_number=page_number,
-                articles=existing.articles.count(),
+                articles=len(stored),
             )
-        replaced = existing.articles.count() if existing else 0
-        issue, _ = Issue.objects.get_or_create(date=issue_date)
+        issue = existing.issue if existing else Issue.objects.get_or_create(date=issue_date)[0]
         page = existing or Page(issue=issue, number=page_number)
         page.banners = list(parsed.banners)
         page.warnings = list(parsed.warnings)
         page.source_text = text
         page.source_sha256 = digest
+        page.layout_corrections = list(layout)
         if not force or not page.source_name:
             page.source_name = Path(source).name
         page.save()
-        if existing:
-            page.articles.all().delete()
-        counts = _create_articles(page, parsed.articles)
+        report = sync_articles(page, stored, parsed.articles, new, choices=choices, user=user)
         result = IngestResult(
             source,
             Outcome.REPLACED if existing else Outcome.CREATED,
             issue_date=issue_date,
             page_number=page_number,
             articles=len(parsed.articles),
-            replaced_articles=replaced,
+            replaced_articles=len(stored),
+            kept_articles=len(report.kept),
             warnings=parsed.warnings,
-            **counts,
+            people=frozenset(report.people),
+            organizations=frozenset(report.organizations),
+            new_people=report.new_people,
+            new_organizations=report.new_organizations,
+            conflicts=tuple(report.conflicts),
+            banner_mismatches=mismatches,
         )
+        if mismatches and not banners_checked and not dry_run:
+            transaction.set_rollback(True)
+            reason = "；".join(mismatches) + "。请核对后勾选确认"
+            return IngestResult(
+                source,
+                Outcome.FAILED,
+                issue_date=issue_date,
+                page_number=page_number,
+                reason=reason,
+                banner_mismatches=mismatches,
+            )
         if dry_run:
+            result = dataclasses.replace(result, stored=tuple(stored_parse(page)))
             transaction.set_rollback(True)
     return result
 
 
-def _create_articles(page: Page, articles: Iterable[parsing.ParsedArticle]) -> dict:
-    people, organizations = set(), set()
-    new_people = new_organizations = 0
-    for seq, parsed in enumerate(articles, start=1):
-        article = Article.objects.create(
-            page=page,
-            seq=seq,
-            kicker=parsed.kicker or "",
-            headline=parsed.headline,
-            subheadline=parsed.subheadline or "",
-            kind=str(parsed.kind),
-            paragraphs=list(parsed.paragraphs),
-        )
-        credits = {}
-        for credit in parsed.credits:
-            person, created = person_for(credit.name)
-            new_people += created
-            people.add(person.name)
-            credits.setdefault((person.pk, str(credit.role)), person)
-        Credit.objects.bulk_create(
-            Credit(article=article, person_id=person_pk, role=role, seq=n)
-            for n, (person_pk, role) in enumerate(credits, start=1)
-        )
-        linked = []
-        for mention in parsed.organizations:
-            organization, created = organization_for(mention.name, mention.aliases, article)
-            new_organizations += created
-            organizations.add(organization.name)
-            linked.append(organization)
-        article.organizations.add(*linked)
-    return {
-        "people": frozenset(people),
-        "organizations": frozenset(organizations),
-        "new_people": new_people,
-        "new_organizations": new_organizations,
-    }
+def _articles_of(page: Page):
+    return page.articles.order_by("seq").prefetch_related("credits__person", "organizations")
 
 
 def stored_parse(page: Page) -> list[dict]:
     """The page's stored articles in the shape of `parsed_articles`, to tell if a reparse changes them."""
-    return [
-        {
-            "kicker": a.kicker,
-            "headline": a.headline,
-            "subheadline": a.subheadline,
-            "kind": a.kind,
-            "credits": [(c.person.name, c.role) for c in a.credits.all()],
-            "paragraphs": a.paragraphs,
-            "organizations": sorted(o.name for o in a.organizations.all()),
-        }
-        for a in page.articles.prefetch_related("credits__person", "organizations")
-    ]
+    return [article_values(a) for a in _articles_of(page)]
 
 
 def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
@@ -370,11 +402,12 @@ def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
             "headline": a.headline,
             "subheadline": a.subheadline or "",
             "kind": str(a.kind),
-            "credits": list(
-                dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
-            ),
+            "credits": [
+                list(c)
+                for c in dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
+            ],
             "paragraphs": list(a.paragraphs),
-            "organizations": sorted(canonical(o) for o in a.organizations),
+            "organizations": sorted({canonical(o) for o in a.organizations}),
         }
         for a in parsed.articles
     ]

@@ -44,6 +44,9 @@ class Page(models.Model):
     source_text = models.TextField("原文")
     source_sha256 = models.CharField("原文 SHA-256", max_length=64)
     warnings = models.JSONField("解析提示", default=list, blank=True)
+    # Staff decisions on the layout ({"op", "text", "role"}), applied over every parse of the
+    # page: see articles/layout_corrections.py.
+    layout_corrections = models.JSONField("版面校正", default=list, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -203,6 +206,8 @@ class UploadFile(models.Model):
     page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
     size = models.PositiveIntegerField("字节数")
     data = models.BinaryField("内容", null=True, editable=False)
+    # Layout corrections staff made in the preview; the page keeps them once stored.
+    layout_corrections = models.JSONField("版面校正", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "上传文件"
@@ -240,6 +245,10 @@ class Article(models.Model):
     paragraphs = models.JSONField("段落", default=list)
     body = models.TextField("正文", editable=False, help_text="由段落生成，供检索")
     correction = models.TextField("更正说明", blank=True)
+    # What the parser last produced for this article (articles.ingest.parsed_articles' shape):
+    # a field that differs from it is a staff correction, re-applied on every reparse.
+    parsed = models.JSONField("解析结果", default=dict, blank=True, editable=False)
+    corrected_at = models.DateTimeField("更正时间", null=True, blank=True, editable=False)
     organizations = models.ManyToManyField(
         Organization, related_name="articles", blank=True, verbose_name="涉及组织"
     )
@@ -267,7 +276,15 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        """The canonical URL (feeds, sitemap, citation): the id never changes."""
         return reverse("articles:article", args=[self.pk])
+
+    def get_permalink(self) -> str:
+        """The readable URL of where the article stands: /issues/<date>/<page>/<seq>/."""
+        return reverse(
+            "articles:article_at",
+            args=[self.page.issue.date.isoformat(), self.page.number, self.seq],
+        )
 
     @property
     def date(self):
@@ -320,3 +337,70 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"文章 {self.article_id}"
+
+
+class RetiredArticle(models.Model):
+    """An article a reparse or re-upload no longer finds: its URL answers 410 with where its
+    page is, or 301 to the article it became (`successor`) when it moved."""
+
+    article_id = models.BigIntegerField("原文章编号", unique=True)
+    issue_date = models.DateField("出版日期")
+    page_number = models.PositiveSmallIntegerField("版次")
+    seq = models.PositiveSmallIntegerField("版内序号")
+    headline = models.CharField("标题", max_length=300)
+    body = models.TextField("正文", blank=True)
+    successor = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name="现在的文章",
+    )
+    retired_at = models.DateTimeField("撤下时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已撤下的文章"
+        ordering = ["-retired_at"]
+        indexes = [
+            # The readable permalink of a position no current article holds.
+            models.Index(fields=["issue_date", "page_number", "seq"], name="retired_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_date:%Y-%m-%d} 第{self.page_number}版 {self.headline}"
+
+    def page_url(self) -> str:
+        return reverse("articles:page", args=[self.issue_date.isoformat(), self.page_number])
+
+
+class Revision(models.Model):
+    """One staff change to an article: who, when, and each field's value before and after."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "新增"  # an article staff added by hand: no parse has it
+        EDIT = "edit", "编辑"
+        MERGE = "merge", "合并"
+        REPARSE = "reparse", "重新解析时选择"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name="文章"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="article_revisions",
+        verbose_name="修改人",
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    # {field: {"before": value, "after": value}}, values in parsed_articles' shape.
+    changes = models.JSONField("改动", default=dict)
+    created_at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "修订记录"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

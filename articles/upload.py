@@ -26,6 +26,7 @@ from articles.ingest import (
     parse_page_bytes,
     preview_page_bytes,
 )
+from articles.layout_service import stored_layout
 from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
@@ -87,7 +88,11 @@ def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageR
             preview = parse_page_bytes(file.data, source=file.name)
         else:
             preview = preview_page_bytes(
-                file.data, issue_date=issue_date, page_number=file.page_number, source=file.name
+                file.data,
+                issue_date=issue_date,
+                page_number=file.page_number,
+                source=file.name,
+                layout=stored_layout(issue_date, file.page_number, file.layout),
             )
         articles = [_review_article(a) for a in preview.parsed.articles] if preview.parsed else []
         digest = stored.get(file.page_number, "")
@@ -156,7 +161,10 @@ def stage_upload(
 
 
 def staged_files(upload: Upload) -> list[PageFile]:
-    return [PageFile(f.name, bytes(f.data), f.page_number, f.pk) for f in upload.files.all()]
+    return [
+        PageFile(f.name, bytes(f.data), f.page_number, f.pk, tuple(f.layout_corrections))
+        for f in upload.files.all()
+    ]
 
 
 def renumber_upload(upload: Upload, user, numbers: dict[int, str]) -> None:
@@ -195,13 +203,17 @@ def _check_may_handle(user, upload: Upload) -> None:
         raise PermissionDenied("这次上传属于其他人")
 
 
-def confirm_upload(upload: Upload, user, previewed: dict[int, str]) -> list[IngestResult]:
+def confirm_upload(
+    upload: Upload, user, previewed: dict[int, str], *, banners_checked: bool = False
+) -> list[IngestResult]:
     """Store every page in one transaction; if any page fails, nothing is stored.
 
     `previewed` maps each staged file's key to the SHA-256 of the archive's page as the preview
     showed it ("" for no page). Confirms of one date take turns on the issue's row; a page that
     another confirm (or an ingest) changed since the preview raises StalePreviewError, so
-    nobody's page is replaced by someone who never saw it.
+    nobody's page is replaced by someone who never saw it. A page whose printed page number
+    or date differs from the upload's needs `banners_checked` (staff confirmed it) or nothing
+    is stored.
     """
     _check_may_handle(user, upload)
     results = []
@@ -231,6 +243,8 @@ def confirm_upload(upload: Upload, user, previewed: dict[int, str]) -> list[Inge
                 page_number=file.page_number,
                 source=file.name,
                 dry_run=False,
+                banners_checked=banners_checked,
+                layout=stored_layout(upload.issue_date, file.page_number, file.layout),
             )
             if preview.result.outcome is Outcome.FAILED:
                 # Leaving the atomic block with the error rolls back the pages stored so far.

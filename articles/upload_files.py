@@ -38,6 +38,7 @@ class PageFile:
     data: bytes
     page_number: int | None = None
     key: int | None = None  # the staged UploadFile's pk
+    layout: tuple[dict, ...] = ()  # layout corrections staff made in the preview
 
 
 class _Budget:

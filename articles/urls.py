@@ -11,6 +11,7 @@ urlpatterns = [
     path("issues/", views.issue_calendar, name="calendar"),
     path("issues/<str:date>/", views.issue, name="issue"),
     path("issues/<str:date>/<int:number>/", views.page, name="page"),
+    path("issues/<str:date>/<int:number>/<int:seq>/", views.article_at, name="article_at"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("reporters/", views.reporters, name="reporters"),
     path("reporters/<int:pk>/", views.reporter, name="reporter"),

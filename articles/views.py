@@ -16,7 +16,7 @@ from articles import browse, charts
 from articles.api import bad_request, field_errors, json_response
 from articles.citation import citation, citation_meta, description
 from articles.health import health, public_health
-from articles.models import Article, Issue, Organization, Page, Person
+from articles.models import Article, Issue, Organization, Page, Person, RetiredArticle
 from articles.search.export import (
     EXPORT_LIMIT,
     as_csv,
@@ -127,7 +127,9 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
 
 @require_GET
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    the_article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    the_article = Article.objects.for_listing().filter(pk=pk).first()
+    if the_article is None:
+        return retired_article(request, get_object_or_404(RetiredArticle, article_id=pk))
     trail = search_trail(request.GET.get("search", ""))
     canonical = request.build_absolute_uri(the_article.get_absolute_url())
     context = {
@@ -142,6 +144,33 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "canonical_url": canonical,
     }
     return render(request, "articles/article.html", context)
+
+
+@require_GET
+def article_at(request: HttpRequest, date: str, number: int, seq: int) -> HttpResponse:
+    """The readable permalink /issues/<date>/<page>/<seq>/: the article now at that place, or
+    what became of the one that was."""
+    the_issue = _issue_or_404(date)
+    found = Article.objects.filter(page__issue=the_issue, page__number=number, seq=seq).first()
+    if found is not None:
+        return article(request, found.pk)
+    retired = RetiredArticle.objects.filter(
+        issue_date=the_issue.date, page_number=number, seq=seq
+    ).first()
+    if retired is None:
+        raise Http404("没有这篇文章")
+    return retired_article(request, retired)
+
+
+def retired_article(request: HttpRequest, retired: RetiredArticle) -> HttpResponse:
+    """301 to the article it became, or 410 naming the page it was on."""
+    if retired.successor_id is not None:
+        return redirect(retired.successor, permanent=True)
+    page_exists = Page.objects.filter(
+        issue__date=retired.issue_date, number=retired.page_number
+    ).exists()
+    context = {"retired": retired, "page_exists": page_exists}
+    return render(request, "articles/gone.html", context, status=410)
 
 
 @require_GET

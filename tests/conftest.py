@@ -22,6 +22,7 @@ SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", REPO.parent / "shared"))
 CORPUS_SCRIPT = SHARED / "corpus" / "make_pages.py"
 CHECK_PARSE = SHARED / "tools" / "check_parse.py"
 DEVSET = SHARED / "devset" / "pages"
+ROUNDTRIP_DB = "roundtrip"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -107,9 +108,47 @@ def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> No
     """SQLite tests use a file, not shared memory: threads then wait for each other's writes
     (busy timeout) instead of failing at once with 'table is locked'."""
     from django.conf import settings
+    from django.db import connections
 
+    folder = tmp_path_factory.mktemp("db")
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(
-            tmp_path_factory.mktemp("db") / "test.sqlite3"
-        )
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    # A second, SQLite database for the export/import round trip (tests/test_archive_io.py):
+    # with DATABASE_URL on PostgreSQL, the archive goes PostgreSQL -> SQLite -> PostgreSQL.
+    settings.DATABASES[ROUNDTRIP_DB] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(folder / "roundtrip.sqlite3"),
+        "TEST": {"NAME": str(folder / "roundtrip_test.sqlite3")},
+    }
+    connections.configure_settings(settings.DATABASES)  # the defaults every alias needs
+
+
+@pytest.fixture
+def editors(django_user_model) -> list:
+    """Two staff members, each logged in with a client of their own: zhang and li."""
+    from django.test import Client
+
+    clients = []
+    for name in ("zhang", "li"):
+        client = Client()
+        client.force_login(django_user_model.objects.create_superuser(name, f"{name}@e.org", "pw"))
+        clients.append(client)
+    return clients
+
+
+@pytest.fixture
+def seed_page(db):
+    """The seed page stored as 2024-03-12 第2版."""
+    import datetime
+
+    from articles.ingest import ingest_page_bytes
+    from articles.models import Page
+
+    ingest_page_bytes(
+        (DATA / "seed_page.txt").read_bytes(),
+        issue_date=datetime.date(2024, 3, 12),
+        page_number=2,
+        source="02.txt",
+    )
+    return Page.objects.get()

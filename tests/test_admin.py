@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.ingest import ingest_page_bytes
 from articles.models import Article, Organization, Page, Person
-from tests.factories import make_article, make_credit, make_organization
+from tests.factories import as_if_parsed, make_article, make_credit, make_organization
 
 from .conftest import DATA
 
@@ -37,6 +37,7 @@ def test_article_paragraphs_are_edited_as_blank_line_separated_text(staff_client
 
     assert form["paragraphs"].value() == "第一段。\n\n第二段。"
     data = {
+        "version": form["version"].value(),
         "page": article.page_id,
         "seq": 1,
         "headline": "改正后的标题",
@@ -92,18 +93,19 @@ def test_reparse_action_previews_the_difference_then_replaces(staff_client):
         source="02.txt",
     )
     page = Page.objects.get()
-    Article.objects.filter(page=page, seq=3).update(headline="人工改过的标题")
+    ids = list(page.articles.order_by("seq").values_list("pk", flat=True))
+    as_if_parsed(Article.objects.get(page=page, seq=3), headline="旧解析程序的标题")
     url = reverse("admin:articles_page_changelist")
     selected = {"action": "reparse", "_selected_action": [page.pk]}
 
     preview = staff_client.post(url, selected).content.decode()
-    assert "有改动" in preview and "人工修改过的内容会丢失" in preview
-    assert "人工改过的标题" in preview and "北辰集团工会干部研修班开班" in preview
-    assert Article.objects.filter(headline="人工改过的标题").exists()
+    assert "有改动" in preview and "保留 7 篇（编号和链接不变）" in preview
+    assert "旧解析程序的标题" in preview and "北辰集团工会干部研修班开班" in preview
+    assert Article.objects.filter(headline="旧解析程序的标题").exists()
 
     staff_client.post(url, {**selected, "apply": "1"})
-    assert not Article.objects.filter(headline="人工改过的标题").exists()
-    assert Article.objects.filter(page=page).count() == 7
+    assert not Article.objects.filter(headline="旧解析程序的标题").exists()
+    assert list(page.articles.order_by("seq").values_list("pk", flat=True)) == ids
 
 
 @pytest.mark.django_db

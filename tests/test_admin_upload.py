@@ -134,7 +134,7 @@ def test_preview_says_identical_pages_are_skipped_and_changed_ones_replaced(edit
     response = post_upload(editor, [txt("02.txt", seed_bytes), txt("03.txt", seed_bytes)])
     preview = editor.get(response["Location"]).content.decode()
     assert "与已存版面相同：将跳过" in preview
-    assert "已有此版：将用 7 篇替换原有 7 篇" in preview
+    assert "已有此版：原有 7 篇中 7 篇保留（编号和链接不变）并按新文本更新，共 7 篇" in preview
 
 
 def test_cancel_discards_the_files_and_stores_nothing(editor, seed_bytes):

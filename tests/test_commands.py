@@ -11,6 +11,7 @@ from articles.models import Article, Page, PendingIndexUpdate
 from articles.search.indexing import IndexWorker, apply_pending_updates
 
 from .conftest import DATA
+from .factories import as_if_parsed
 
 
 def run(*args):
@@ -188,7 +189,7 @@ def test_ingest_command_says_when_a_page_is_replaced(issue_dir):
 
     out, _ = run("ingest", str(issue_dir))
 
-    assert "2024-03-12 第2版: changed, 7 articles replaced by 7" in out
+    assert "2024-03-12 第2版: changed, 7 of 7 articles kept (same id), 7 after" in out
 
 
 @pytest.mark.django_db
@@ -206,11 +207,12 @@ def test_ingest_command_with_nothing_to_ingest_fails(tmp_path):
 @pytest.mark.django_db
 def test_reparse_command_reports_changed_pages(issue_dir):
     run("ingest", str(issue_dir))
-    Article.objects.filter(seq=3).update(paragraphs=["旧解析"])
+    as_if_parsed(Article.objects.get(seq=3), paragraphs=["旧解析"])
 
     out, _ = run("reparse")
 
     assert "1 pages: 1 changed, 0 unchanged, 0 failed" in out
+    assert "7 of 7 articles kept (same id), 7 after" in out
     assert Article.objects.get(seq=3).paragraphs[0].startswith("本报讯（记者 周美玉 通讯员 孙丹）")
 
 

@@ -254,7 +254,10 @@ def test_reparse_leaves_an_unchanged_parse_alone(page_file):
 @pytest.mark.django_db
 def test_reparse_rebuilds_articles_from_stored_source(page_file):
     ingest_file(page_file())
-    Article.objects.filter(seq=1).update(headline="旧解析的标题")
+    old_parse = Article.objects.get(seq=1)
+    old_parse.headline = "旧解析的标题"
+    old_parse.parsed = {**old_parse.parsed, "headline": "旧解析的标题"}
+    old_parse.save()
 
     result = reparse_page(Page.objects.get())
 

@@ -69,7 +69,7 @@ def test_the_second_confirm_of_a_page_must_look_at_the_first_ones_result(two_edi
     assert upload_b.status == "staged" and upload_b.files.get().data is not None
 
     again = b.get(url_b).content.decode()
-    assert "已有此版：将用 7 篇替换原有 7 篇" in again
+    assert "已有此版：原有 7 篇中" in again
     confirm(b, url_b)  # B has now seen A's page and chooses to replace it
     assert "培训班" in Page.objects.get().source_text
     assert set(Upload.objects.values_list("status", flat=True)) == {"confirmed"}

@@ -6,7 +6,7 @@ from articles.archive_io import export_archive, open_archive
 
 
 class Command(BaseCommand):
-    help = "Export issues, pages, people, organizations and articles to FILE (JSON lines)."
+    help = "Export every row of every archive model, with its id, to FILE (JSON lines)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="output file; a name ending in .gz is compressed")

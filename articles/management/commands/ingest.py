@@ -14,7 +14,8 @@ from articles.search.indexing import deferred_index_updates
 class Command(BaseCommand):
     help = (
         "Parse and store newspaper pages. Files are named YYYY-MM-DD_PP.txt, or --date/--page "
-        "say which issue and page they are. Identical pages are skipped, changed ones replaced."
+        "say which issue and page they are. Identical pages are skipped; changed ones keep "
+        "their articles' ids."
     )
 
     def add_arguments(self, parser):
@@ -60,11 +61,14 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"{result.source}: {result.reason}"))
             case Outcome.REPLACED:
                 self.stdout.write(
-                    f"{result.label}: changed, {result.replaced_articles} articles {would}replaced "
-                    f"by {result.articles}"
+                    f"{result.label}: changed, {result.kept_articles} of "
+                    f"{result.replaced_articles} articles {would}kept (same id), "
+                    f"{result.articles} after"
                 )
             case Outcome.CREATED if dry_run or self.verbosity > 1:
                 self.stdout.write(f"{result.label}: {result.articles} articles {would}added")
+        for mismatch in result.banner_mismatches:
+            self.stderr.write(self.style.WARNING(f"{result.label}: check: {mismatch}"))
         if self.verbosity > 1:
             for warning in result.warnings:
                 self.stderr.write(f"{result.label}: warning: {warning}")

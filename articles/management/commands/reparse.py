@@ -13,7 +13,7 @@ from articles.search.indexing import deferred_index_updates
 
 
 class Command(BaseCommand):
-    help = "Parse stored pages again and replace the articles of those whose parse changed."
+    help = "Parse stored pages again; articles whose parse changed are updated, keeping their ids."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -33,14 +33,21 @@ class Command(BaseCommand):
             for page in progress(pages, self.stderr):
                 result = reparse_page(page, dry_run=dry_run)
                 outcomes[result.outcome] += 1
+                for mismatch in result.banner_mismatches:
+                    self.stderr.write(self.style.WARNING(f"{page}: check: {mismatch}"))
                 if result.outcome is Outcome.FAILED:
                     self.stderr.write(self.style.ERROR(f"{page}: {result.reason}"))
                 elif result.outcome is Outcome.REPLACED:
                     would = "would be " if dry_run else ""
                     self.stdout.write(
-                        f"{page}: {result.replaced_articles} articles {would}replaced by "
-                        f"{result.articles}"
+                        f"{page}: {result.kept_articles} of {result.replaced_articles} articles "
+                        f"{would}kept (same id), {result.articles} after"
                     )
+                    for conflict in result.conflicts:
+                        self.stdout.write(
+                            f"  article {conflict.article_id} {conflict.field}: staff correction "
+                            "kept over a changed parse (choose in the admin's 重新解析)"
+                        )
         self.stdout.write(
             f"{len(pages)} pages: {outcomes[Outcome.REPLACED]} changed, "
             f"{outcomes[Outcome.UNCHANGED]} unchanged, {outcomes[Outcome.FAILED]} failed"

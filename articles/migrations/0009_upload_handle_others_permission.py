@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_upload_file_page_number_optional'),
+        ('articles', '0008_layout_corrections'),
     ]
 
     operations = [

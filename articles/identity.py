@@ -1,0 +1,249 @@
+"""A stored page's articles brought in line with a new parse of it, each keeping its identity.
+
+An article the new parse still has (by headline, text and position: articles.matching) is
+updated in place, keeping its id, its URL and its staff corrections (articles.corrections). One
+the parse no longer has is retired: its URL answers 410 naming its page, or 301 once the same
+article turns up elsewhere in the issue. Runs inside the ingest service's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F
+
+from articles import parsing
+from articles.authority import organization_for, person_for
+from articles.corrections import (
+    TAKE_PARSE,
+    Conflict,
+    article_values,
+    baseline,
+    lay_over,
+    record_revision,
+)
+from articles.matching import THRESHOLD, match_articles, similarity
+from articles.models import Article, Credit, Organization, Page, RetiredArticle, Revision
+
+# Articles whose position changes step aside to seq + SEQ_SHIFT first (one seq per page).
+SEQ_SHIFT = 10000
+_TEXT_FIELDS = ("kicker", "headline", "subheadline", "kind", "paragraphs")
+
+
+@dataclass
+class SyncReport:
+    kept: list[int] = field(default_factory=list)
+    retired: list[int] = field(default_factory=list)
+    created: list[int] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)
+    organizations: set[str] = field(default_factory=set)
+    new_people: int = 0
+    new_organizations: int = 0
+
+
+def sync_articles(
+    page: Page,
+    existing: Sequence[Article],
+    parsed: Sequence[parsing.ParsedArticle],
+    new: Sequence[dict[str, Any]],
+    *,
+    choices: Mapping[str, str] | None = None,
+    user=None,
+) -> SyncReport:
+    """Store `parsed` (with `new`, its `parsed_articles` form) as the articles of `page`."""
+    choices = choices or {}
+    report = SyncReport()
+    current = {a.pk: article_values(a) for a in existing}
+    matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
+    kept = {existing[i].pk for i in matches.values()}
+    unmatched = [a for a in existing if a.pk not in kept]
+    by_hand = added_by_hand(unmatched)
+    gone = [a for a in unmatched if a.pk not in by_hand]
+    tombstones = retire_articles(gone)
+    # Articles staff added by hand stay, after the parsed ones.
+    placed = [(a, len(new) + n) for n, a in enumerate(a for a in unmatched if a.pk in by_hand)]
+    placed = [(a, seq) for a, seq in placed if a.seq != seq + 1]
+    shifting = [existing[i].pk for j, i in matches.items() if existing[i].seq != j + 1]
+    shifting += [a.pk for a, _ in placed]
+    if shifting:
+        Article.objects.filter(pk__in=shifting).update(seq=F("seq") + SEQ_SHIFT)
+    created = []
+    for j, (parsed_article, values_new) in enumerate(zip(parsed, new, strict=True)):
+        if j not in matches:
+            article = Article(page=page, seq=j + 1, parsed=values_new)
+            _write(article, values_new, None, parsed_article, report)
+            created.append(article)
+            continue
+        article = existing[matches[j]]
+        before = current[article.pk]
+        values, conflicts = lay_over(article, before, values_new, choices)
+        report.conflicts += conflicts
+        moved = article.seq != j + 1 or article.parsed != values_new
+        article.seq, article.parsed = j + 1, values_new
+        _write(article, values, before, parsed_article, report, dirty=moved)
+        taken = [c for c in conflicts if choices.get(c.key) == TAKE_PARSE]
+        if taken:
+            after = {**before, **{c.field: c.parsed for c in taken}}
+            record_revision(article, before, after, user=user, kind=Revision.Kind.REPARSE)
+        report.kept.append(article.pk)
+    for article, index in placed:
+        article.seq = index + 1
+        article.save(update_fields=["seq", "updated_at"])
+    report.kept += sorted(by_hand)
+    report.retired = [a.pk for a in gone]
+    report.created = [a.pk for a in created]
+    link_moved(page, created, tombstones)
+    return report
+
+
+def _write(
+    article: Article,
+    values: dict[str, Any],
+    before: dict[str, Any] | None,
+    parsed: parsing.ParsedArticle,
+    report: SyncReport,
+    dirty: bool = True,
+) -> None:
+    """Save the article with `values` if anything changed (`dirty`: its place or its parse);
+    credits and unions are rewritten only when they differ."""
+    values = dict(values)
+    dirty = dirty or any(getattr(article, name) != values[name] for name in _TEXT_FIELDS)
+    for name in _TEXT_FIELDS:
+        setattr(article, name, values[name])
+    if dirty:
+        article.save()
+    if before is None or values["credits"] != before["credits"]:
+        if before is not None:
+            article.credits.all().delete()
+        _write_credits(article, values["credits"], report)
+    else:
+        report.people.update(name for name, _ in values["credits"])
+    if before is None or values["organizations"] != before["organizations"]:
+        if values["organizations"] == article.parsed["organizations"]:
+            linked = _organizations_of_parse(article, parsed, report)
+            values["organizations"] = sorted({o.name for o in linked})
+            if values["organizations"] != article.parsed["organizations"]:
+                # A union an earlier article of the page introduced: the parse is what is linked.
+                article.parsed = {**article.parsed, "organizations": values["organizations"]}
+                Article.objects.filter(pk=article.pk).update(parsed=article.parsed)
+        else:  # a staff correction: link by canonical name
+            linked = list(Organization.objects.filter(name__in=values["organizations"]))
+        if before is None:
+            article.organizations.add(*linked)
+        else:
+            article.organizations.set(linked)
+    report.organizations.update(values["organizations"])
+
+
+def _write_credits(article: Article, credits: list[list[str]], report: SyncReport) -> None:
+    unique = {}
+    for name, role in credits:
+        person, created = person_for(name)
+        report.new_people += created
+        report.people.add(person.name)
+        unique.setdefault((person.pk, role), person)
+    Credit.objects.bulk_create(
+        Credit(article=article, person_id=person_pk, role=role, seq=n)
+        for n, (person_pk, role) in enumerate(unique, start=1)
+    )
+
+
+def _organizations_of_parse(
+    article: Article, parsed: parsing.ParsedArticle, report: SyncReport
+) -> list[Organization]:
+    linked = []
+    for mention in parsed.organizations:
+        organization, created = organization_for(mention.name, mention.aliases, article)
+        report.new_organizations += created
+        linked.append(organization)
+    return linked
+
+
+def added_by_hand(articles: Sequence[Article]) -> set[int]:
+    """The ones staff added in the admin (a 新增 revision): no parse has them."""
+    if not articles:
+        return set()
+    revisions = Revision.objects.filter(article__in=articles, kind=Revision.Kind.CREATE)
+    return set(revisions.values_list("article_id", flat=True))
+
+
+def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
+    """Delete the articles, leaving each a tombstone: its URL answers 410 naming its page (or
+    301, once a successor is known). URLs that led to them follow them: see `link_moved`."""
+    if not articles:
+        return []
+    ids = [a.pk for a in articles]
+    predecessors: dict[int, list[int]] = {}
+    for pk, successor in RetiredArticle.objects.filter(successor__in=ids).values_list(
+        "pk", "successor_id"
+    ):
+        predecessors.setdefault(successor, []).append(pk)
+    tombstones = RetiredArticle.objects.bulk_create(
+        RetiredArticle(
+            article_id=a.pk,
+            issue_date=a.page.issue.date,
+            page_number=a.page.number,
+            seq=a.seq,
+            headline=a.headline,
+            body=a.body,
+        )
+        for a in articles
+    )
+    for tombstone in tombstones:
+        tombstone.predecessors = predecessors.get(tombstone.article_id, [])
+    Article.objects.filter(pk__in=ids).delete()
+    return tombstones
+
+
+def _best_matches(rows: Sequence, candidates: Sequence) -> dict[int, int]:
+    """{index in rows: index in candidates} of the candidate (an article on another page) each
+    row is, if any: several tombstones of one article may all lead to it."""
+
+    def as_text(row) -> dict[str, Any]:
+        return {"headline": row.headline, "paragraphs": [row.body]}
+
+    found = {}
+    texts = [as_text(c) for c in candidates]
+    for i, row in enumerate(rows):
+        scores = [similarity(as_text(row), text) for text in texts]
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        if best is not None and scores[best] >= THRESHOLD:
+            found[i] = best
+    return found
+
+
+def link_moved(
+    page: Page, created: Sequence[Article], retired: Sequence[RetiredArticle]
+) -> list[RetiredArticle]:
+    """An article that left its page for another page of the issue: its old URL answers 301.
+
+    Either order of a re-upload: a page that loses the article first leaves an orphan that the
+    page gaining it claims, or the gaining page came first and the losing page finds it."""
+    issue_date: datetime.date = page.issue.date
+    linked = []
+    if created:
+        orphans = list(RetiredArticle.objects.filter(issue_date=issue_date, successor=None))
+        for i, j in _best_matches(orphans, created).items():
+            orphans[i].successor = created[j]
+            linked.append(orphans[i])
+    pending = [t for t in retired if t.successor_id is None and t not in linked]
+    if pending:
+        elsewhere = list(
+            Article.objects.filter(page__issue__date=issue_date)
+            .exclude(page=page)
+            .only("pk", "headline", "body")
+        )
+        for i, j in _best_matches(pending, elsewhere).items():
+            pending[i].successor = elsewhere[j]
+            linked.append(pending[i])
+    RetiredArticle.objects.bulk_update(linked, ["successor"])
+    for tombstone in linked:  # an article that moved twice: its first URL follows it too
+        if getattr(tombstone, "predecessors", None):
+            RetiredArticle.objects.filter(pk__in=tombstone.predecessors).update(
+                successor=tombstone.successor
+            )
+    return linked

@@ -1,0 +1,229 @@
+"""Staff corrections of a page's layout, laid over every parse of it: pure Python, no Django.
+
+An editor sees the parse and decides a line's role (版面装饰, 引题, 主题, 副题, 正文, 署名,
+图片说明), joins a paragraph a column break split onto the one above, or splits an article in
+two at a paragraph that is the next article's headline. Each decision names its line by text,
+not by position, so it applies again after a parser change moved things around; one whose line
+the new parse no longer has is skipped with a notice (a parser fix that joined the paragraph
+itself has nothing left to do).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from articles.parsing import Kind, ParsedArticle, ParsedPage
+from articles.parsing.bylines import lead_credits, parse_credit_line, tail_credits
+from articles.parsing.organizations import find_organizations
+
+ROLES = {
+    "furniture": "版面装饰",
+    "kicker": "引题",
+    "headline": "主题",
+    "subheadline": "副题",
+    "body": "正文",
+    "byline": "署名",
+    "caption": "图片说明",
+}
+TITLES = ("kicker", "headline", "subheadline")
+OPS = ("role", "join", "split")
+
+
+class LayoutCorrectionError(ValueError):
+    """A correction that cannot apply to this parse; the message is for staff, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line of the parse as the preview shows it, with what can be done to it."""
+
+    text: str
+    role: str
+    article: int | None  # index of its article; None for page furniture
+    paragraph: int | None = None  # index among the article's paragraphs
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]
+
+    @property
+    def can_join(self) -> bool:
+        return bool(self.paragraph)
+
+    @property
+    def can_split(self) -> bool:
+        return bool(self.paragraph)
+
+
+def blocks(parsed: ParsedPage) -> list[Block]:
+    """The page's lines in reading order: furniture, then each article's titles and text."""
+    found = [Block(text, "furniture", None) for text in parsed.banners]
+    for k, article in enumerate(parsed.articles):
+        found += [Block(getattr(article, r), r, k) for r in TITLES if getattr(article, r)]
+        caption = article.kind is Kind.PHOTO
+        found += [
+            Block(text, "caption" if caption else "body", k, i)
+            for i, text in enumerate(article.paragraphs)
+        ]
+    return found
+
+
+def check(correction: dict) -> dict:
+    """A correction as posted, checked; raises LayoutCorrectionError."""
+    op, text, role = correction.get("op"), correction.get("text", ""), correction.get("role", "")
+    if op not in OPS or not text or (op == "role") != (role in ROLES):
+        raise LayoutCorrectionError("版面校正有误")
+    return {"op": op, "text": text, **({"role": role} if op == "role" else {})}
+
+
+def apply_corrections(
+    parsed: ParsedPage, corrections: Iterable[dict]
+) -> tuple[ParsedPage, list[str]]:
+    """The parse with each correction applied in order, and a notice for each one skipped."""
+    notices = []
+    for correction in corrections:
+        try:
+            parsed = apply_correction(parsed, correction)
+        except LayoutCorrectionError as error:
+            notices.append(f"版面校正未能套用（{error}）：“{correction.get('text', '')[:30]}”")
+    return parsed, notices
+
+
+def with_layout(parsed: ParsedPage, layout: list[dict]) -> ParsedPage:
+    """The parse with staff's layout corrections laid over it; skipped ones become warnings."""
+    if not layout:
+        return parsed
+    parsed, notices = apply_corrections(parsed, layout)
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, *notices))
+
+
+def apply_correction(parsed: ParsedPage, correction: dict) -> ParsedPage:
+    correction = check(correction)
+    text, op = correction["text"], correction["op"]
+    block = next((b for b in blocks(parsed) if b.text == text), None)
+    if block is None and op == "join" and any(text in b.text for b in blocks(parsed)):
+        return parsed  # the parser joins it itself now
+    if block is None:
+        raise LayoutCorrectionError("本版已没有这一行")
+    if op == "join":
+        return _join(parsed, block)
+    if op == "split":
+        return _set_role(parsed, block, "headline")
+    return _set_role(parsed, block, correction["role"])
+
+
+def _join(parsed: ParsedPage, block: Block) -> ParsedPage:
+    if not block.paragraph:
+        raise LayoutCorrectionError("只有正文段落可以并入上一段")
+    article = parsed.articles[block.article]
+    paragraphs = list(article.paragraphs)
+    paragraphs[block.paragraph - 1] += paragraphs.pop(block.paragraph)
+    return _replace(parsed, block.article, [_rebuilt(article, paragraphs=paragraphs)])
+
+
+def _set_role(parsed: ParsedPage, block: Block, role: str) -> ParsedPage:
+    if role == block.role or (block.role == "caption" and role == "body"):
+        if block.role == "caption":  # a photo's text taken for plain news text
+            article = parsed.articles[block.article]
+            return _replace(parsed, block.article, [_rebuilt(article, kind=Kind.NEWS)])
+        return parsed
+    if block.article is None:
+        return _from_furniture(parsed, block, role)
+    article = parsed.articles[block.article]
+    if block.paragraph is None:
+        return _from_title(parsed, block, article, role)
+    return _from_paragraph(parsed, block, article, role)
+
+
+def _from_furniture(parsed: ParsedPage, block: Block, role: str) -> ParsedPage:
+    """A banner that belongs to the first article: its kicker or subheadline."""
+    first = parsed.articles[0]
+    if role not in ("kicker", "subheadline") or getattr(first, role):
+        raise LayoutCorrectionError("版面装饰只能改为第一篇文章空着的引题或副题")
+    banners = list(parsed.banners)
+    banners.remove(block.text)
+    parsed = dataclasses.replace(parsed, banners=tuple(banners))
+    return _replace(parsed, 0, [_rebuilt(first, **{role: block.text})])
+
+
+def _from_title(parsed: ParsedPage, block: Block, article: ParsedArticle, role: str) -> ParsedPage:
+    titles = {r: getattr(article, r) or "" for r in TITLES}
+    titles[block.role] = ""
+    paragraphs = list(article.paragraphs)
+    if role in TITLES:
+        titles[block.role], titles[role] = titles[role], block.text  # two lines swap roles
+    elif role == "body":
+        paragraphs.insert(0, block.text)
+    elif role != "furniture":
+        raise LayoutCorrectionError("标题行只能改为其他标题、正文或版面装饰")
+    if not titles["headline"]:  # the line below or above moves up to be the headline
+        moved = "subheadline" if titles["subheadline"] else "kicker"
+        titles["headline"], titles[moved] = titles[moved], ""
+    if not titles["headline"]:
+        raise LayoutCorrectionError("文章不能没有主题")
+    article = _rebuilt(article, paragraphs=paragraphs, **titles)
+    if role == "furniture":
+        parsed = dataclasses.replace(parsed, banners=(*parsed.banners, block.text))
+    return _replace(parsed, block.article, [article])
+
+
+def _from_paragraph(
+    parsed: ParsedPage, block: Block, article: ParsedArticle, role: str
+) -> ParsedPage:
+    paragraphs = list(article.paragraphs)
+    i = block.paragraph
+    if role == "caption":
+        return _replace(parsed, block.article, [_rebuilt(article, kind=Kind.PHOTO)])
+    if role == "headline" and i > 0:  # the next article starts here
+        if i + 1 >= len(paragraphs):
+            raise LayoutCorrectionError("新文章在主题之下没有正文")
+        first = _rebuilt(article, paragraphs=paragraphs[:i])
+        rest = paragraphs[i + 1 :]
+        second = _rebuilt(
+            ParsedArticle(headline=block.text, paragraphs=()),
+            paragraphs=rest,
+            credits=(*lead_credits(rest[0]), *tail_credits(rest, photo=False)),
+        )
+        return _replace(parsed, block.article, [first, second])
+    if len(paragraphs) == 1:
+        raise LayoutCorrectionError("文章不能没有正文")
+    del paragraphs[i]
+    if role == "furniture":
+        parsed = dataclasses.replace(parsed, banners=(*parsed.banners, block.text))
+        return _replace(parsed, block.article, [_rebuilt(article, paragraphs=paragraphs)])
+    if role == "byline":
+        credits = parse_credit_line(block.text)
+        if credits is None:
+            raise LayoutCorrectionError("这一行不是署名")
+        merged = tuple(dict.fromkeys((*article.credits, *credits)))
+        return _replace(
+            parsed, block.article, [_rebuilt(article, paragraphs=paragraphs, credits=merged)]
+        )
+    if i > 0 or getattr(article, role):
+        raise LayoutCorrectionError("只有第一段可以改为空着的引题或副题；改为主题则从此处拆分")
+    fields = {role: block.text}
+    if role == "headline":  # the old headline is its kicker, the first paragraph the title
+        fields["kicker"] = article.kicker or article.headline
+    return _replace(parsed, block.article, [_rebuilt(article, paragraphs=paragraphs, **fields)])
+
+
+def _rebuilt(article: ParsedArticle, **fields) -> ParsedArticle:
+    """The article with `fields` changed and its unions found again in its new text."""
+    for name in TITLES:
+        if name in fields and name != "headline":
+            fields[name] = fields[name] or None  # the parser's "no kicker"
+    if "paragraphs" in fields:
+        fields["paragraphs"] = tuple(fields["paragraphs"])
+    article = dataclasses.replace(article, **fields)
+    texts = [t for t in (article.kicker, article.headline, article.subheadline) if t]
+    return dataclasses.replace(
+        article, organizations=find_organizations([*texts, *article.paragraphs])
+    )
+
+
+def _replace(parsed: ParsedPage, index: int, articles: list[ParsedArticle]) -> ParsedPage:
+    return dataclasses.replace(
+        parsed, articles=(*parsed.articles[:index], *articles, *parsed.articles[index + 1 :])
+    )

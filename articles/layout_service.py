@@ -1,0 +1,88 @@
+"""Layout corrections stored with a page (or a staged upload file): add, undo, and the parse
+they give. Each change re-reads the row under a lock, so two editors correcting the same page
+at once both keep their corrections."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from articles import parsing
+from articles.layout_corrections import ROLES, apply_correction, check, with_layout
+from articles.models import Page, UploadFile
+
+
+def stored_layout(
+    issue_date: datetime.date, page_number: int, extra: Iterable[dict] = ()
+) -> list[dict]:
+    """The layout corrections the stored page has, then `extra` ones (a staged upload's)."""
+    found = Page.objects.filter(issue__date=issue_date, number=page_number)
+    stored = found.values_list("layout_corrections", flat=True).first() or []
+    return [*stored, *(c for c in extra if c not in stored)]
+
+
+def page_parse(page: Page) -> parsing.ParsedPage:
+    """The stored page's text parsed now, with its layout corrections."""
+    return with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
+
+
+def staged_parse(file: UploadFile, issue_date) -> parsing.ParsedPage:
+    """A staged upload file parsed, with the corrections of the page it replaces and its own."""
+    parsed = parsing.parse_page(parsing.decode_page(bytes(file.data)))
+    return with_layout(parsed, staged_layout(file, issue_date))
+
+
+def staged_layout(file: UploadFile, issue_date) -> list[dict]:
+    if file.page_number is None:
+        return list(file.layout_corrections)
+    return stored_layout(issue_date, file.page_number, file.layout_corrections)
+
+
+def correction_from_post(post, prefix: str) -> dict | None:
+    """The correction a preview's button posted ({"op", "text", "role"}), or None."""
+    value = post.get("layout", "")
+    op, _, rest = value.partition(":")
+    key, _, n = rest.rpartition(":")
+    if key != prefix or not n.isdigit():
+        return None
+    text = post.get(f"text_{key}_{n}", "")
+    role = post.get(f"role_{key}_{n}", "") if op == "role" else ""
+    return {"op": op, "text": text, "role": role}
+
+
+def add_page_correction(page: Page, correction: dict) -> None:
+    """Check the correction against the page's parse (LayoutCorrectionError), then keep it."""
+    correction = check(correction)
+    with transaction.atomic():
+        page = Page.objects.select_for_update().get(pk=page.pk)
+        apply_correction(page_parse(page), correction)
+        page.layout_corrections = [*page.layout_corrections, correction]
+        page.save(update_fields=["layout_corrections", "updated_at"])
+
+
+def undo_page_correction(page: Page, index: int) -> None:
+    with transaction.atomic():
+        page = Page.objects.select_for_update().get(pk=page.pk)
+        page.layout_corrections = [c for i, c in enumerate(page.layout_corrections) if i != index]
+        page.save(update_fields=["layout_corrections", "updated_at"])
+
+
+def add_staged_correction(file: UploadFile, issue_date, correction: dict) -> None:
+    correction = check(correction)
+    with transaction.atomic():
+        file = UploadFile.objects.select_for_update().get(pk=file.pk)
+        apply_correction(staged_parse(file, issue_date), correction)
+        file.layout_corrections = [*file.layout_corrections, correction]
+        file.save(update_fields=["layout_corrections"])
+
+
+def describe(correction: dict) -> str:
+    """A correction as the preview lists it."""
+    text = correction["text"][:30]
+    if correction["op"] == "join":
+        return f"并入上一段：“{text}”"
+    if correction["op"] == "split":
+        return f"从此拆为新文章：“{text}”"
+    return f"设为{ROLES[correction['role']]}：“{text}”"
