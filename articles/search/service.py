@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
-from articles.authority import find_organization, with_descendants
+from articles.authority import find_organization
 from articles.models import Article, Organization
 from articles.search.analysis import index_words, query_words
 from articles.search.highlight import highlight
@@ -38,6 +38,9 @@ FACET_FIELDS = {
     "year_month": "year_month",
     "kind": "kind",
 }
+
+# Each article's unions and their ancestors: roll-up counts and the sub-union filter.
+UNION_TREE_FIELD = "organization_tree"
 
 
 class Sort:
@@ -185,7 +188,8 @@ def search_articles(params: SearchParams) -> SearchPage:
         raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
     counts = searchqueryset.facet_counts()
     facets = _facets(counts)
-    tree = union_tree(dict(v for v in counts.get("fields", {}).get("organizations", []) if v[0]))
+    fields = counts.get("fields", {}) if counts else {}
+    tree = union_tree(_counts(fields, "organizations"), _counts(fields, UNION_TREE_FIELD))
     hits = _hits([int(result.pk) for result in results], query)
     took_ms = (time.perf_counter() - started) * 1000
     return SearchPage(params, query, total, num_pages, hits, facets, round(took_ms, 1), tree)
@@ -221,8 +225,7 @@ def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
         if union is None:
             sqs = sqs.filter(organization_names=Exact(name))
         else:
-            names = [organization.name for organization in with_descendants(union)]
-            sqs = sqs.filter(organizations__in=names)
+            sqs = sqs.filter(**{UNION_TREE_FIELD: Exact(union.name)})
     if params.date_from:
         sqs = sqs.filter(date__gte=params.date_from)
     if params.date_to:
@@ -235,32 +238,31 @@ def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
         sqs = sqs.order_by("date")
     elif params.sort == Sort.NEWEST or not query.has_text:
         sqs = sqs.order_by("-date")
-    for index_field in FACET_FIELDS:
+    for index_field in (*FACET_FIELDS, UNION_TREE_FIELD):
         sqs = sqs.facet(index_field)
     return sqs
 
 
-def union_tree(counts: dict[str, int], size: int = FACET_SIZE) -> list[UnionNode]:
-    """The unions of a facet as a tree of their hierarchy, each with its own count and its count
-    rolled up over its sub-unions (own + the sum of its children's totals); ancestors with no
-    article of their own appear with a count of 0. Largest totals first."""
-    known = {
-        o.name: o for o in Organization.objects.filter(name__in=counts).select_related("parent")
-    }
-    parents: dict[str, str | None] = {}
-    pending = list(known.values())
-    while pending:
-        organization = pending.pop()
-        parent = organization.parent
-        parents[organization.name] = parent.name if parent else None
-        if parent and parent.name not in parents and parent.name not in known:
-            known[parent.name] = Organization.objects.select_related("parent").get(pk=parent.pk)
-            pending.append(known[parent.name])
-    for name in counts:
-        parents.setdefault(name, None)
+def _counts(fields: dict, index_field: str) -> dict[str, int]:
+    return {value: count for value, count in fields.get(index_field, []) if value}
+
+
+def union_tree(
+    counts: dict[str, int], totals: dict[str, int] | None = None, size: int = FACET_SIZE
+) -> list[UnionNode]:
+    """The unions of a facet as a tree of their hierarchy, each with its own count (`counts`,
+    the organizations facet) and its count rolled up over its sub-unions (`totals`, the
+    organization_tree facet: distinct articles in the subtree, so an article under two
+    sub-unions counts once). Ancestors with no article of their own have a count of 0.
+    Largest totals first."""
+    totals = {name: max(total, counts.get(name, 0)) for name, total in (totals or {}).items()}
+    for name, count in counts.items():
+        totals.setdefault(name, count)  # a document indexed before organization_tree existed
+    parents = dict(Organization.objects.filter(name__in=totals).values_list("name", "parent__name"))
     children: dict[str | None, list[str]] = {}
-    for name, parent in parents.items():
-        children.setdefault(parent if parent in parents and parent != name else None, []).append(
+    for name in totals:
+        parent = parents.get(name)
+        children.setdefault(parent if parent in totals and parent != name else None, []).append(
             name
         )
 
@@ -269,9 +271,8 @@ def union_tree(counts: dict[str, int], size: int = FACET_SIZE) -> list[UnionNode
             build(child, seen | {child}) for child in children.get(name, []) if child not in seen
         ]
         kids.sort(key=lambda node: (-node.total, node.name))
-        own = counts.get(name, 0)
         params = {"org": name, "sub": "1"} if kids else {"org": name}
-        return UnionNode(name, own, own + sum(kid.total for kid in kids), params, kids)
+        return UnionNode(name, counts.get(name, 0), totals[name], params, kids)
 
     roots = [build(name, frozenset([name])) for name in children.get(None, [])]
     roots.sort(key=lambda node: (-node.total, node.name))

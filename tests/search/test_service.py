@@ -183,3 +183,29 @@ def test_quoted_fragments_that_nest_queries_do_not_crash(archive):
     """Found by bench/fuzz.py: Whoosh flattened nested queries and read a missing boost."""
     assert search(";'0 0.") == []
     assert search("工会' 职工'") == [archive["contest"].pk]
+
+
+def test_union_roll_up_counts_an_article_under_two_sibling_unions_once():
+    parent = make_organization("北京市总工会")
+    east = make_organization("东城区总工会", parent=parent)
+    west = make_organization("西城区总工会", parent=parent)
+    both = article("两区职工联谊", "职工联谊活动。")
+    both.organizations.add(east, west)
+    east_only = article("东城职工运动会", "职工运动会。")
+    east_only.organizations.add(east)
+    apply_pending_updates()
+    [root] = search_articles(SearchParams(q="职工")).union_tree
+    children = {node.name: (node.count, node.total) for node in root.children}
+    assert (root.name, root.count, root.total) == ("北京市总工会", 0, 2)
+    assert children == {"东城区总工会": (2, 2), "西城区总工会": (1, 1)}
+
+
+def test_sub_union_filter_finds_the_articles_under_a_grandparent():
+    top = make_organization("中华全国总工会")
+    city = make_organization("北京市总工会", parent=top)
+    district = make_organization("朝阳区总工会", parent=city)
+    target = article("朝阳区职工技能大赛", "职工技能大赛。")
+    target.organizations.add(district)
+    article("其他报道", "职工活动。")
+    apply_pending_updates()
+    assert search(organization="中华全国总工会", include_sub_unions=True) == [target.pk]
