@@ -22,7 +22,7 @@ from haystack.query import SQ, SearchQuerySet
 from articles.authority import find_organization
 from articles.models import Article, Organization
 from articles.search.analysis import index_words, query_words
-from articles.search.highlight import highlight
+from articles.search.highlight import highlight, highlight_terms
 from articles.search.query import ParsedQuery, QueryError, parse_query
 
 logger = logging.getLogger(__name__)
@@ -282,7 +282,7 @@ def union_tree(
 def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
     """The articles in result order, with their headline and a snippet marked up."""
     articles = Article.objects.for_listing().in_bulk(pks)
-    terms = query.matched_text
+    terms = highlight_terms(query)
     hits = []
     # An article deleted since it was indexed is left out until the index catches up.
     for article in filter(None, map(articles.get, pks)):

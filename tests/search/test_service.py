@@ -209,3 +209,18 @@ def test_sub_union_filter_finds_the_articles_under_a_grandparent():
     article("其他报道", "职工活动。")
     apply_pending_updates()
     assert search(organization="中华全国总工会", include_sub_unions=True) == [target.pk]
+
+
+@pytest.mark.parametrize(
+    ("q", "headline", "marked"),
+    [
+        ('"劳动 模范"', "劳动模范表彰", "<mark>劳动模范</mark>表彰"),
+        ("工会 工会干部", "工会干部研修班", "<mark>工会干部</mark>研修班"),
+        ("职工文化", "职工的业余文化生活", "<mark>职工</mark>的业余<mark>文化</mark>生活"),
+    ],
+)
+def test_every_matched_term_is_marked(q, headline, marked):
+    article(headline, "活动举行。")
+    apply_pending_updates()
+    [hit] = search_articles(SearchParams(q=q)).hits
+    assert hit.headline == marked
