@@ -173,6 +173,15 @@ class ArticleQueryParser(QueryParser):
         self.remove_plugin_class(PhrasePlugin)
         self.add_plugins([self.ExactPhrasePlugin(), FuzzyTermPlugin()])
 
+    def parse(self, text: str, normalize: bool = True, debug: bool = False) -> query.Query:
+        """haystack's match-all `*` (a search with no text) is every live document.
+
+        Whoosh reads it as Every(content field), which walks every posting of every term.
+        """
+        if text.strip() == "*":
+            return query.Every()
+        return super().parse(text, normalize=normalize, debug=debug)
+
     def substring_query(self, text: str) -> query.Query | None:
         """Documents whose text contains `text` (whitespace and case aside), and no others."""
         chars = compact(text)

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from whoosh.reading import SegmentReader
 
 from articles.models import Article, Credit, Issue
 from articles.search.indexing import apply_pending_updates
@@ -224,3 +225,33 @@ def test_every_matched_term_is_marked(q, headline, marked):
     apply_pending_updates()
     [hit] = search_articles(SearchParams(q=q)).hits
     assert hit.headline == marked
+
+
+@pytest.fixture
+def fields_read(monkeypatch) -> set[str]:
+    """The fields whose terms or postings a search reads from the index."""
+    read: set[str] = set()
+    for name in ("postings", "lexicon", "terms_from"):
+        original = getattr(SegmentReader, name)
+
+        def spy(self, fieldname, *args, _original=original, **kwargs):
+            read.add(fieldname)
+            return _original(self, fieldname, *args, **kwargs)
+
+        monkeypatch.setattr(SegmentReader, name, spy)
+    return read
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"kind": Article.Kind.PHOTO},
+        {"date_from": datetime.date(2024, 4, 1), "paper_page": 2},
+        {"organization": "北京市总工会", "include_sub_unions": True},
+    ],
+)
+def test_a_search_without_text_reads_no_text_terms(archive, fields_read, params):
+    results = search_articles(SearchParams(**params))
+    assert results.total >= 1
+    assert not fields_read & {"text", "text_bigrams"}
