@@ -1,4 +1,4 @@
-"""What the search index holds for each article (see articles/search/backend.py for the schema)."""
+"""What the search index holds for each article (see articles/search/fields.py for the schema)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from articles.models import Article, Organization
-from articles.search.backend import BigramField
+from articles.search.fields import BigramField
 
 
 def article_text(article: Article) -> str:

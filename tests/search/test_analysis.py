@@ -10,7 +10,7 @@ from articles.search.analysis import (
     query_words,
     tokenizer,
 )
-from articles.search.backend import bigram_field, text_field
+from articles.search.fields import bigram_field, text_field
 
 
 def test_tokenizer_is_loaded_once_per_process():
