@@ -9,8 +9,9 @@ Settings (no code change):
 The same ArticleIndex feeds it (articles/search_indexes.py): the document field is analysed by
 the IK plugin (`ik_max_word` when indexing, so sub-words are found; `ik_smart` for queries) or
 by the smartcn plugin; the character-bigram field uses Elasticsearch's built-in `cjk_bigram`
-filter (no plugin); reporters, unions, dates, page and kind are keywords, dates and numbers,
-and haystack's facets become terms aggregations. Put the union dictionary
+filter (no plugin), and the search service asks it for exact strings (`text_bigrams:"…"`, a
+phrase of bigrams) as it asks Whoosh; reporters, unions, dates, page and kind are keywords,
+dates and numbers, and haystack's facets become terms aggregations. Put the union dictionary
 (articles/parsing/data/unions.txt) into IK's custom dictionary so that union names stay whole.
 See docs/scaling.md for when to switch and how.
 """

@@ -2,8 +2,9 @@
 
 The HTML search page and the JSON API both call `search_articles`. It speaks haystack's
 SearchQuerySet only, so a different haystack engine (Elasticsearch) is a settings change.
-Texts and credits come from the database, in one query per page of results; the index only
-finds and ranks.
+Queries name their fields (`words_or_exact`: the jieba field or the bigram field), so each
+backend gives the same meaning by configuration. Texts and credits come from the database, in
+one query per page of results; the index only finds and ranks.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 SNIPPET_WIDTH = 120
 FACET_SIZE = 20
+# Values counted per facet: the union tree needs the count of every union it shows and their
+# ancestors. Whoosh counts all values anyway; Elasticsearch's terms aggregation only 10 by default.
+FACET_BUCKETS = 1000
 # Index field → facet name in results.
 FACET_FIELDS = {
     "organizations": "organizations",
@@ -39,6 +43,9 @@ FACET_FIELDS = {
     "kind": "kind",
 }
 
+# The index's fields of an article's text: jieba words, and character bigrams for exact strings.
+TEXT_FIELD = "text"
+BIGRAM_FIELD = "text_bigrams"
 # Each article's unions and their ancestors: roll-up counts and the sub-union filter.
 UNION_TREE_FIELD = "organization_tree"
 
@@ -176,14 +183,14 @@ def search_articles(params: SearchParams) -> SearchPage:
     query = parse_query(params.q)
     if query.only_excludes and not params.has_filters:
         raise QueryError("只有排除词无法搜索：请再输入至少一个要查找的词，或选择筛选条件。")
-    searchqueryset = _filtered(query, params)
+    searchqueryset = search_queryset(query, params)
     start = (params.page - 1) * params.per_page
     results = list(searchqueryset[start : start + params.per_page])
     total = searchqueryset.count()
     num_pages = max(1, math.ceil(total / params.per_page))
     if params.page > num_pages:
         if params.page > 1 and not results:
-            total = _filtered(query, params).count()
+            total = search_queryset(query, params).count()
             num_pages = max(1, math.ceil(total / params.per_page))
         raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
     counts = searchqueryset.facet_counts()
@@ -200,24 +207,36 @@ def warm_up() -> None:
     query_words("北京市总工会")
     index_words("北京市总工会")
     try:
-        SearchQuerySet().models(Article).filter(content="工会").count()
+        SearchQuerySet().models(Article).filter(words_or_exact("工会")).count()
     except Exception:  # no index yet: the first write creates it
         logger.warning("search index not opened at start-up", exc_info=True)
 
 
-def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
+def words_or_exact(text: str) -> SQ:
+    """What a typed word means: all its words (the jieba field), or the exact string (the
+    bigram field, which finds every substring whatever jieba does with it). The backend scores
+    an exact match above any sum of word scores, so exact matches rank first."""
+    return SQ(**{TEXT_FIELD: text}) | SQ(**{BIGRAM_FIELD: Exact(text)})
+
+
+def exact_string(text: str) -> SQ:
+    """What a quoted string means: the exact string, ranked by its words."""
+    return SQ(**{BIGRAM_FIELD: Exact(text)}) & words_or_exact(text)
+
+
+def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
     sqs = SearchQuerySet().models(Article)
     for word in query.words:
         union = find_organization([word]) if len(word) >= 2 else None
         if union is None:
-            sqs = sqs.filter(content=word)
+            sqs = sqs.filter(words_or_exact(word))
         else:
             # A union's name or alias (全总) also finds the articles filed under the union.
-            sqs = sqs.filter(SQ(content=word) | SQ(organizations=Exact(union.name)))
+            sqs = sqs.filter(words_or_exact(word) | SQ(organizations=Exact(union.name)))
     for phrase in query.phrases:
-        sqs = sqs.filter(content=Exact(phrase))
+        sqs = sqs.filter(exact_string(phrase))
     for text in query.excluded:
-        sqs = sqs.exclude(content=Exact(text))
+        sqs = sqs.exclude(**{BIGRAM_FIELD: Exact(text)})
     for name in (*query.reporters, *filter(None, [params.reporter])):
         sqs = sqs.filter(reporters=Exact(name))
     for name in (*query.organizations, *filter(None, [params.organization])):
@@ -239,7 +258,7 @@ def _filtered(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
     elif params.sort == Sort.NEWEST or not query.has_text:
         sqs = sqs.order_by("-date")
     for index_field in (*FACET_FIELDS, UNION_TREE_FIELD):
-        sqs = sqs.facet(index_field)
+        sqs = sqs.facet(index_field, size=FACET_BUCKETS)
     return sqs
 
 

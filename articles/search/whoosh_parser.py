@@ -1,5 +1,12 @@
-"""The Whoosh query parser of the archive's index: the document field as jieba words, the
-bigram field as exact strings, other fields as Whoosh parses them. No Django or haystack import.
+"""The Whoosh query parser of the archive's index. No Django or haystack import.
+
+- a word on the document field (`text:北京市总工会`, or unfielded) means all its jieba words;
+- a word or quoted string on the bigram field (`text_bigrams:"北京市总工会"`) means documents
+  containing that exact string (whitespace and case aside), scoring EXACT_SCORE, so a query
+  that ORs the two (as the search service builds it) ranks exact matches first;
+- a quoted string on the document field means the exact string, ranked by its jieba words
+  (what a phrase of jieba words approximates; haystack's Exact and AutoQuery send it);
+- other fields as Whoosh parses them; haystack's match-all `*` is every document.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from articles.search.docsets import EXACT_SCORE, ExactScoreQuery
 
 
 class ArticleQueryParser(QueryParser):
-    """Parses the content field into jieba and bigram queries; other fields as Whoosh does."""
+    """Parses the document field into jieba words, the bigram field into exact strings."""
 
     class ExactPhrasePlugin(PhrasePlugin):
         """A quoted string on the content field means that exact string."""
@@ -21,9 +28,11 @@ class ArticleQueryParser(QueryParser):
         class PhraseNode(PhrasePlugin.PhraseNode):
             def query(self, parser: ArticleQueryParser) -> query.Query:
                 fieldname = self.fieldname or parser.fieldname
-                if fieldname != parser.fieldname:
-                    return super().query(parser)
-                return parser.exact_query(self.text, boost=self.boost)
+                if fieldname == parser.fieldname:
+                    return parser.exact_query(self.text, boost=self.boost)
+                if fieldname == parser.bigram_fieldname:
+                    return parser.exact_string_query(self.text)
+                return super().query(parser)
 
         class PhraseTagger(PhrasePlugin.PhraseTagger):
             def create(self, parser: QueryParser, match) -> PhrasePlugin.PhraseNode:
@@ -62,29 +71,23 @@ class ArticleQueryParser(QueryParser):
             return query.Term(self.bigram_fieldname, grams[0])
         return query.Phrase(self.bigram_fieldname, grams)
 
-    def _exact_and_words(self, text: str) -> tuple[query.Query, list[query.Query]] | None:
-        """The exact-string query (constant score) and one term query per jieba word."""
+    def exact_string_query(self, text: str) -> query.Query:
+        """The documents containing `text`, each scoring EXACT_SCORE."""
         substring = self.substring_query(text)
-        if substring is None:
-            return None
-        exact = ExactScoreQuery(substring, EXACT_SCORE)
-        return exact, [query.Term(self.fieldname, word) for word in query_words(text)]
+        return query.NullQuery if substring is None else ExactScoreQuery(substring, EXACT_SCORE)
+
+    def words_query(self, text: str, boost: float = 1.0) -> query.Query:
+        """The documents containing every jieba word of `text`."""
+        words = [query.Term(self.fieldname, word) for word in query_words(text)]
+        return query.And(words, boost=boost) if words else query.NullQuery
 
     def exact_query(self, text: str, boost: float = 1.0) -> query.Query:
         """The exact string, ranked by how well its jieba words score."""
-        parts = self._exact_and_words(text)
-        if parts is None:
-            return query.NullQuery
-        exact, words = parts
-        return query.AndMaybe(exact, query.Or(words, boost=boost)) if words else exact
-
-    def word_query(self, text: str, boost: float = 1.0) -> query.Query:
-        """All jieba words of `text`, or `text` itself; the latter ranks first."""
-        parts = self._exact_and_words(text)
-        if parts is None:
-            return query.NullQuery
-        exact, words = parts
-        return query.Or([query.And(words, boost=boost), exact]) if words else exact
+        exact = self.exact_string_query(text)
+        words = [query.Term(self.fieldname, word) for word in query_words(text)]
+        if exact is query.NullQuery or not words:
+            return exact
+        return query.AndMaybe(exact, query.Or(words, boost=boost))
 
     def term_query(
         self,
@@ -95,6 +98,9 @@ class ArticleQueryParser(QueryParser):
         tokenize: bool = True,
         removestops: bool = True,
     ) -> query.Query | None:
-        if fieldname == self.fieldname and termclass is query.Term and tokenize:
-            return self.word_query(text, boost=boost)
+        if termclass is query.Term and tokenize:
+            if fieldname == self.fieldname:
+                return self.words_query(text, boost=boost)
+            if fieldname == self.bigram_fieldname:
+                return self.exact_string_query(text)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
