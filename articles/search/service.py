@@ -49,6 +49,12 @@ BIGRAM_FIELD = "text_bigrams"
 # Each article's unions and their ancestors: roll-up counts and the sub-union filter.
 UNION_TREE_FIELD = "organization_tree"
 
+# The dates a filter can name. haystack writes dates for Whoosh as %Y%m%d%H%M%S, which reads
+# back as the same date only with a four-digit year (0099-12-31 raised Whoosh's TimeError).
+EARLIEST_DATE = datetime.date(1000, 1, 1)
+LATEST_DATE = datetime.date(9999, 12, 31)
+DATE_RANGE_MESSAGE = f"日期须在 {EARLIEST_DATE} 至 {LATEST_DATE} 之间。"
+
 
 class Sort:
     RELEVANCE = "relevance"
@@ -245,6 +251,9 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
             sqs = sqs.filter(organization_names=Exact(name))
         else:
             sqs = sqs.filter(**{UNION_TREE_FIELD: Exact(union.name)})
+    for date in filter(None, [params.date_from, params.date_to]):
+        if not EARLIEST_DATE <= date <= LATEST_DATE:
+            raise QueryError(DATE_RANGE_MESSAGE)
     if params.date_from:
         sqs = sqs.filter(date__gte=params.date_from)
     if params.date_to:

@@ -255,3 +255,27 @@ def test_a_search_without_text_reads_no_text_terms(archive, fields_read, params)
     results = search_articles(SearchParams(**params))
     assert results.total >= 1
     assert not fields_read & {"text", "text_bigrams"}
+
+
+@pytest.mark.parametrize(
+    ("q", "literal", "operator_match"),
+    [
+        ("工*", "工*标记", "工人代表"),  # a prefix query would find 工人
+        ("*1*", "编号*1*号", "2013年度"),  # a wildcard would find any term holding a 1
+        ("工会~", "工会~活动", "公会活动"),  # a fuzzy term would find 公会
+        ("工会^10", "工会^10周年", "工会活动"),  # a boost would drop the 10
+    ],
+)
+def test_whoosh_operators_typed_by_readers_are_text(q, literal, operator_match):
+    target = article(literal, "报道。")
+    other = article(operator_match, "报道。")
+    apply_pending_updates()
+    assert search(q) == [target.pk]
+    assert search(f'"{q}"') == [target.pk]
+    assert search(f"报道 -{q}") == [other.pk]
+
+
+@pytest.mark.parametrize("name", ["刘*", "刘欣?", "刘欣欣~", "*"])
+def test_whoosh_operators_in_a_name_filter_are_text(archive, name):
+    assert search(reporter=name) == []
+    assert search(organization=name) == []
