@@ -8,15 +8,21 @@ Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. The parts i
 - articles/search/docsets.py, docset_search.py: the search engine on document sets (a query's
   matches as a bitset per segment; only the requested page is scored by Whoosh or sorted by
   column), whose answers equal haystack's own Whoosh search (tests/search/test_backend.py);
-- articles/search/readers.py: the index on disk, its shared reader and per-segment caches.
+- articles/search/readers.py: the index on disk, one per folder in a process with one reader
+  and per-segment caches shared by every thread, and a new index built beside and swapped in.
 
 Writes: one writer at a time, waiting up to WRITE_TIMEOUT; large update_index batches are
-analysed by INDEX_PROCS worker processes.
+analysed by INDEX_PROCS worker processes. `rebuild` (manage.py rebuild_index) fills a new
+index beside the live one and swaps it in whole; `clear` commits an empty generation. Neither
+deletes the folder under its readers, and a search whose reader lost a file reopens it.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Iterable
+from itertools import chain
 
 from django.conf import settings
 from django.utils.encoding import force_str
@@ -30,11 +36,13 @@ from haystack.utils.app_loading import haystack_get_model
 from whoosh import query
 from whoosh.fields import Schema
 from whoosh.multiproc import MpWriter
+from whoosh.reading import ReaderClosed
+from whoosh.writing import CLEAR
 
 from articles.parsing import tokenizer
 from articles.search.docset_search import DocSetSearch
 from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
-from articles.search.readers import ArticleFileIndex
+from articles.search.readers import ArticleFileIndex, build_beside, shared_index, write_lock
 from articles.search.whoosh_parser import ArticleQueryParser
 
 # Seconds a write waits for another writer (Whoosh allows one) before it fails; connection
@@ -59,7 +67,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
 
     def setup(self) -> None:
         super().setup()
-        self.index = ArticleFileIndex(self.storage, self.schema, self.index.indexname)
+        self.index = shared_index(self.storage, self.schema, self.index.indexname)
         self.parser = ArticleQueryParser(
             self.content_field_name, self.bigram_field_name, schema=self.schema
         )
@@ -77,12 +85,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
         """
         if not self.setup_complete:
             self.setup()
-        self.index = self.index.refresh()
-        options = {"timeout": self.write_timeout, "delay": 0.05}
-        if procs > 1:
-            tokenizer()  # loaded before the workers fork, so none loads it again
-            options.update(procs=procs, multisegment=True, limitmb=WORKER_LIMIT_MB)
-        return self.index.writer(**options)
+        return self.index.writer(timeout=self.write_timeout, delay=0.05, **_procs(procs))
 
     def update(self, index, iterable, commit: bool = True) -> None:
         """Index `iterable`; it is read only once the write lock is held.
@@ -94,16 +97,20 @@ class ArticleSearchBackend(WhooshSearchBackend):
         """
         bulk = isinstance(iterable, list) and len(iterable) >= PARALLEL_BATCH
         writer = self._writer(procs=self.index_procs if bulk else 1)
+        self._write(writer, index, [iterable], writer.update_document)
+
+    def _write(self, writer, index, batches: Iterable[Iterable], add: Callable) -> int:
+        """Add the documents of `batches` with `add`, then commit; cancel on any error."""
         written = 0
         try:
-            for obj in iterable:
+            for obj in chain.from_iterable(batches):
                 try:
                     doc = index.full_prepare(obj)
                 except SkipDocument:
                     continue
                 doc = {key: self._from_python(value) for key, value in doc.items()}
                 doc.pop("boost", None)  # Whoosh 2.5+ has no document boosts
-                writer.update_document(**doc)
+                add(**doc)
                 written += 1
         except BaseException:
             _cancel(writer)
@@ -112,6 +119,35 @@ class ArticleSearchBackend(WhooshSearchBackend):
             writer.commit()
         else:
             _cancel(writer)
+        return written
+
+    def rebuild(self, index, batches: Iterable[Iterable], total: int) -> int:
+        """Index every object of `batches` into a new index beside the live one, then swap it
+        in whole (readers never see an empty or partial index); returns how many.
+
+        The live index's write lock is held throughout, so no update lands in the index being
+        replaced: those wait, fail after write_timeout and stay queued for afterwards. One
+        writer (index_procs processes for PARALLEL_BATCH or more of `total` objects) takes
+        every batch and commits once.
+        """
+        if not self.setup_complete:
+            self.setup()
+
+        def fill(new: ArticleFileIndex) -> int:
+            writer = new.writer(**_procs(self.index_procs if total >= PARALLEL_BATCH else 1))
+            return self._write(writer, index, batches, writer.add_document)
+
+        with write_lock(self.index, self.write_timeout):
+            return build_beside(self.path, self.schema, self.index.indexname, fill)
+
+    def clear(self, models=None, commit: bool = True) -> None:
+        """Without models: an empty generation, committed in one step; haystack deletes the
+        folder, under the feet of every reader."""
+        if models is not None:
+            return super().clear(models, commit)
+        writer = self._writer()
+        writer.commit(mergetype=CLEAR)
+        return None
 
     def remove(self, obj_or_string, commit: bool = True) -> None:
         writer = self._writer()
@@ -147,7 +183,41 @@ class ArticleSearchBackend(WhooshSearchBackend):
             )
         if not self.setup_complete:
             self.setup()  # the schema is read below
-        facets = list(facets or ())
+        run = functools.partial(
+            self._search,
+            query_string,
+            sort_by=sort_by,
+            start_offset=start_offset,
+            end_offset=end_offset,
+            facets=list(facets or ()),
+            narrow_queries=narrow_queries,
+            models=models,
+            limit_to_registered_models=limit_to_registered_models,
+            result_class=result_class,
+            **kwargs,
+        )
+        with self.index.search_lock:
+            try:
+                return run()
+            except (FileNotFoundError, ReaderClosed):
+                # A file of an index swapped out (rebuild_index) since the reader opened it.
+                self.index.reopen()
+                return run()
+
+    def _search(
+        self,
+        query_string: str,
+        sort_by: list[str] | None,
+        start_offset: int,
+        end_offset: int | None,
+        facets: list[str],
+        narrow_queries: set[str] | None,
+        models,
+        limit_to_registered_models: bool | None,
+        result_class,
+        **kwargs,
+    ) -> dict:
+        """search() with the index's search lock held."""
         sort_fields, reverse = _sort_fields(sort_by or [])
         if (
             any(kwargs.get(name) for name in _HAYSTACK_ONLY)
@@ -269,6 +339,15 @@ def _sort_fields(sort_by: list[str]) -> tuple[list[str], bool]:
             "Whoosh requires all order_by fields to use the same sort direction"
         )
     return names, descending == {True}
+
+
+def _procs(procs: int) -> dict:
+    """Writer options: with procs > 1, worker processes analyse the documents and write a
+    segment each."""
+    if procs <= 1:
+        return {}
+    tokenizer()  # loaded before the workers fork, so none loads it again
+    return {"procs": procs, "multisegment": True, "limitmb": WORKER_LIMIT_MB}
 
 
 def _cancel(writer) -> None:
