@@ -43,7 +43,7 @@ class ArticleFileIndex(FileIndex):
         super().__init__(storage, schema=schema, indexname=indexname)
         self.search_lock = threading.RLock()
         self._shared: IndexReader | None = None
-        self._opened: tuple[int, int] | None = None
+        self._opened: tuple[int, int, int] | None = None
         self._caches: dict[str, SegmentCache] = {}
 
     def refresh(self) -> ArticleFileIndex:
@@ -55,14 +55,16 @@ class ArticleFileIndex(FileIndex):
         kwargs.setdefault("compound", False)
         return super().writer(procs=procs, **kwargs)
 
-    def _version(self) -> tuple[int, int]:
-        """Which index the folder holds: a rebuild swaps in another directory (another inode),
-        whose generations start again from 1."""
-        return os.stat(self.storage.folder).st_ino, self.latest_generation()
+    def _version(self) -> tuple[int, int, int]:
+        """Which reader this process may use: its own (a gunicorn worker forked after the
+        preload must not share the master's file offsets), of the index the folder holds (a
+        rebuild swaps in another directory, another inode, whose generations start again)."""
+        return os.getpid(), os.stat(self.storage.folder).st_ino, self.latest_generation()
 
     def shared_reader(self) -> IndexReader:
-        """A reader of the latest generation, reopened only once a writer has committed or a
-        rebuild has swapped the folder. Call with search_lock held."""
+        """A reader of the latest generation, reopened only once a writer has committed, a
+        rebuild has swapped the folder or the process has forked; the segment caches are kept
+        for the segments still there. Call with search_lock held."""
         version = self._version()
         if self._shared is None or self._opened != version:
             self._close()

@@ -209,11 +209,16 @@ def search_articles(params: SearchParams) -> SearchPage:
 
 
 def warm_up() -> None:
-    """Load jieba, the union dictionary and the index's readers before the first reader comes."""
+    """Load jieba, the union dictionary, the index's readers and the facet and date columns
+    before the first reader comes (they are the process's, shared by its threads)."""
     query_words("北京市总工会")
     index_words("北京市总工会")
     try:
-        SearchQuerySet().models(Article).filter(words_or_exact("工会")).count()
+        sqs = SearchQuerySet().models(Article).filter(words_or_exact("工会"))
+        for index_field in (*FACET_FIELDS, UNION_TREE_FIELD):
+            sqs = sqs.facet(index_field, size=FACET_BUCKETS)
+        sqs.facet_counts()
+        list(SearchQuerySet().models(Article).order_by("-date")[:1])
     except Exception:  # no index yet: the first write creates it
         logger.warning("search index not opened at start-up", exc_info=True)
 
