@@ -47,6 +47,17 @@ class ArticleElasticsearchBackend(Elasticsearch7SearchBackend):
         self.index_analyzer, self.search_analyzer = CHINESE_ANALYZERS[analyzer]
         self.DEFAULT_SETTINGS = index_settings()
 
+    def rebuild(self, index, batches, total: int) -> int:
+        """What rebuild_index asks of a backend (see articles.search.rebuild): here haystack's
+        way, clear and refill, so searches see a partial index meanwhile (an index alias
+        swapped after the refill would avoid that)."""
+        self.clear()
+        written = 0
+        for batch in batches:
+            self.update(index, batch)
+            written += len(batch)
+        return written
+
     def build_schema(self, fields: dict) -> tuple[str, dict]:
         """haystack's mapping, with Chinese text, bigrams, and whole (keyword) strings."""
         content_field_name, mapping = super().build_schema(fields)

@@ -110,3 +110,12 @@ def test_elasticsearch_gets_the_same_fields_for_words_phrases_and_exclusions(mon
         "field": "organization_tree",
         "size": FACET_BUCKETS,
     }
+
+
+def test_a_rebuild_on_elasticsearch_clears_then_indexes_each_batch(monkeypatch):
+    es = backend()
+    calls = []
+    monkeypatch.setattr(es, "clear", lambda: calls.append("clear"))
+    monkeypatch.setattr(es, "update", lambda index, batch: calls.append(list(batch)))
+    assert es.rebuild(ArticleIndex(), iter([[1, 2], [3]]), total=3) == 3
+    assert calls == ["clear", [1, 2], [3]]
