@@ -14,6 +14,7 @@ import datetime
 import logging
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
@@ -46,6 +47,9 @@ FACET_FIELDS = {
 # The index's fields of an article's text: jieba words, and character bigrams for exact strings.
 TEXT_FIELD = "text"
 BIGRAM_FIELD = "text_bigrams"
+# Beyond this many unions in a facet, reading every union's parent is cheaper than a name IN
+# (...) list (2.5 against 11 ms for 4,000 names on SQLite).
+MANY_UNIONS = 200
 # Each article's unions and their ancestors: roll-up counts and the sub-union filter.
 UNION_TREE_FIELD = "organization_tree"
 
@@ -287,11 +291,15 @@ def union_tree(
     the organizations facet) and its count rolled up over its sub-unions (`totals`, the
     organization_tree facet: distinct articles in the subtree, so an article under two
     sub-unions counts once). Ancestors with no article of their own have a count of 0.
-    Largest totals first."""
+    Each level shows its `size` largest totals, largest first; only those are built (a broad
+    search's facet names thousands of unions)."""
     totals = {name: max(total, counts.get(name, 0)) for name, total in (totals or {}).items()}
     for name, count in counts.items():
         totals.setdefault(name, count)  # a document indexed before organization_tree existed
-    parents = dict(Organization.objects.filter(name__in=totals).values_list("name", "parent__name"))
+    unions = Organization.objects.all()
+    if len(totals) <= MANY_UNIONS:
+        unions = unions.filter(name__in=totals)
+    parents = dict(unions.values_list("name", "parent__name"))
     children: dict[str | None, list[str]] = {}
     for name in totals:
         parent = parents.get(name)
@@ -299,17 +307,18 @@ def union_tree(
             name
         )
 
+    def largest(names: Iterable[str]) -> list[str]:
+        return sorted(names, key=lambda name: (-totals[name], name))[:size]
+
     def build(name: str, seen: frozenset[str]) -> UnionNode:
         kids = [
-            build(child, seen | {child}) for child in children.get(name, []) if child not in seen
+            build(child, seen | {child})
+            for child in largest(c for c in children.get(name, []) if c not in seen)
         ]
-        kids.sort(key=lambda node: (-node.total, node.name))
         params = {"org": name, "sub": "1"} if kids else {"org": name}
         return UnionNode(name, counts.get(name, 0), totals[name], params, kids)
 
-    roots = [build(name, frozenset([name])) for name in children.get(None, [])]
-    roots.sort(key=lambda node: (-node.total, node.name))
-    return roots[:size]
+    return [build(name, frozenset([name])) for name in largest(children.get(None, []))]
 
 
 def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
