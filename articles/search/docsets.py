@@ -10,7 +10,9 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -90,7 +92,9 @@ def _blocks(matcher) -> Iterator[W3LeafMatcher]:
 
 class SegmentCache:
     """What searches reuse of one segment, which never changes once written: document sets of
-    terms and phrases (the most recently used), facet values and sort keys of each document."""
+    terms and phrases (the most recently used), facet values and sort keys of each document,
+    the documents in order of each sort key, and the facet counts of all live documents (with
+    the live mask they were counted on: deletions change it, not the segment)."""
 
     MAX_SETS = 2048
 
@@ -98,6 +102,8 @@ class SegmentCache:
         self.sets: dict[tuple, int] = {}
         self.columns: dict[str, list] = {}
         self.keys: dict[str, list] = {}
+        self.orders: dict[str, list[int]] = {}
+        self.live_counts: dict[str, tuple[int, Counter]] = {}
 
     def get(self, key: tuple) -> int | None:
         bits = self.sets.pop(key, None)
@@ -232,6 +238,25 @@ class SegmentDocs:
             values = [interned.setdefault(v, v) for v in map(tuple, column)]
             self.cache.columns[fieldname] = values
         return values
+
+    def counts(self, fieldname: str, local: int, docs: list[int]) -> Counter:
+        """How many of the documents `docs` (the bitset `local`) have each value of a facet
+        field; kept for a search that matches every live document (no criteria)."""
+        if local != self.live:
+            return Counter(chain.from_iterable(map(self.values(fieldname).__getitem__, docs)))
+        live, counts = self.cache.live_counts.get(fieldname, (None, None))
+        if live != self.live or counts is None:
+            counts = Counter(chain.from_iterable(map(self.values(fieldname).__getitem__, docs)))
+            self.cache.live_counts[fieldname] = (self.live, counts)
+        return counts
+
+    def order(self, fieldname: str) -> list[int]:
+        """Every document number, by its sort key of a sortable field (ties by number)."""
+        order = self.cache.orders.get(fieldname)
+        if order is None:
+            keys = self.keys(fieldname)
+            order = self.cache.orders[fieldname] = sorted(range(len(keys)), key=keys.__getitem__)
+        return order
 
     def keys(self, fieldname: str) -> list:
         """Each document's sort key for a sortable field, as its column stores it."""

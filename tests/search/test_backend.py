@@ -243,6 +243,8 @@ def mixed_archive() -> list[Article]:
         lambda s: s.filter(content=AutoQuery("大赛")).order_by("date"),
         lambda s: s.filter(organizations=Exact("朝阳区总工会")).order_by("-date"),
         lambda s: s.filter(date__gte=datetime.date(2024, 3, 1), content=AutoQuery("文化")),
+        lambda s: s.order_by("-date"),
+        lambda s: s.filter(kind="news").order_by("date"),
         lambda s: s.filter(words_or_exact("职工技能")),
         lambda s: s.filter(words_or_exact("劳动")).filter(words_or_exact("北京")),
         lambda s: s.filter(exact_string("工会技能")).exclude(text_bigrams=Exact("春运")),
@@ -281,3 +283,25 @@ def test_a_new_process_searches_before_anything_else():
     facets = SearchQuerySet().filter(content="职工之家").facet("kind")
     assert facets.facet_counts()["fields"]["kind"] == [("news", 1)]
     assert [int(result.pk) for result in facets] == [target.pk]
+
+
+def test_facets_of_every_document_follow_a_deletion_in_the_same_segment():
+    kept = article("职工之家建设", "职工之家。")
+    removed = article("职工之家揭牌", "职工之家。")
+    make_credit(kept, "周美玉")
+    make_credit(removed, "刘欣欣")
+    index_all()
+
+    def reporters() -> list:
+        return SearchQuerySet().facet("reporters").facet_counts()["fields"]["reporters"]
+
+    index = connections["default"].get_backend().index
+
+    def segments() -> list[str]:
+        return [reader.segment().segment_id() for reader, _ in index.reader().leaf_readers()]
+
+    before = segments()
+    assert reporters() == [("刘欣欣", 1), ("周美玉", 1)]
+    connections["default"].get_backend().remove(removed)
+    assert segments() == before  # the same segment, with one more deletion
+    assert reporters() == [("周美玉", 1)]
