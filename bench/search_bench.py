@@ -198,7 +198,7 @@ def sample_queries(corpus: list[dict], texts: list[str], count: int, seed: int) 
 
 
 def rebuild_index(batch_size: int | None) -> float:
-    """Seconds for `manage.py rebuild_index --noinput` (clear, then update_index)."""
+    """Seconds for `manage.py rebuild_index --noinput` (a new index built beside, swapped in)."""
     from django.core.management import call_command
 
     options = {"interactive": False, "verbosity": 0}
