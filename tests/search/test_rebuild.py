@@ -1,6 +1,10 @@
 """rebuild_index while the site serves: readers see the old index whole until the swap."""
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from haystack import connections
 from whoosh.index import LockError
 
@@ -72,4 +76,17 @@ def test_a_rebuild_after_a_clear_fills_the_index(six_articles):
     connections["default"].get_backend().clear()
     assert count("职工") == 0
     assert rebuild_search_index() == 6
+    assert count("职工") == 6
+
+
+def test_rebuild_index_waits_for_another_writer_then_fails_leaving_the_index(six_articles):
+    backend = connections["default"].get_backend()
+    backend.write_timeout = 0.1
+    held = backend.index.lock("WRITELOCK")
+    assert held.acquire()
+    try:
+        with pytest.raises(CommandError, match="another process"):
+            call_command("rebuild_index", "--noinput", stdout=io.StringIO())
+    finally:
+        held.release()
     assert count("职工") == 6

@@ -4,7 +4,8 @@ haystack's rebuild_index clears the index (deleting its folder) and then fills i
 found nothing meanwhile and readers holding the deleted files failed until a restart.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from whoosh.index import LockError
 
 from articles.management.progress import ProgressBar
 from articles.management.search_index import apply_index_updates
@@ -30,7 +31,13 @@ class Command(BaseCommand):
 
     def handle(self, *, batchsize: int | None, using: str, verbosity: int, **options) -> None:
         bar = ProgressBar(self.stderr)
-        written = rebuild_search_index(using, batch_size=batchsize, progress=bar.draw)
+        try:
+            written = rebuild_search_index(using, batch_size=batchsize, progress=bar.draw)
+        except LockError as error:
+            raise CommandError(
+                f"the search index is being written by another process ({error}); the live "
+                "index is unchanged: run rebuild_index again once that write has finished"
+            ) from error
         if verbosity > 0:
             self.stdout.write(f"Indexing {written} articles: done, the new index is live")
         apply_index_updates(self, verbosity)
