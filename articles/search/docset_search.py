@@ -9,6 +9,7 @@ haystack import.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from array import array
 from collections import Counter, defaultdict
@@ -101,17 +102,19 @@ class DocSetSearch:
             bits |= (segment.docs(q) & segment.live) << offset
         return bits
 
-    def _local(self, bits: int) -> Iterator[tuple[SegmentDocs, int, list[int]]]:
+    def _local(self, bits: int) -> Iterator[tuple[SegmentDocs, int, int]]:
+        """Each segment with matches, its offset and its matches as a local bitset."""
         for segment, offset in self.segments:
             local = (bits >> offset) & segment.everything
             if local:
-                yield segment, offset, docnums(local)
+                yield segment, offset, local
 
     def facets(self, bits: int, fieldnames: Iterable[str]) -> dict[str, list]:
         """haystack's facet lists: (value, count), most frequent first, None for no value."""
         counts: dict[str, Counter] = {name: Counter() for name in fieldnames}
-        for segment, offset, docs in self._local(bits):
-            local = (bits >> offset) & segment.everything
+        for segment, _, local in self._local(bits):
+            # Listed once, and only for a count that is not kept.
+            docs = functools.cache(lambda local=local: docnums(local))
             for name, total in counts.items():
                 total.update(segment.counts(name, local, docs))
         facets = {}
@@ -128,22 +131,22 @@ class DocSetSearch:
         """The first `end` matches by the fields' values, as Whoosh orders them (ties by
         document number, reversed with the order)."""
         best = []
-        for segment, offset, docs in self._local(bits):
+        for segment, offset, local in self._local(bits):
             columns = [segment.keys(name) for name in fieldnames]
 
             def key(docnum: int, columns=columns, offset=offset) -> tuple:
                 return (*(column[docnum] for column in columns), offset + docnum)
 
-            if len(fieldnames) == 1 and len(docs) ** 2 > end * segment.size:
+            if len(fieldnames) == 1 and local.bit_count() ** 2 > end * segment.size:
                 # Many matches: walking the segment's order until `end` of them are found
                 # costs about end * size / matches, less than a heap over the matches.
                 order = segment.order(fieldnames[0])
-                wanted = DocSet((bits >> offset) & segment.everything)
+                wanted = DocSet(local)
                 walk = (d for d in (reversed(order) if reverse else order) if d in wanted)
                 best.extend(map(key, islice(walk, end)))
             else:
                 pick = heapq.nlargest if reverse else heapq.nsmallest
-                best.extend(map(key, pick(end, docs, key=key)))
+                best.extend(map(key, pick(end, docnums(local), key=key)))
         best.sort(reverse=reverse)
         return [(found[-1], 0.0) for found in best[:end]]
 

@@ -11,7 +11,7 @@ import bisect
 import functools
 import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
 from whoosh import query
@@ -239,16 +239,20 @@ class SegmentDocs:
             self.cache.columns[fieldname] = values
         return values
 
-    def counts(self, fieldname: str, local: int, docs: list[int]) -> Counter:
-        """How many of the documents `docs` (the bitset `local`) have each value of a facet
-        field; kept for a search that matches every live document (no criteria)."""
+    def counts(self, fieldname: str, local: int, docs: Callable[[], list[int]]) -> Counter:
+        """How many of the documents of the bitset `local` (`docs()` lists them) have each
+        value of a facet field; kept for a search matching every live document (no criteria).
+        """
         if local != self.live:
-            return Counter(chain.from_iterable(map(self.values(fieldname).__getitem__, docs)))
+            return self._count(fieldname, docs())
         live, counts = self.cache.live_counts.get(fieldname, (None, None))
         if live != self.live or counts is None:
-            counts = Counter(chain.from_iterable(map(self.values(fieldname).__getitem__, docs)))
+            counts = self._count(fieldname, docs())
             self.cache.live_counts[fieldname] = (self.live, counts)
         return counts
+
+    def _count(self, fieldname: str, docs: list[int]) -> Counter:
+        return Counter(chain.from_iterable(map(self.values(fieldname).__getitem__, docs)))
 
     def order(self, fieldname: str) -> list[int]:
         """Every document number, by its sort key of a sortable field (ties by number)."""
