@@ -15,11 +15,13 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from operator import itemgetter
 
 from whoosh import query
 from whoosh.collectors import TopCollector
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
+from whoosh.scoring import BM25F, BM25FScorer, bm25
 from whoosh.searching import Searcher
 
 from articles.search.docsets import (
@@ -120,7 +122,10 @@ class DocSetSearch:
         facets = {}
         for name, total in counts.items():
             none = total.pop(None, None)
-            values = sorted(total.items(), key=lambda item: (-item[1], item[0]))
+            # Most frequent first, then by value: a stable sort by count after one by value
+            # (C comparisons; a key tuple per value cost 5 ms with 4,000 unions).
+            values = sorted(total.items())
+            values.sort(key=itemgetter(1), reverse=True)
             if none is not None:  # where haystack puts it: before the first smaller count
                 at = next((i for i, (_, count) in enumerate(values) if count < none), None)
                 values.insert(len(values) if at is None else at, (None, none))
@@ -180,25 +185,80 @@ class DocSetSearch:
                 break
             base = count * EXACT_SCORE
             if tiers[count] & scorable:
-                results = self._top(rest, tiers[count] & scorable, want)
+                top = self._top(rest, tiers[count] & scorable, want)
                 # Sorted again: adding the base can round apart scores into ties, which
                 # Whoosh breaks by document number.
-                scored = [(docnum, base + score) for score, docnum in results.top_n]
+                scored = [(docnum, base + score) for score, docnum in top]
                 page += sorted(scored, key=lambda hit: (-hit[1], hit[0]))
             unscored = docnums(tiers[count] & ~scorable, limit=end - len(page))
             page += [(docnum, base) for docnum in unscored]
         return page[:end]
 
-    def _top(self, q: query.Query, allowed: int, limit: int):
-        """Whoosh's best `limit` of the allowed documents by `q`, visiting only those.
+    def _top(self, q: query.Query, allowed: int, limit: int) -> list[tuple[float, int]]:
+        """Whoosh's best `limit` (score, document) of the allowed documents by `q`, visiting
+        only those.
 
         Without Whoosh's top-k shortcuts (block-max skipping, replacing a union by an
         intersection): their score bounds are not safe, and a few rankings came out wrong.
         """
+        term = _single_term(q)
+        if term is not None and type(self.searcher.weighting) is BM25F:
+            return self._top_term(term, allowed, limit)
         offsets = {id(searcher): offset for searcher, offset in self.searcher.leaf_searchers()}
         collector = TopCollector(limit, usequality=False, replace=0)
         self.searcher.search_with_collector(query.And([Only(allowed, offsets), q]), collector)
-        return collector.results()
+        return collector.results().top_n
+
+    def _top_term(self, term: query.Term, allowed: int, limit: int) -> list[tuple[float, int]]:
+        """_top of one term (a one-word query): each allowed document's score from the term's
+        postings, as Whoosh's matcher scores it, without stepping a matcher tree. Ties go to
+        the lower document number, as in Whoosh's TopCollector."""
+        scored = []
+        leaves = zip(self.segments, self.searcher.leaf_searchers(), strict=True)
+        for (segment, offset), (searcher, _) in leaves:
+            local = (allowed >> offset) & segment.everything
+            if local:
+                scored += self._term_scores(segment, searcher, term, local, offset)
+        return [(score, -negated) for score, negated in heapq.nlargest(limit, scored)]
+
+    @staticmethod
+    def _term_scores(
+        segment: SegmentDocs, searcher: Searcher, term: query.Term, local: int, offset: int
+    ) -> list[tuple[float, int]]:
+        """(score, -global document number) of the documents of `local` holding the term.
+
+        BM25F (Whoosh's default weighting) as its scorer computes it, with the field lengths
+        from the segment's cached list instead of a column read per document.
+        """
+        field, text = term.fieldname, term.text
+        try:
+            matcher = searcher.postings(field, text)
+        except TermNotFound:
+            return []
+        scorer = searcher.weighting.scorer(searcher, field, text)
+        # A field that is not scorable (a name, a page) gets Whoosh's constant WeightScorer.
+        lengths = segment.lengths(field) if isinstance(scorer, BM25FScorer) else None
+        scored = []
+        for docnum in docnums(local):
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break  # no posting at or after docnum
+            if matcher.id() == docnum:
+                if lengths is None:
+                    score = matcher.score()
+                else:
+                    weight, length = matcher.weight(), lengths[docnum]
+                    score = bm25(scorer.idf, weight, length, scorer.avgfl, scorer.B, scorer.K1)
+                scored.append((score, -(offset + docnum)))
+        return scored
+
+
+def _single_term(q: query.Query) -> query.Term | None:
+    """The one Term `q` amounts to (an And or Or of one part, no boosts), or None."""
+    while isinstance(q, query.And | query.Or) and len(q.subqueries) == 1 and q.boost == 1.0:
+        q = q.subqueries[0]
+    return q if type(q) is query.Term and q.boost == 1.0 else None
 
 
 class Only(query.Query):

@@ -92,7 +92,8 @@ def _blocks(matcher) -> Iterator[W3LeafMatcher]:
 
 class SegmentCache:
     """What searches reuse of one segment, which never changes once written: document sets of
-    terms and phrases (the most recently used), facet values and sort keys of each document,
+    terms and phrases (the most recently used), facet values, sort keys and field lengths of
+    each document,
     the documents in order of each sort key, and the facet counts of all live documents (with
     the live mask they were counted on: deletions change it, not the segment)."""
 
@@ -104,6 +105,7 @@ class SegmentCache:
         self.keys: dict[str, list] = {}
         self.orders: dict[str, list[int]] = {}
         self.live_counts: dict[str, tuple[int, Counter]] = {}
+        self.lengths: dict[str, list[int]] = {}
 
     def get(self, key: tuple) -> int | None:
         bits = self.sets.pop(key, None)
@@ -261,6 +263,15 @@ class SegmentDocs:
             keys = self.keys(fieldname)
             order = self.cache.orders[fieldname] = sorted(range(len(keys)), key=keys.__getitem__)
         return order
+
+    def lengths(self, fieldname: str) -> list[int]:
+        """Each document's length of a scorable field, as BM25 reads it (1 when unknown)."""
+        lengths = self.cache.lengths.get(fieldname)
+        if lengths is None:
+            length = self.reader.doc_field_length
+            lengths = [length(docnum, fieldname, 1) for docnum in range(self.size)]
+            self.cache.lengths[fieldname] = lengths
+        return lengths
 
     def keys(self, fieldname: str) -> list:
         """Each document's sort key for a sortable field, as its column stores it."""

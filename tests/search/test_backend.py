@@ -244,6 +244,8 @@ def mixed_archive() -> list[Article]:
         lambda s: s.filter(organizations=Exact("朝阳区总工会")).order_by("-date"),
         lambda s: s.filter(date__gte=datetime.date(2024, 3, 1), content=AutoQuery("文化")),
         lambda s: s.order_by("-date"),
+        lambda s: s.filter(kind="photo"),
+        lambda s: s.filter(reporters=Exact("刘欣欣")),
         lambda s: s.filter(kind="news").order_by("date"),
         lambda s: s.filter(words_or_exact("职工技能")),
         lambda s: s.filter(words_or_exact("劳动")).filter(words_or_exact("北京")),
