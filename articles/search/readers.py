@@ -6,6 +6,7 @@ new index built beside the live one, then swapped in. No Django or haystack impo
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
 import shutil
 import threading
@@ -131,7 +132,8 @@ def write_lock(index: FileIndex, timeout: float, delay: float = 0.05):
 def build_beside(
     folder: str, schema: Schema, indexname: str, fill: Callable[[ArticleFileIndex], int]
 ) -> int:
-    """Build a whole new index in a folder beside `folder` with `fill`, then swap it in.
+    """Build a whole new index in a folder beside `folder` with `fill`, then swap it in; call
+    with the live index's write lock held.
 
     A reader opens either the old index or the new one, never an empty or partial one: the
     new index is complete before the swap, and the swap is one rename. Returns what `fill`
@@ -139,8 +141,11 @@ def build_beside(
     that still hold its files open keep reading them.
     """
     parent, name = os.path.split(os.path.abspath(folder))
+    # What killed rebuilds left: the caller holds the live index's write lock, so no other
+    # rebuild is running.
+    for left in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(name)}.rebuild-*")):
+        shutil.rmtree(left, ignore_errors=True)
     beside = os.path.join(parent, f".{name}.rebuild-{os.getpid()}")
-    shutil.rmtree(beside, ignore_errors=True)  # what a killed rebuild left
     os.makedirs(beside)
     try:
         storage = FileStorage(beside)

@@ -90,3 +90,12 @@ def test_rebuild_index_waits_for_another_writer_then_fails_leaving_the_index(six
     finally:
         held.release()
     assert count("职工") == 6
+
+
+def test_a_rebuild_removes_what_a_killed_rebuild_left(six_articles, tmp_path):
+    left = tmp_path / ".whoosh_index.rebuild-999999"
+    left.mkdir()
+    (left / "MAIN_half.seg").write_bytes(b"partial")
+    assert rebuild_search_index() == 6
+    assert not left.exists()
+    assert count("职工") == 6
