@@ -1,11 +1,12 @@
-"""What the search index holds for each article (see articles/search/backend.py for the schema)."""
+"""What the search index holds for each article (see articles/search/fields.py for the schema)."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from haystack import indexes
 
-from articles.models import Article
-from articles.search.backend import BigramField
+from articles.models import Article, Organization
+from articles.search.fields import BigramField
 
 
 def article_text(article: Article) -> str:
@@ -22,6 +23,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Canonical names for facets; canonical names and aliases for filters by any name.
     organizations = indexes.MultiValueField()
     organization_names = indexes.MultiValueField(stored=False)
+    # Its unions and every union above them, each once: a union's facet count over this field
+    # is the number of distinct articles in its subtree, and filtering on it finds them.
+    organization_tree = indexes.MultiValueField(stored=False)
     date = indexes.DateField(model_attr="page__issue__date")
     page = indexes.IntegerField(model_attr="page__number")
     kind = indexes.CharField(model_attr="kind")
@@ -34,7 +38,18 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article
 
     def index_queryset(self, using: str | None = None):
-        return self.get_model().objects.for_listing().prefetch_related("organizations__aliases")
+        # Three levels of parents in the same query cover the authority file's hierarchy;
+        # deeper ones are read as prepare_organization_tree walks up.
+        unions = Organization.objects.select_related("parent__parent__parent")
+        return (
+            self.get_model()
+            .objects.select_related("page__issue")
+            .prefetch_related(
+                "credits__person",
+                Prefetch("organizations", queryset=unions),
+                "organizations__aliases",
+            )
+        )
 
     def get_updated_field(self) -> str:
         return "updated_at"
@@ -57,6 +72,16 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             names.append(organization.name)
             names.extend(alias.name for alias in organization.aliases.all())
         return names
+
+    def prepare_organization_tree(self, article: Article) -> list[str]:
+        names: dict[str, None] = {}
+        for organization in article.organizations.all():
+            seen = set()
+            while organization is not None and organization.pk not in seen:
+                seen.add(organization.pk)
+                names[organization.name] = None
+                organization = organization.parent
+        return list(names)
 
     def prepare_version(self, article: Article) -> str:
         return article.updated_at.isoformat()

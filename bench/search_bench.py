@@ -198,7 +198,7 @@ def sample_queries(corpus: list[dict], texts: list[str], count: int, seed: int) 
 
 
 def rebuild_index(batch_size: int | None) -> float:
-    """Seconds for `manage.py rebuild_index --noinput` (clear, then update_index)."""
+    """Seconds for `manage.py rebuild_index --noinput` (a new index built beside, swapped in)."""
     from django.core.management import call_command
 
     options = {"interactive": False, "verbosity": 0}
@@ -231,10 +231,10 @@ class IndexHits:
 
     def __call__(self, text: str) -> set[int]:
         from articles.search.query import parse_query
-        from articles.search.service import SearchParams, _filtered
+        from articles.search.service import SearchParams, search_queryset
 
-        # _filtered: the very SearchQuerySet search_articles runs.
-        string = _filtered(parse_query(text), SearchParams(q=text)).query.build_query()
+        # search_queryset: the very SearchQuerySet search_articles runs.
+        string = search_queryset(parse_query(text), SearchParams(q=text)).query.build_query()
         parsed = self.backend.parser.parse(string)
         return {self.pk_of[docnum] for docnum in self.searcher.docs_for_query(parsed)}
 

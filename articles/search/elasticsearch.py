@@ -9,8 +9,9 @@ Settings (no code change):
 The same ArticleIndex feeds it (articles/search_indexes.py): the document field is analysed by
 the IK plugin (`ik_max_word` when indexing, so sub-words are found; `ik_smart` for queries) or
 by the smartcn plugin; the character-bigram field uses Elasticsearch's built-in `cjk_bigram`
-filter (no plugin); reporters, unions, dates, page and kind are keywords, dates and numbers,
-and haystack's facets become terms aggregations. Put the union dictionary
+filter (no plugin), and the search service asks it for exact strings (`text_bigrams:"…"`, a
+phrase of bigrams) as it asks Whoosh; reporters, unions, dates, page and kind are keywords,
+dates and numbers, and haystack's facets become terms aggregations. Put the union dictionary
 (articles/parsing/data/unions.txt) into IK's custom dictionary so that union names stay whole.
 See docs/scaling.md for when to switch and how.
 """
@@ -45,6 +46,17 @@ class ArticleElasticsearchBackend(Elasticsearch7SearchBackend):
             raise ValueError(f"CHINESE_ANALYZER must be one of {sorted(CHINESE_ANALYZERS)}")
         self.index_analyzer, self.search_analyzer = CHINESE_ANALYZERS[analyzer]
         self.DEFAULT_SETTINGS = index_settings()
+
+    def rebuild(self, index, batches, total: int) -> int:
+        """What rebuild_index asks of a backend (see articles.search.rebuild): here haystack's
+        way, clear and refill, so searches see a partial index meanwhile (an index alias
+        swapped after the refill would avoid that)."""
+        self.clear()
+        written = 0
+        for batch in batches:
+            self.update(index, batch)
+            written += len(batch)
+        return written
 
     def build_schema(self, fields: dict) -> tuple[str, dict]:
         """haystack's mapping, with Chinese text, bigrams, and whole (keyword) strings."""

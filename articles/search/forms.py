@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from articles.models import Article
 from articles.search.query import MAX_QUERY_LENGTH
-from articles.search.service import DEFAULT_PER_PAGE, MAX_PER_PAGE, SearchParams, Sort
+from articles.search.service import (
+    DATE_RANGE_MESSAGE,
+    DEFAULT_PER_PAGE,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_PER_PAGE,
+    SearchParams,
+    Sort,
+)
+
+
+def _date_field(label: str) -> forms.DateField:
+    """A date the index can filter on (see EARLIEST_DATE)."""
+    validators = [
+        MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
+        MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
+    ]
+    return forms.DateField(label=label, required=False, validators=validators)
 
 MIN_YEAR = 1000
 
@@ -31,8 +49,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # `from` is a Python keyword, so these two cannot be declared as attributes.
-        self.fields["from"] = forms.DateField(label="起始日期", required=False)
-        self.fields["to"] = forms.DateField(label="截止日期", required=False)
+        self.fields["from"] = _date_field("起始日期")
+        self.fields["to"] = _date_field("截止日期")
         self.order_fields(["q", "org", "reporter", "from", "to"])
 
     def clean(self) -> dict:

@@ -58,11 +58,6 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not (self.has_text or self.excluded or self.reporters or self.organizations)
 
-    @property
-    def matched_text(self) -> tuple[str, ...]:
-        """What a result's text was matched on, for highlighting: phrases and words."""
-        return self.phrases + self.words
-
 
 def _searchable(text: str) -> bool:
     """Punctuation alone matches nothing useful (and every article has a `，`)."""

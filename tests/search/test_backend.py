@@ -6,10 +6,11 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.inputs import AutoQuery, Exact
-from haystack.query import SearchQuerySet
+from haystack.query import SQ, SearchQuerySet
 
 from articles.models import Article, Credit, Issue
 from articles.search.analysis import index_words, query_words
+from articles.search.service import exact_string, words_or_exact
 from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,15 @@ def article(
 
 
 def found(q: str, **filters) -> list[int]:
-    results = SearchQuerySet().filter(content=AutoQuery(q), **filters)
+    """Each word as the search service asks for it: all its jieba words or the exact string."""
+    results = SearchQuerySet().filter(**filters)
+    for word in q.split():
+        results = results.filter(words_or_exact(word))
     return [int(result.pk) for result in results]
+
+
+def found_exact(text: str) -> list[int]:
+    return [int(result.pk) for result in SearchQuerySet().filter(exact_string(text))]
 
 
 @pytest.mark.parametrize("query", ["北京市总工会", "总工会", "工会", "北京"])
@@ -71,14 +79,14 @@ def test_quoted_query_finds_only_the_exact_string():
     exact = article("研修班开班", "工会干部研修班开班。")
     article("干部培训", "工会组织干部培训。")
     index_all()
-    assert found('"工会干部"') == [exact.pk]
+    assert found_exact("工会干部") == [exact.pk]
 
 
 def test_quoted_query_matches_across_whitespace_but_not_across_lines():
     across_space = article("劳动 模范表彰", "表彰大会举行。")
     article("劳动", "模范表彰大会举行。")
     index_all()
-    assert found('"劳动模范"') == [across_space.pk]
+    assert found_exact("劳动模范") == [across_space.pk]
 
 
 def test_words_of_a_plain_query_may_be_apart():
@@ -235,6 +243,14 @@ def mixed_archive() -> list[Article]:
         lambda s: s.filter(content=AutoQuery("大赛")).order_by("date"),
         lambda s: s.filter(organizations=Exact("朝阳区总工会")).order_by("-date"),
         lambda s: s.filter(date__gte=datetime.date(2024, 3, 1), content=AutoQuery("文化")),
+        lambda s: s.order_by("-date"),
+        lambda s: s.filter(kind="photo"),
+        lambda s: s.filter(reporters=Exact("刘欣欣")),
+        lambda s: s.filter(kind="news").order_by("date"),
+        lambda s: s.filter(words_or_exact("职工技能")),
+        lambda s: s.filter(words_or_exact("劳动")).filter(words_or_exact("北京")),
+        lambda s: s.filter(exact_string("工会技能")).exclude(text_bigrams=Exact("春运")),
+        lambda s: s.filter(words_or_exact("文化") | SQ(organizations=Exact("北京市总工会"))),
     ],
 )
 def test_document_set_search_answers_as_whoosh_does(mixed_archive, sqs):
@@ -269,3 +285,25 @@ def test_a_new_process_searches_before_anything_else():
     facets = SearchQuerySet().filter(content="职工之家").facet("kind")
     assert facets.facet_counts()["fields"]["kind"] == [("news", 1)]
     assert [int(result.pk) for result in facets] == [target.pk]
+
+
+def test_facets_of_every_document_follow_a_deletion_in_the_same_segment():
+    kept = article("职工之家建设", "职工之家。")
+    removed = article("职工之家揭牌", "职工之家。")
+    make_credit(kept, "周美玉")
+    make_credit(removed, "刘欣欣")
+    index_all()
+
+    def reporters() -> list:
+        return SearchQuerySet().facet("reporters").facet_counts()["fields"]["reporters"]
+
+    index = connections["default"].get_backend().index
+
+    def segments() -> list[str]:
+        return [reader.segment().segment_id() for reader, _ in index.reader().leaf_readers()]
+
+    before = segments()
+    assert reporters() == [("刘欣欣", 1), ("周美玉", 1)]
+    connections["default"].get_backend().remove(removed)
+    assert segments() == before  # the same segment, with one more deletion
+    assert reporters() == [("周美玉", 1)]

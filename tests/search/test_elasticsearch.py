@@ -11,6 +11,8 @@ from haystack.query import SearchQuerySet
 
 from articles.models import Article
 from articles.search.elasticsearch import ArticleElasticsearchBackend
+from articles.search.query import parse_query
+from articles.search.service import FACET_BUCKETS, SearchParams, search_queryset
 from articles.search_indexes import ArticleIndex
 from tests.factories import make_article, make_credit, make_organization
 
@@ -32,7 +34,8 @@ def test_mapping_analyses_text_in_chinese_and_keeps_names_whole():
         "search_analyzer": "ik_smart",
     }
     assert mapping["text_bigrams"] == {"type": "text", "analyzer": "newsarchive_bigram"}
-    for name in ("reporters", "organizations", "organization_names", "kind", "year", "year_month"):
+    names = ("reporters", "organizations", "organization_names", "organization_tree", "kind")
+    for name in (*names, "year", "year_month"):
         assert mapping[name] == {"type": "keyword"}, name
     assert mapping["date"]["type"] == "date"
     assert mapping["page"]["type"] == "long"
@@ -77,3 +80,42 @@ def test_search_through_a_live_elasticsearch(monkeypatch):
         facets = SearchQuerySet().facet("organizations").facet_counts()
         assert facets["fields"]["organizations"] == [("北京经济技术开发区总工会", 1)]
     connections.reload("default")
+
+
+@pytest.mark.django_db
+def test_elasticsearch_gets_the_same_fields_for_words_phrases_and_exclusions(monkeypatch):
+    """The service's query meaning is in its fields, so Elasticsearch searches the bigram field
+    for exact strings as Whoosh does (no server needed to build the request body)."""
+    config = {
+        "default": {
+            "ENGINE": "articles.search.elasticsearch.ArticleElasticsearchEngine",
+            "URL": "http://127.0.0.1:9200/",
+            "INDEX_NAME": "t",
+        }
+    }
+    with override_settings(HAYSTACK_CONNECTIONS=config):
+        monkeypatch.setattr(connections, "connections_info", config)
+        engine = connections.reload("default")
+        sqs = search_queryset(parse_query('职工 "劳动模范" -会议'), SearchParams(kind="news"))
+        query_string = sqs.query.build_query()
+        body = engine.get_backend().build_search_kwargs(query_string, facets=sqs.query.facets)
+    connections.reload("default")
+    assert query_string == (
+        '((text:(职工) OR text_bigrams:("职工"))'
+        ' AND (text_bigrams:("劳动模范") AND (text:(劳动模范) OR text_bigrams:("劳动模范")))'
+        ' AND NOT (text_bigrams:("会议")) AND kind:("news"))'
+    )
+    assert body["query"]["bool"]["must"]["query_string"]["query"] == query_string
+    assert body["aggs"]["organization_tree"]["terms"] == {
+        "field": "organization_tree",
+        "size": FACET_BUCKETS,
+    }
+
+
+def test_a_rebuild_on_elasticsearch_clears_then_indexes_each_batch(monkeypatch):
+    es = backend()
+    calls = []
+    monkeypatch.setattr(es, "clear", lambda: calls.append("clear"))
+    monkeypatch.setattr(es, "update", lambda index, batch: calls.append(list(batch)))
+    assert es.rebuild(ArticleIndex(), iter([[1, 2], [3]]), total=3) == 3
+    assert calls == ["clear", [1, 2], [3]]

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from whoosh.reading import SegmentReader
 
 from articles.models import Article, Credit, Issue
 from articles.search.indexing import apply_pending_updates
@@ -183,3 +184,98 @@ def test_quoted_fragments_that_nest_queries_do_not_crash(archive):
     """Found by bench/fuzz.py: Whoosh flattened nested queries and read a missing boost."""
     assert search(";'0 0.") == []
     assert search("工会' 职工'") == [archive["contest"].pk]
+
+
+def test_union_roll_up_counts_an_article_under_two_sibling_unions_once():
+    parent = make_organization("北京市总工会")
+    east = make_organization("东城区总工会", parent=parent)
+    west = make_organization("西城区总工会", parent=parent)
+    both = article("两区职工联谊", "职工联谊活动。")
+    both.organizations.add(east, west)
+    east_only = article("东城职工运动会", "职工运动会。")
+    east_only.organizations.add(east)
+    apply_pending_updates()
+    [root] = search_articles(SearchParams(q="职工")).union_tree
+    children = {node.name: (node.count, node.total) for node in root.children}
+    assert (root.name, root.count, root.total) == ("北京市总工会", 0, 2)
+    assert children == {"东城区总工会": (2, 2), "西城区总工会": (1, 1)}
+
+
+def test_sub_union_filter_finds_the_articles_under_a_grandparent():
+    top = make_organization("中华全国总工会")
+    city = make_organization("北京市总工会", parent=top)
+    district = make_organization("朝阳区总工会", parent=city)
+    target = article("朝阳区职工技能大赛", "职工技能大赛。")
+    target.organizations.add(district)
+    article("其他报道", "职工活动。")
+    apply_pending_updates()
+    assert search(organization="中华全国总工会", include_sub_unions=True) == [target.pk]
+
+
+@pytest.mark.parametrize(
+    ("q", "headline", "marked"),
+    [
+        ('"劳动 模范"', "劳动模范表彰", "<mark>劳动模范</mark>表彰"),
+        ("工会 工会干部", "工会干部研修班", "<mark>工会干部</mark>研修班"),
+        ("职工文化", "职工的业余文化生活", "<mark>职工</mark>的业余<mark>文化</mark>生活"),
+    ],
+)
+def test_every_matched_term_is_marked(q, headline, marked):
+    article(headline, "活动举行。")
+    apply_pending_updates()
+    [hit] = search_articles(SearchParams(q=q)).hits
+    assert hit.headline == marked
+
+
+@pytest.fixture
+def fields_read(monkeypatch) -> set[str]:
+    """The fields whose terms or postings a search reads from the index."""
+    read: set[str] = set()
+    for name in ("postings", "lexicon", "terms_from"):
+        original = getattr(SegmentReader, name)
+
+        def spy(self, fieldname, *args, _original=original, **kwargs):
+            read.add(fieldname)
+            return _original(self, fieldname, *args, **kwargs)
+
+        monkeypatch.setattr(SegmentReader, name, spy)
+    return read
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"kind": Article.Kind.PHOTO},
+        {"date_from": datetime.date(2024, 4, 1), "paper_page": 2},
+        {"organization": "北京市总工会", "include_sub_unions": True},
+    ],
+)
+def test_a_search_without_text_reads_no_text_terms(archive, fields_read, params):
+    results = search_articles(SearchParams(**params))
+    assert results.total >= 1
+    assert not fields_read & {"text", "text_bigrams"}
+
+
+@pytest.mark.parametrize(
+    ("q", "literal", "operator_match"),
+    [
+        ("工*", "工*标记", "工人代表"),  # a prefix query would find 工人
+        ("*1*", "编号*1*号", "2013年度"),  # a wildcard would find any term holding a 1
+        ("工会~", "工会~活动", "公会活动"),  # a fuzzy term would find 公会
+        ("工会^10", "工会^10周年", "工会活动"),  # a boost would drop the 10
+    ],
+)
+def test_whoosh_operators_typed_by_readers_are_text(q, literal, operator_match):
+    target = article(literal, "报道。")
+    other = article(operator_match, "报道。")
+    apply_pending_updates()
+    assert search(q) == [target.pk]
+    assert search(f'"{q}"') == [target.pk]
+    assert search(f"报道 -{q}") == [other.pk]
+
+
+@pytest.mark.parametrize("name", ["刘*", "刘欣?", "刘欣欣~", "*"])
+def test_whoosh_operators_in_a_name_filter_are_text(archive, name):
+    assert search(reporter=name) == []
+    assert search(organization=name) == []

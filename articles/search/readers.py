@@ -1,0 +1,170 @@
+"""The index on disk and its readers: one index object per folder in a process, shared by its
+threads, with one reader of the latest generation and a SegmentCache per segment; and a whole
+new index built beside the live one, then swapped in. No Django or haystack import.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import shutil
+import threading
+import weakref
+from collections.abc import Callable
+from contextlib import contextmanager, suppress
+
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, LockError
+from whoosh.reading import IndexReader, ReaderClosed
+from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
+
+from articles.search.docsets import SegmentCache
+
+# renameat2(2): exchange two paths in one step; the directory file descriptor of the cwd.
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+class ArticleFileIndex(FileIndex):
+    """The index on disk: separate segment files, one reader shared by its searchers, and a
+    SegmentCache per segment.
+
+    Whoosh copies a compound segment into memory each time a reader opens it, and haystack
+    opens two or three readers per search. haystack gives each thread its own backend; they
+    all get this one object (`shared_index`), so a process holds one set of readers and
+    caches. Whoosh reads its files by seek-then-read on one file object, so a search holds
+    `search_lock`; searching is Python holding the GIL anyway, the database work around it
+    runs in parallel.
+    """
+
+    def __init__(self, storage, schema: Schema, indexname: str) -> None:
+        super().__init__(storage, schema=schema, indexname=indexname)
+        self.search_lock = threading.RLock()
+        self._shared: IndexReader | None = None
+        self._opened: tuple[int, int, int] | None = None
+        self._caches: dict[str, SegmentCache] = {}
+
+    def refresh(self) -> ArticleFileIndex:
+        """This object: shared_reader follows new generations (haystack replaced the index
+        object on each change, and with it every cache)."""
+        return self
+
+    def writer(self, procs: int = 1, **kwargs):
+        kwargs.setdefault("compound", False)
+        return super().writer(procs=procs, **kwargs)
+
+    def _version(self) -> tuple[int, int, int]:
+        """Which reader this process may use: its own (a gunicorn worker forked after the
+        preload must not share the master's file offsets), of the index the folder holds (a
+        rebuild swaps in another directory, another inode, whose generations start again)."""
+        return os.getpid(), os.stat(self.storage.folder).st_ino, self.latest_generation()
+
+    def shared_reader(self) -> IndexReader:
+        """A reader of the latest generation, reopened only once a writer has committed, a
+        rebuild has swapped the folder or the process has forked; the segment caches are kept
+        for the segments still there. Call with search_lock held."""
+        version = self._version()
+        if self._shared is None or self._opened != version:
+            self._close()
+            self._shared, self._opened = self.reader(), version
+            current = {_segment_id(reader) for reader, _ in self._shared.leaf_readers()}
+            self._caches = {key: c for key, c in self._caches.items() if key in current}
+        return self._shared
+
+    def reopen(self) -> None:
+        """Drop the reader: the next search opens the index afresh (after a file of an older
+        index vanished under it)."""
+        self._close()
+        self._shared = self._opened = None
+
+    def _close(self) -> None:
+        if self._shared is not None:
+            with suppress(ReaderClosed):  # closed under us: what reopen() is for
+                self._shared.close()
+
+    def searcher(self, **kwargs) -> Searcher:
+        return Searcher(self.shared_reader(), fromindex=self, closereader=False, **kwargs)
+
+    def doc_count(self) -> int:
+        with self.search_lock:
+            return self.shared_reader().doc_count()
+
+    def segment_cache(self, reader: IndexReader) -> SegmentCache:
+        return self._caches.setdefault(_segment_id(reader), SegmentCache())
+
+
+def _segment_id(reader: IndexReader) -> str | None:
+    segment = reader.segment()  # None for an empty index
+    return segment.segment_id() if segment is not None else None
+
+
+_indexes: weakref.WeakValueDictionary[tuple[str, str], ArticleFileIndex] = (
+    weakref.WeakValueDictionary()
+)
+_indexes_lock = threading.Lock()
+
+
+def shared_index(storage: FileStorage, schema: Schema, indexname: str) -> ArticleFileIndex:
+    """The process's index object for this folder, made by the first thread that asks."""
+    key = (os.path.abspath(storage.folder), indexname)
+    with _indexes_lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = ArticleFileIndex(storage, schema, indexname)
+        return index
+
+
+@contextmanager
+def write_lock(index: FileIndex, timeout: float, delay: float = 0.05):
+    """Hold the index's write lock (the one every Whoosh writer takes) for the block."""
+    lock = index.lock("WRITELOCK")
+    if not try_for(lock.acquire, timeout=timeout, delay=delay):
+        raise LockError("Index is locked by another writer")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def build_beside(
+    folder: str, schema: Schema, indexname: str, fill: Callable[[ArticleFileIndex], int]
+) -> int:
+    """Build a whole new index in a folder beside `folder` with `fill`, then swap it in; call
+    with the live index's write lock held.
+
+    A reader opens either the old index or the new one, never an empty or partial one: the
+    new index is complete before the swap, and the swap is one rename. Returns what `fill`
+    returns (documents written). The old index is deleted once swapped out; readers of it
+    that still hold its files open keep reading them.
+    """
+    parent, name = os.path.split(os.path.abspath(folder))
+    # What killed rebuilds left: the caller holds the live index's write lock, so no other
+    # rebuild is running.
+    for left in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(name)}.rebuild-*")):
+        shutil.rmtree(left, ignore_errors=True)
+    beside = os.path.join(parent, f".{name}.rebuild-{os.getpid()}")
+    os.makedirs(beside)
+    try:
+        storage = FileStorage(beside)
+        storage.create_index(schema, indexname=indexname)
+        written = fill(ArticleFileIndex(storage, schema, indexname))
+        if os.path.exists(folder):
+            exchange(beside, folder)
+        else:
+            os.rename(beside, folder)
+    finally:
+        shutil.rmtree(beside, ignore_errors=True)  # the old index, or a failed new one
+    return written
+
+
+def exchange(a: str, b: str) -> None:
+    """Swap two directories in one step (Linux's renameat2 with RENAME_EXCHANGE): os.replace
+    cannot replace a directory that is not empty, and two renames leave a moment with none."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    result = libc.renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno), a, None, b)

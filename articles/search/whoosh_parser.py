@@ -1,0 +1,106 @@
+"""The Whoosh query parser of the archive's index. No Django or haystack import.
+
+- a word on the document field (`text:北京市总工会`, or unfielded) means all its jieba words;
+- a word or quoted string on the bigram field (`text_bigrams:"北京市总工会"`) means documents
+  containing that exact string (whitespace and case aside), scoring EXACT_SCORE, so a query
+  that ORs the two (as the search service builds it) ranks exact matches first;
+- a quoted string on the document field means the exact string, ranked by its jieba words
+  (what a phrase of jieba words approximates; haystack's Exact and AutoQuery send it);
+- other fields as Whoosh parses them; haystack's match-all `*` is every document.
+"""
+
+from __future__ import annotations
+
+from whoosh import query
+from whoosh.fields import Schema
+from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
+
+from articles.search.analysis import compact, query_words
+from articles.search.docsets import EXACT_SCORE, ExactScoreQuery
+
+
+class ArticleQueryParser(QueryParser):
+    """Parses the document field into jieba words, the bigram field into exact strings."""
+
+    class ExactPhrasePlugin(PhrasePlugin):
+        """A quoted string on the content field means that exact string."""
+
+        class PhraseNode(PhrasePlugin.PhraseNode):
+            def query(self, parser: ArticleQueryParser) -> query.Query:
+                fieldname = self.fieldname or parser.fieldname
+                if fieldname == parser.fieldname:
+                    return parser.exact_query(self.text, boost=self.boost)
+                if fieldname == parser.bigram_fieldname:
+                    return parser.exact_string_query(self.text)
+                return super().query(parser)
+
+        class PhraseTagger(PhrasePlugin.PhraseTagger):
+            def create(self, parser: QueryParser, match) -> PhrasePlugin.PhraseNode:
+                slop = int(match.group("slop")) if match.group("slop") else 1
+                node_class = ArticleQueryParser.ExactPhrasePlugin.PhraseNode
+                return node_class(match.group("text"), match.start("text"), slop)
+
+        def taggers(self, parser: QueryParser) -> list:
+            return [(self.PhraseTagger(self.expr), 0)]
+
+    def __init__(self, fieldname: str, bigram_fieldname: str, schema: Schema) -> None:
+        super().__init__(fieldname, schema)
+        self.bigram_fieldname = bigram_fieldname
+        self.remove_plugin_class(PhrasePlugin)
+        self.add_plugins([self.ExactPhrasePlugin(), FuzzyTermPlugin()])
+
+    def parse(self, text: str, normalize: bool = True, debug: bool = False) -> query.Query:
+        """haystack's match-all `*` (a search with no text) is every live document.
+
+        Whoosh reads it as Every(content field), which walks every posting of every term.
+        """
+        if text.strip() == "*":
+            return query.Every()
+        return super().parse(text, normalize=normalize, debug=debug)
+
+    def substring_query(self, text: str) -> query.Query | None:
+        """Documents whose text contains `text` (whitespace and case aside), and no others."""
+        chars = compact(text)
+        if not chars:
+            return None
+        if len(chars) == 1:
+            # A bigram starting with the character, or a line ending with it.
+            return query.Prefix(self.bigram_fieldname, chars)
+        grams = [chars[i : i + 2] for i in range(len(chars) - 1)]
+        if len(grams) == 1:
+            return query.Term(self.bigram_fieldname, grams[0])
+        return query.Phrase(self.bigram_fieldname, grams)
+
+    def exact_string_query(self, text: str) -> query.Query:
+        """The documents containing `text`, each scoring EXACT_SCORE."""
+        substring = self.substring_query(text)
+        return query.NullQuery if substring is None else ExactScoreQuery(substring, EXACT_SCORE)
+
+    def words_query(self, text: str, boost: float = 1.0) -> query.Query:
+        """The documents containing every jieba word of `text`."""
+        words = [query.Term(self.fieldname, word) for word in query_words(text)]
+        return query.And(words, boost=boost) if words else query.NullQuery
+
+    def exact_query(self, text: str, boost: float = 1.0) -> query.Query:
+        """The exact string, ranked by how well its jieba words score."""
+        exact = self.exact_string_query(text)
+        words = [query.Term(self.fieldname, word) for word in query_words(text)]
+        if exact is query.NullQuery or not words:
+            return exact
+        return query.AndMaybe(exact, query.Or(words, boost=boost))
+
+    def term_query(
+        self,
+        fieldname: str,
+        text: str,
+        termclass: type,
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> query.Query | None:
+        if termclass is query.Term and tokenize:
+            if fieldname == self.fieldname:
+                return self.words_query(text, boost=boost)
+            if fieldname == self.bigram_fieldname:
+                return self.exact_string_query(text)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
