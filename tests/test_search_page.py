@@ -101,4 +101,4 @@ def test_a_bad_or_empty_trail_shows_the_article_unmarked(client, archive, search
 def test_a_date_before_year_1000_is_a_400_not_a_crash(client, archive, url):
     response = client.get(url, {"from": "0184-03-01"})
     assert response.status_code == 400
-    assert "年份不能早于 1000 年" in response.content.decode()
+    assert "日期须在 1000-01-01 至 9999-12-31 之间" in response.content.decode()

@@ -26,8 +26,6 @@ def _date_field(label: str) -> forms.DateField:
     ]
     return forms.DateField(label=label, required=False, validators=validators)
 
-MIN_YEAR = 1000
-
 
 class SearchForm(forms.Form):
     """GET parameters: q, org, sub, reporter, from, to, paper_page, kind, sort, page, per_page."""
@@ -56,10 +54,6 @@ class SearchForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         date_from, date_to = cleaned.get("from"), cleaned.get("to")
-        for name, value in (("from", date_from), ("to", date_to)):
-            # Whoosh cannot store or compare a date before year 1000 (found by schemathesis).
-            if value and value.year < MIN_YEAR:
-                self.add_error(name, f"年份不能早于 {MIN_YEAR} 年。")
         if date_from and date_to and date_from > date_to:
             raise forms.ValidationError("起始日期不能晚于截止日期。", code="date_range")
         return cleaned

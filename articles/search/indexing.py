@@ -325,7 +325,11 @@ class QueuedSignalProcessor(BaseSignalProcessor):
 
     def organization_changed(self, instance: Organization, created: bool, **kwargs) -> None:
         if not created:
-            queue_article_updates(instance.articles.values_list("pk", flat=True))
+            # Articles of unions under it carry its names in their roll-up (organization_tree).
+            from articles.authority import with_descendants  # authority imports this module
+
+            subtree = Article.objects.filter(organizations__in=with_descendants(instance))
+            queue_article_updates(subtree.values_list("pk", flat=True).distinct())
 
     def alias_changed(self, instance: OrganizationAlias, **kwargs) -> None:
         articles = Article.objects.filter(organizations=instance.organization_id)

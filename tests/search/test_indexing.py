@@ -272,3 +272,21 @@ def test_a_dry_run_block_queues_nothing():
         make_article()
         transaction.set_rollback(True)
     assert not PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_new_parent_reaches_the_roll_up_of_articles_under_its_children(
+    django_capture_on_commit_callbacks,
+):
+    federation = make_organization("北京市总工会")
+    district = make_organization("朝阳区总工会", parent=federation)
+    street = make_organization("望京街道总工会", parent=district)
+    article = make_article()
+    article.organizations.add(street)
+    apply_pending_updates()
+    national = make_organization("中华全国总工会")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        federation.parent = national
+        federation.save()
+    assert indexed(organization_tree=Exact("中华全国总工会")) == {article.pk}
