@@ -25,7 +25,8 @@ def make_article(page: Page | None = None, seq: int = 1, **fields) -> Article:
 
 def make_credit(article: Article, name: str = "周美玉", role: str = Credit.Role.REPORTER) -> Credit:
     person, _ = Person.objects.get_or_create(name=name)
-    return Credit.objects.create(article=article, person=person, role=role)
+    seq = article.credits.count() + 1  # in byline order, as ingest numbers them
+    return Credit.objects.create(article=article, person=person, role=role, seq=seq)
 
 
 def make_organization(
