@@ -1,7 +1,8 @@
 """Staff views of the archive: upload of new issues, corrections, reparse and merges.
 
-Every write goes through the services (articles.upload, articles.ingest, articles.authority);
-the search index follows through the queued signal processor.
+Every write goes through the services (articles.upload, articles.ingest, articles.authority),
+which queue the articles they change for the search index; the admin's own edits and
+deletions do so through IndexedEditsMixin.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from articles.admin_layout import PageLayoutMixin, correct_staged_layout, layout
 from articles.admin_options import (
     WIDE_TEXT,
     ChineseWordingMixin,
+    IndexedEditsMixin,
     articles_found_by_search,
     chinese_date,
     pages_by_date,
@@ -79,7 +81,7 @@ class UploadInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(ChineseWordingMixin, admin.ModelAdmin):
+class IssueAdmin(ChineseWordingMixin, IndexedEditsMixin, admin.ModelAdmin):
     list_display = ["date", "number", "page_count", "uploaded", "updated_at"]
     ordering = ["-date"]
     date_hierarchy = "date"
@@ -242,7 +244,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(ChineseWordingMixin, PageLayoutMixin, admin.ModelAdmin):
+class PageAdmin(ChineseWordingMixin, IndexedEditsMixin, PageLayoutMixin, admin.ModelAdmin):
     list_display = ["__str__", "name", "article_count", "warning_count", "updated_at"]
     list_filter = ["issue__date"]
     list_select_related = ["issue"]
@@ -277,7 +279,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ChineseWordingMixin, RevisionHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(ChineseWordingMixin, IndexedEditsMixin, RevisionHistoryMixin, admin.ModelAdmin):
     form = ArticleForm
     formfield_overrides = WIDE_TEXT
     ordering = ["-page__issue__date", "page__number", "seq"]
@@ -384,7 +386,7 @@ class MergeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ChineseWordingMixin, MergeAdmin):
+class PersonAdmin(ChineseWordingMixin, IndexedEditsMixin, MergeAdmin):
     list_display = ["name", "credit_count"]
     search_fields = ["name"]
     merge_function = staticmethod(merge_people)
@@ -403,7 +405,7 @@ class OrganizationAliasInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ChineseWordingMixin, MergeAdmin):
+class OrganizationAdmin(ChineseWordingMixin, IndexedEditsMixin, MergeAdmin):
     list_display = ["name", "kind", "parent", "article_count", "alias_names", "needs_review"]
     list_filter = ["needs_review", "kind"]
     list_select_related = ["parent"]

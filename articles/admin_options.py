@@ -1,5 +1,6 @@
 """What the admin's lists and forms share: plain Chinese wording, dates as the site writes
-them, wide headline inputs, and searches that find what an editor means."""
+them, wide headline inputs, searches that find what an editor means, and edits that reach
+the search index."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from django.db import models
 from django.db.models import QuerySet
 
 from articles.search.export import export_search
+from articles.search.indexing import (
+    articles_affected_by,
+    index_queue_transaction,
+    queue_article_updates,
+)
 from articles.search.service import QueryError, SearchParams
 
 
@@ -42,6 +48,35 @@ class ChineseWordingMixin:
         return super().change_view(
             request, object_id, form_url, {"title": f"修改{name}", **(extra_context or {})}
         )
+
+
+class IndexedEditsMixin:
+    """An admin edit (inlines included) or deletion queues, in its transaction, the articles
+    whose search documents the record reaches before and after it: an issue's articles when
+    its date or an inline page changes, a union's subtree when it is renamed or moved."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with index_queue_transaction():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        form.articles_before = articles_affected_by(obj) if change else set()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        queue_article_updates(form.articles_before | articles_affected_by(form.instance))
+
+    def delete_model(self, request, obj) -> None:
+        with index_queue_transaction():
+            queue_article_updates(articles_affected_by(obj))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with index_queue_transaction():
+            for record in queryset:
+                queue_article_updates(articles_affected_by(record))
+            super().delete_queryset(request, queryset)
 
 
 def pages_by_date(queryset: QuerySet, term: str) -> QuerySet:

@@ -25,7 +25,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from articles import archive_v1
 from articles.models import Article, PendingIndexUpdate, RetiredArticle, Revision, Upload
-from articles.search.indexing import deferred_index_updates
+from articles.search.indexing import (
+    deferred_index_updates,
+    index_queue_transaction,
+    queue_article_updates,
+)
 
 FORMAT = "newsarchive-export/2"
 USER_FIELDS = ("password", "last_login", "is_superuser", "first_name", "last_name", "email")
@@ -116,7 +120,7 @@ def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, 
         return _import_v1(stream, header)
     User = get_user_model()
     users = 0
-    with deferred_index_updates(), transaction.atomic(using=using):
+    with deferred_index_updates(), index_queue_transaction(using):
         for number, line in enumerate(stream, start=2):
             try:
                 for item in serializers.deserialize("jsonl", [line], using=using):
@@ -133,17 +137,24 @@ def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, 
                 f"and {header['users']} users"
             )
         _reset_sequences(using)
+        _queue_everything(using)
     return counts
 
 
+def _queue_everything(using: str) -> None:
+    """Every imported article waits for the index of the database it went into."""
+    queue_article_updates(Article.objects.using(using).values_list("pk", flat=True), using=using)
+
+
 def _import_v1(stream: IO[str], header: dict) -> dict[str, int]:
-    with deferred_index_updates(), transaction.atomic():
+    with deferred_index_updates(), index_queue_transaction():
         try:
             counts = archive_v1.load_v1(json.loads(line) for line in stream)
         except (KeyError, ValueError, TypeError) as error:
             raise ArchiveError(f"bad record: {error}") from error
         if counts != header["counts"]:
             raise ArchiveError(f"loaded {counts}, the file says {header['counts']}")
+        _queue_everything(DEFAULT_DB_ALIAS)
     return counts
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from articles import parsing
 from articles.models import Article, Credit, Organization, OrganizationAlias, Person
 from articles.names import normalize_name
-from articles.search.indexing import index_queue_transaction
+from articles.search.indexing import (
+    articles_affected_by,
+    index_queue_transaction,
+    queue_article_updates,
+)
 
 
 def person_for(name: str) -> tuple[Person, bool]:
@@ -71,9 +73,11 @@ def organization_for(
     taken = set(
         OrganizationAlias.objects.filter(name__in=candidates).values_list("name", flat=True)
     ) | set(Organization.objects.filter(name__in=candidates).values_list("name", flat=True))
-    OrganizationAlias.objects.bulk_create(
+    added = OrganizationAlias.objects.bulk_create(
         OrganizationAlias(organization=organization, name=n) for n in candidates if n not in taken
     )
+    if added and not created:  # its articles are found by every name it has
+        queue_article_updates(articles_affected_by(added[0]))
     return organization, created
 
 
@@ -87,6 +91,7 @@ def merge_people(target: Person, others: Iterable[Person]) -> int:
         for other in others:
             if other.pk == target.pk:
                 continue
+            queue_article_updates(articles_affected_by(other))
             for credit in other.credits.select_related("article"):
                 duplicate = Credit.objects.filter(
                     article=credit.article, person=target, role=credit.role
@@ -126,6 +131,8 @@ def merge_organizations(target: Organization, others: Iterable[Organization]) ->
                     name=name, defaults={"organization": target}
                 )
             merged += 1
+        # Their articles and sub-organizations are the target's now, under its names.
+        queue_article_updates(articles_affected_by(target))
     return merged
 
 
@@ -150,7 +157,7 @@ def load_authority(unions: Iterable[parsing.Union]) -> AuthorityReport:
     unions = list(unions)
     created, updated, conflicts = [], [], []
     unchanged = 0
-    with transaction.atomic():
+    with index_queue_transaction():
         records: dict[str, Organization] = {}
         for union in unions:
             # By name only: an alias row elsewhere belongs to another union (a conflict below).
@@ -164,6 +171,8 @@ def load_authority(unions: Iterable[parsing.Union]) -> AuthorityReport:
         for union in unions:
             organization = records[union.name]
             changed = _apply(organization, union, records, conflicts)
+            if changed:
+                queue_article_updates(articles_affected_by(organization))
             if changed and union.name not in created:
                 updated.append(union.name)
             elif not changed and union.name not in created:

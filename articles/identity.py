@@ -3,7 +3,8 @@
 An article the new parse still has (by headline, text and position: articles.matching) is
 updated in place, keeping its id, its URL and its staff corrections (articles.corrections). One
 the parse no longer has is retired: its URL answers 410 naming its page, or 301 once the same
-article turns up elsewhere in the issue. Runs inside the ingest service's transaction.
+article turns up elsewhere in the issue. Runs inside the ingest service's transaction, and
+queues every article it creates, changes, moves or retires for the search index.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from articles.corrections import (
 )
 from articles.matching import THRESHOLD, match_articles, similarity
 from articles.models import Article, Credit, Organization, Page, RetiredArticle, Revision
+from articles.search.indexing import queue_article_updates
 
 # Articles whose position changes step aside to seq + SEQ_SHIFT first (one seq per page).
 SEQ_SHIFT = 10000
@@ -71,12 +73,14 @@ def sync_articles(
     shifting += [a.pk for a, _ in placed]
     if shifting:
         Article.objects.filter(pk__in=shifting).update(seq=F("seq") + SEQ_SHIFT)
+    changed = set(shifting)
     created = []
     for j, (parsed_article, values_new) in enumerate(zip(parsed, new, strict=True)):
         if j not in matches:
             article = Article(page=page, seq=j + 1, parsed=values_new)
             _write(article, values_new, None, parsed_article, report)
             created.append(article)
+            changed.add(article.pk)
             continue
         article = existing[matches[j]]
         before = current[article.pk]
@@ -84,7 +88,8 @@ def sync_articles(
         report.conflicts += conflicts
         moved = article.seq != j + 1 or article.parsed != values_new
         article.seq, article.parsed = j + 1, values_new
-        _write(article, values, before, parsed_article, report, dirty=moved)
+        if _write(article, values, before, parsed_article, report, dirty=moved):
+            changed.add(article.pk)
         taken = [c for c in conflicts if choices.get(c.key) == TAKE_PARSE]
         if taken:
             after = {**before, **{c.field: c.parsed for c in taken}}
@@ -97,6 +102,7 @@ def sync_articles(
     report.retired = [a.pk for a in gone]
     report.created = [a.pk for a in created]
     link_moved(page, created, tombstones)
+    queue_article_updates(changed)
     return report
 
 
@@ -107,22 +113,24 @@ def _write(
     parsed: parsing.ParsedArticle,
     report: SyncReport,
     dirty: bool = True,
-) -> None:
+) -> bool:
     """Save the article with `values` if anything changed (`dirty`: its place or its parse);
-    credits and unions are rewritten only when they differ."""
+    credits and unions are rewritten only when they differ. Returns whether anything was."""
     values = dict(values)
     dirty = dirty or any(getattr(article, name) != values[name] for name in _TEXT_FIELDS)
     for name in _TEXT_FIELDS:
         setattr(article, name, values[name])
     if dirty:
         article.save()
-    if before is None or values["credits"] != before["credits"]:
+    credits_changed = before is None or values["credits"] != before["credits"]
+    organizations_changed = before is None or values["organizations"] != before["organizations"]
+    if credits_changed:
         if before is not None:
             article.credits.all().delete()
         _write_credits(article, values["credits"], report)
     else:
         report.people.update(name for name, _ in values["credits"])
-    if before is None or values["organizations"] != before["organizations"]:
+    if organizations_changed:
         if values["organizations"] == article.parsed["organizations"]:
             linked = _organizations_of_parse(article, parsed, report)
             values["organizations"] = sorted({o.name for o in linked})
@@ -137,6 +145,7 @@ def _write(
         else:
             article.organizations.set(linked)
     report.organizations.update(values["organizations"])
+    return dirty or credits_changed or organizations_changed
 
 
 def _write_credits(article: Article, credits: list[list[str]], report: SyncReport) -> None:
@@ -172,8 +181,9 @@ def added_by_hand(articles: Sequence[Article]) -> set[int]:
 
 
 def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
-    """Delete the articles, leaving each a tombstone: its URL answers 410 naming its page (or
-    301, once a successor is known). URLs that led to them follow them: see `link_moved`."""
+    """Delete the articles (and their search documents), leaving each a tombstone: its URL
+    answers 410 naming its page (or 301, once a successor is known). URLs that led to them
+    follow them: see `link_moved`."""
     if not articles:
         return []
     ids = [a.pk for a in articles]
@@ -196,6 +206,7 @@ def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
     for tombstone in tombstones:
         tombstone.predecessors = predecessors.get(tombstone.article_id, [])
     Article.objects.filter(pk__in=ids).delete()
+    queue_article_updates(ids)
     return tombstones
 
 

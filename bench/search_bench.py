@@ -83,7 +83,7 @@ def _bulk(model, objects: Iterable, batch_size: int = 5000) -> list:
 def create_rows(corpus: list[dict], n: int) -> list[int]:
     """Issue, Page, Article, Person, Credit and Organization rows; the pk of article i.
 
-    bulk_create sends no signals, so nothing is queued for the index: the build does it all.
+    bulk_create queues nothing for the index (only the services do): the build does it all.
     """
     from articles.models import Article, Credit, Issue, Organization, Page, Person
     from articles.names import normalize_name

@@ -194,8 +194,9 @@ else:
         "WRITE_TIMEOUT": env.float("SEARCH_WRITE_TIMEOUT", default=30.0),
     }
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": HAYSTACK_ENGINE, **_search}}
-# Every committed change to an article reaches the index (articles/search/indexing.py).
-HAYSTACK_SIGNAL_PROCESSOR = "articles.search.indexing.QueuedSignalProcessor"
+# No model signal queues index updates: the services that change articles queue them, once
+# per transaction (articles/search/indexing.py), so a bulk .update() is indexed too.
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).
 HAYSTACK_SILENTLY_FAIL = False
 # Who applies the index queue after a commit: a worker thread per gunicorn worker (or

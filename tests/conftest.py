@@ -103,6 +103,36 @@ def search_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[B
     connections.reload("default")
 
 
+@pytest.fixture(autouse=True)
+def no_index_drift(request: pytest.FixtureRequest, search_engine: BaseEngine) -> Iterator[None]:
+    """After every test that wrote the index, the guarantee holds: once the queue is applied,
+    check_index finds the index and the database in step (0 drift). A test that empties,
+    breaks or forbids reading the index on purpose says so with @pytest.mark.no_drift_check."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")  # the database outlives this check
+    yield
+    index_folder = Path(search_engine.options["PATH"])
+    if (
+        not uses_db
+        or request.node.get_closest_marker("no_drift_check")
+        or not index_folder.exists()
+    ):
+        return
+    from django.db import connection
+
+    from articles.search.consistency import index_drift
+    from articles.search.indexing import apply_pending_updates
+
+    if connection.needs_rollback:
+        return  # the test ended in a failed transaction: nothing of it commits
+    apply_pending_updates()
+    drift = index_drift()
+    assert drift.total == 0, f"the index drifted from the database: {drift}"
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     """SQLite tests use a file, not shared memory: threads then wait for each other's writes

@@ -1,8 +1,12 @@
-"""Plain factory functions: each builds the rows a test needs and nothing more."""
+"""Plain factory functions: each builds the rows a test needs and nothing more.
+
+Like the services they stand in for, the ones that store an article or its credit queue it
+for the search index (articles.search.indexing.queue_article_updates)."""
 
 import datetime
 
 from articles.models import Article, Credit, Issue, Organization, Page, Person
+from articles.search.indexing import queue_article_updates
 
 
 def make_issue(date: datetime.date = datetime.date(2024, 3, 12), **fields) -> Issue:
@@ -20,13 +24,17 @@ def make_article(page: Page | None = None, seq: int = 1, **fields) -> Article:
     page = page or make_page()
     fields.setdefault("headline", "北辰集团工会干部研修班开班")
     fields.setdefault("paragraphs", ["本报讯（记者 周美玉）近日，北辰集团工会举办工会干部研修班。"])
-    return Article.objects.create(page=page, seq=seq, **fields)
+    article = Article.objects.create(page=page, seq=seq, **fields)
+    queue_article_updates([article.pk])
+    return article
 
 
 def make_credit(article: Article, name: str = "周美玉", role: str = Credit.Role.REPORTER) -> Credit:
     person, _ = Person.objects.get_or_create(name=name)
     seq = article.credits.count() + 1  # in byline order, as ingest numbers them
-    return Credit.objects.create(article=article, person=person, role=role, seq=seq)
+    credit = Credit.objects.create(article=article, person=person, role=role, seq=seq)
+    queue_article_updates([article.pk])
+    return credit
 
 
 def make_organization(
@@ -44,4 +52,5 @@ def as_if_parsed(article: Article, **fields) -> Article:
         setattr(article, name, value)
     article.parsed = {**article.parsed, **fields}
     article.save()
+    queue_article_updates([article.pk])
     return article

@@ -55,6 +55,7 @@ def test_anonymous_callers_see_only_the_verdict(client):
     assert get_health(client) == (200, {"status": "ok"})
 
 
+@pytest.mark.no_drift_check
 def test_an_empty_index_beside_stored_articles_is_unhealthy(staff_client):
     make_article()
     apply_pending_updates()
@@ -63,6 +64,7 @@ def test_an_empty_index_beside_stored_articles_is_unhealthy(staff_client):
     assert get_health(staff_client)[1]["indexed"] == 0
 
 
+@pytest.mark.no_drift_check
 def test_an_index_missing_documents_the_queue_does_not_explain_is_stale(staff_client):
     page = make_page()
     first, _ = make_article(page, seq=1), make_article(page, seq=2)
@@ -81,6 +83,7 @@ def test_an_update_queued_too_long_ago_makes_the_index_stale(settings):
     assert (healthy, report["status"], report["index_lag_seconds"]) == (False, "stale", 90.0)
 
 
+@pytest.mark.no_drift_check
 def test_health_is_503_when_the_index_cannot_be_read(staff_client):
     backend = connections["default"].get_backend()
     backend.setup()
@@ -91,6 +94,7 @@ def test_health_is_503_when_the_index_cannot_be_read(staff_client):
     assert report["search_index"].startswith("error: ")
 
 
+@pytest.mark.no_drift_check
 def test_health_does_not_wait_for_a_search_or_open_a_reader(client, monkeypatch):
     """Searches of a process take turns on its readers; health must not queue behind them."""
     make_article()
@@ -104,6 +108,7 @@ def test_health_does_not_wait_for_a_search_or_open_a_reader(client, monkeypatch)
     assert get_health(client) == (200, {"status": "ok"})
 
 
+@pytest.mark.no_drift_check
 def test_health_counts_without_searching(client, monkeypatch, django_assert_max_num_queries):
     """A search walks terms (8.5 s at 882 articles once); the counts are read, not searched."""
     make_article()

@@ -14,11 +14,18 @@ gunicorn.conf.py or run alone by `manage.py index_worker`, in batches of SEARCH_
 articles, so a request returns once its transaction commits; otherwise the committing thread
 itself (development, tests).
 
-The signal receivers below see every change; the services that change many articles at
-once (storing a page, an upload's issue, a merge) run inside `index_queue_transaction()`, where
-the receivers only collect ids and the block writes them in one insert at its end.
+The one way an article reaches the queue is `queue_article_updates(ids)`, called by the
+service that changed it (storing a page, a reparse, an upload's issue, a merge, an admin edit,
+an import) with every article it touched: created, changed, moved, deleted or retired, and
+those whose credits, unions, people's or unions' names, page or issue changed. A service runs
+inside `index_queue_transaction()`, which collects the ids of the whole transaction and writes
+them in one insert, with one after-commit callback, at its end. No model signal queues
+anything (`HAYSTACK_SIGNAL_PROCESSOR` is haystack's inert BaseSignalProcessor), so a bulk
+`.update()` or a queryset delete in a service is indexed like any other change. An article
+saved outside the services (the shell) is found stale by `manage.py check_index --fix`; other
+rows changed there (a person renamed) need `manage.py rebuild_index`.
+`articles_affected_by(record)` says which articles an edit of any archive record reaches.
 
-Settings: `HAYSTACK_SIGNAL_PROCESSOR = "articles.search.indexing.QueuedSignalProcessor"`.
 Bulk work (ingesting a directory) runs inside `deferred_index_updates()` and applies the queue
 once at the end instead of after every page.
 """
@@ -31,14 +38,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
-from django.db.models import QuerySet, signals
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, models, transaction
+from django.db.models import QuerySet
 from haystack import connections
-from haystack.signals import BaseSignalProcessor
 
 from articles.models import (
     Article,
-    Credit,
     Issue,
     Organization,
     OrganizationAlias,
@@ -56,7 +61,7 @@ _apply_lock = threading.Lock()
 _local = threading.local()
 
 
-def queue_article_updates(article_ids: Iterable[int]) -> None:
+def queue_article_updates(article_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
     """Record that these articles' documents are stale; catch the index up after the commit.
 
     Inside `index_queue_transaction()` the ids are only collected, and written at its end."""
@@ -64,36 +69,65 @@ def queue_article_updates(article_ids: Iterable[int]) -> None:
     if not ids:
         return
     collecting = getattr(_local, "collecting", None)
-    if collecting is not None:
+    if collecting is not None and _local.collecting_using == using:
         collecting.update(ids)
         return
-    PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(article_id=pk) for pk in ids)
+    rows = (PendingIndexUpdate(article_id=pk) for pk in sorted(ids))
+    PendingIndexUpdate.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE)
     if getattr(_local, "deferred", 0):
         _local.queued.update(ids)
     else:
-        transaction.on_commit(catch_up_index)
+        transaction.on_commit(catch_up_index, using=using)
 
 
 @contextmanager
-def index_queue_transaction() -> Iterator[None]:
-    """transaction.atomic() for a service that changes articles (storing a page, an upload's
-    issue, a merge): the updates its changes queue are written to the queue once, at its end,
-    inside it, in one insert with one after-commit callback, instead of one per change.
+def index_queue_transaction(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """transaction.atomic() for a service that changes articles: the ids it queues
+    (`queue_article_updates`) are written to the queue once, at its end, inside it, in one
+    insert with one after-commit callback, instead of one per change.
 
-    The rows still commit with the changes; if the block fails, both roll back. Nested, the
+    The rows commit with the changes; if the block fails, both roll back. Nested, the
     outermost block writes; a block marked for rollback (a dry run) writes nothing.
     """
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         if getattr(_local, "collecting", None) is not None:
             yield
             return
         _local.collecting = collected = set()
+        _local.collecting_using = using
         try:
             yield
         finally:
             _local.collecting = None
-        if not transaction.get_rollback():
-            queue_article_updates(collected)
+        if not transaction.get_rollback(using=using):
+            queue_article_updates(collected, using=using)
+
+
+def articles_affected_by(record: models.Model) -> set[int]:
+    """The articles whose search documents carry something of `record` (an article, a person,
+    a union, an alias, a page or an issue), as stored now: an edit queues them before and after.
+    """
+    # authority imports this module; a union's articles include those of unions under it,
+    # whose roll-up (organization_tree) carries its names.
+    from articles.authority import with_descendants
+
+    if record.pk is None:
+        return set()
+    if isinstance(record, Article):
+        found = Article.objects.filter(pk=record.pk)
+    elif isinstance(record, Person):
+        found = Article.objects.filter(credits__person=record)
+    elif isinstance(record, Organization):
+        found = Article.objects.filter(organizations__in=with_descendants(record))
+    elif isinstance(record, OrganizationAlias):
+        found = Article.objects.filter(organizations=record.organization_id)
+    elif isinstance(record, Page):
+        found = Article.objects.filter(page=record)
+    elif isinstance(record, Issue):
+        found = Article.objects.filter(page__issue=record)
+    else:
+        raise TypeError(f"no article carries a {type(record).__name__}")
+    return set(found.values_list("pk", flat=True))
 
 
 @contextmanager
@@ -275,72 +309,3 @@ def stop_index_worker(timeout: float = 10.0) -> None:
             _worker.stop()
             _thread.join(timeout)
             _worker = _thread = None
-
-
-class QueuedSignalProcessor(BaseSignalProcessor):
-    """haystack's hook for index updates: queue the articles each change touches."""
-
-    def receivers(self) -> list[tuple[signals.ModelSignal, object, type]]:
-        return [
-            (signals.post_save, self.article_changed, Article),
-            (signals.post_delete, self.article_changed, Article),
-            (signals.post_save, self.credit_changed, Credit),
-            (signals.post_delete, self.credit_changed, Credit),
-            (signals.m2m_changed, self.organizations_changed, Article.organizations.through),
-            (signals.post_save, self.person_changed, Person),
-            (signals.post_save, self.organization_changed, Organization),
-            (signals.post_save, self.alias_changed, OrganizationAlias),
-            (signals.post_delete, self.alias_changed, OrganizationAlias),
-            (signals.post_save, self.page_changed, Page),
-            (signals.post_save, self.issue_changed, Issue),
-        ]
-
-    def setup(self) -> None:
-        for signal, receiver, sender in self.receivers():
-            signal.connect(receiver, sender=sender)
-
-    def teardown(self) -> None:
-        for signal, receiver, sender in self.receivers():
-            signal.disconnect(receiver, sender=sender)
-
-    def article_changed(self, instance: Article, **kwargs) -> None:
-        queue_article_updates([instance.pk])
-
-    def credit_changed(self, instance: Credit, **kwargs) -> None:
-        queue_article_updates([instance.article_id])
-
-    def organizations_changed(self, instance, action: str, reverse: bool, pk_set, **kwargs):
-        if action not in ("post_add", "post_remove", "pre_clear"):
-            return
-        if not reverse:
-            queue_article_updates([instance.pk])
-        elif action == "pre_clear":
-            queue_article_updates(instance.articles.values_list("pk", flat=True))
-        else:
-            queue_article_updates(pk_set or ())
-
-    def person_changed(self, instance: Person, created: bool, **kwargs) -> None:
-        if not created:
-            queue_article_updates(instance.credits.values_list("article_id", flat=True))
-
-    def organization_changed(self, instance: Organization, created: bool, **kwargs) -> None:
-        if not created:
-            # Articles of unions under it carry its names in their roll-up (organization_tree).
-            from articles.authority import with_descendants  # authority imports this module
-
-            subtree = Article.objects.filter(organizations__in=with_descendants(instance))
-            queue_article_updates(subtree.values_list("pk", flat=True).distinct())
-
-    def alias_changed(self, instance: OrganizationAlias, **kwargs) -> None:
-        articles = Article.objects.filter(organizations=instance.organization_id)
-        queue_article_updates(articles.values_list("pk", flat=True))
-
-    def page_changed(self, instance: Page, created: bool, **kwargs) -> None:
-        if not created:
-            queue_article_updates(instance.articles.values_list("pk", flat=True))
-
-    def issue_changed(self, instance: Issue, created: bool, **kwargs) -> None:
-        if not created:
-            queue_article_updates(
-                Article.objects.filter(page__issue=instance).values_list("pk", flat=True)
-            )
