@@ -30,8 +30,9 @@ _EDITOR_ROLES = (
 # 责任编辑：王某 美术编辑：李某 (optionally in brackets, at the top or the foot of a page)
 _EDITOR_COLON_RE = re.compile(rf"^[（(]?\s*(?:本版|本期)?(?:{_EDITOR_ROLES})\s*[：:]")
 # 责任编辑 王某  版式设计 李某: no colon, so the whole line must be roles and short names
+_NAME = r"[\u4e00-\u9fff]{2,4}"  # a person's name, as editor lines give them
 _EDITOR_BARE_RE = re.compile(
-    rf"^(?:(?:本版|本期)?(?:{_EDITOR_ROLES})\s+[\u4e00-\u9fff·]{{2,6}}(?:\s*[、，,]\s*[\u4e00-\u9fff·]{{2,6}})*\s*)+$"
+    rf"^(?:(?:本版|本期)?(?:{_EDITOR_ROLES})\s+{_NAME}(?:\s*[、，,]\s*{_NAME})*\s*)+$"
 )
 DATE_ONLY_RE = re.compile(rf"^{_DATE}{_WEEKDAY}$")
 # 劳动午报 2019年8月12日 星期一, 工人日报 2016年06月17日 星期五, 2019年8月12日 劳动午报

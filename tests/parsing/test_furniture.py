@@ -42,6 +42,7 @@ def test_furniture_lines_of_real_page_exports(line):
         "2019年8月12日，门头沟区总工会召开职工代表大会。",
         "劳动午报记者昨天从市总工会获悉",
         "责任编辑们表示要把好每一篇稿件的质量关",
+        "美术 作品展出现新面孔",
     ],
 )
 def test_text_that_only_resembles_furniture_is_not_furniture(line):
