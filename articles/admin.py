@@ -1,4 +1,4 @@
-"""Staff views of the archive: upload of new issues, corrections, reparse and merges.
+"""Staff views of the archive: issues (upload: admin_upload.py), pages, articles, merges.
 
 Every write goes through the services (articles.upload, articles.ingest, articles.authority),
 which queue the articles they change for the search index; the admin's own edits and
@@ -9,28 +9,24 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
 
 from articles.admin_history import RevisionHistoryMixin
-from articles.admin_layout import PageLayoutMixin, correct_staged_layout, layout_tables
+from articles.admin_layout import PageLayoutMixin
 from articles.admin_options import (
     WIDE_TEXT,
     ChineseWordingMixin,
     IndexedEditsMixin,
     articles_found_by_search,
-    chinese_date,
     pages_by_date,
 )
+from articles.admin_upload import IssueUploadMixin
 from articles.authority import merge_organizations, merge_people
 from articles.corrections import merge_with_history
-from articles.forms import ArticleForm, IssueUploadForm
-from articles.ingest import Outcome
+from articles.forms import ArticleForm
 from articles.models import (
     Article,
     Credit,
@@ -43,16 +39,6 @@ from articles.models import (
     Upload,
 )
 from articles.search.indexing import waiting_in
-from articles.upload import (
-    cancel_upload,
-    confirm_upload,
-    may_handle_upload,
-    renumber_upload,
-    review_pages,
-    stage_upload,
-    staged_files,
-)
-from articles.upload_files import UploadError
 
 
 class PageInline(admin.TabularInline):
@@ -81,7 +67,7 @@ class UploadInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(ChineseWordingMixin, IndexedEditsMixin, admin.ModelAdmin):
+class IssueAdmin(ChineseWordingMixin, IndexedEditsMixin, IssueUploadMixin, admin.ModelAdmin):
     list_display = ["date", "number", "page_count", "uploaded", "updated_at"]
     ordering = ["-date"]
     date_hierarchy = "date"
@@ -118,121 +104,6 @@ class IssueAdmin(ChineseWordingMixin, IndexedEditsMixin, admin.ModelAdmin):
         if upload is None:
             return "命令行导入"
         return f"{upload.uploaded_by or '已删除用户'} · {upload.created_at:%Y-%m-%d %H:%M}"
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("upload/", view(self.upload_view), name="articles_issue_upload"),
-            path(
-                "upload/<int:upload_id>/",
-                view(self.upload_preview_view),
-                name="articles_issue_upload_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    def has_upload_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("articles.upload_issue")
-
-    def changelist_view(self, request, extra_context=None):
-        extra = {**(extra_context or {}), "can_upload": self.has_upload_permission(request)}
-        return super().changelist_view(request, extra)
-
-    def _context(self, request: HttpRequest, title: str, **values) -> dict:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            **values,
-        }
-
-    def upload_view(self, request: HttpRequest) -> HttpResponse:
-        """Step 1: the issue's date and files; a valid form is staged, then previewed."""
-        if not self.has_upload_permission(request):
-            raise PermissionDenied
-        form = IssueUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            upload = stage_upload(
-                request.user, data["issue_date"], data["issue_number"], form.page_files
-            )
-            return redirect("admin:articles_issue_upload_preview", upload.pk)
-        context = self._context(request, "上传新一期", form=form)
-        return TemplateResponse(request, "admin/articles/issue/upload.html", context)
-
-    def upload_preview_view(self, request: HttpRequest, upload_id: int) -> HttpResponse:
-        """Step 2: what each page holds and what storing it would change; confirm or cancel."""
-        if not self.has_upload_permission(request):
-            raise PermissionDenied
-        upload = get_object_or_404(Upload.objects.select_related("uploaded_by"), pk=upload_id)
-        if upload.status != Upload.Status.STAGED:
-            messages.info(request, f"这次上传{upload.get_status_display()}。")
-            return redirect("admin:articles_issue_changelist")
-        if request.method == "POST" and "cancel" in request.POST:
-            try:
-                cancel_upload(upload, request.user)
-            except UploadError as error:
-                self._show_errors(request, error)
-                return redirect("admin:articles_issue_changelist")
-            messages.info(request, "已取消上传，上传的文件已丢弃。")
-            return redirect("admin:articles_issue_changelist")
-        if request.method == "POST" and "layout" in request.POST:
-            correct_staged_layout(request, upload)
-            return redirect("admin:articles_issue_upload_preview", upload.pk)
-        if request.method == "POST" and "renumber" in request.POST:
-            try:
-                renumber_upload(upload, request.user, _posted(request, "page_"))
-            except UploadError as error:
-                self._show_errors(request, error)
-            return redirect("admin:articles_issue_upload_preview", upload.pk)
-        if request.method == "POST":
-            try:
-                results = confirm_upload(
-                    upload,
-                    request.user,
-                    _posted(request, "base_"),
-                    banners_checked="banners_checked" in request.POST,
-                )
-            except UploadError as error:
-                self._show_errors(request, error)
-                return redirect("admin:articles_issue_upload_preview", upload.pk)
-            stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
-            messages.success(
-                request,
-                f"{chinese_date(upload.issue_date)} 已入库：{len(stored)} 个版面、"
-                f"{sum(r.articles for r in stored)} 篇文章；"
-                f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。"
-                "搜索索引的状态见下方“搜索索引”一栏。",
-            )
-            upload.refresh_from_db()
-            return redirect("admin:articles_issue_change", upload.issue_id)
-        reviews = review_pages(staged_files(upload), upload.issue_date)
-        context = self._context(
-            request,
-            f"确认上传：{chinese_date(upload.issue_date)}",
-            upload=upload,
-            reviews=reviews,
-            may_handle=may_handle_upload(request.user, upload),
-            layouts=layout_tables(reviews),
-            can_confirm=not any(review.error or review.needs_number for review in reviews),
-            banner_mismatches=any(review.result.banner_mismatches for review in reviews),
-            needs_numbers=any(review.needs_number for review in reviews)
-            and not any(review.error for review in reviews),
-        )
-        return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
-
-    def _show_errors(self, request: HttpRequest, error: UploadError) -> None:
-        for message in error.messages:
-            messages.error(request, message)
-
-
-def _posted(request: HttpRequest, prefix: str) -> dict[int, str]:
-    """The POST fields named prefix + a staged file's key, by that key."""
-    return {
-        int(key.removeprefix(prefix)): value
-        for key, value in request.POST.items()
-        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
-    }
 
 
 class ArticleInline(admin.TabularInline):

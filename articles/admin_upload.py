@@ -1,0 +1,149 @@
+"""The admin's two-step upload of a new issue: stage the files, preview, then confirm or cancel.
+
+The views are thin: the upload service (articles.upload) stages, reviews, stores and drops;
+this mixin reads the form, shows messages in Chinese and chooses the page to show next.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from articles.admin_layout import correct_staged_layout, layout_tables
+from articles.admin_options import chinese_date
+from articles.forms import IssueUploadForm
+from articles.ingest import Outcome
+from articles.models import Upload
+from articles.upload import (
+    cancel_upload,
+    confirm_upload,
+    may_handle_upload,
+    renumber_upload,
+    review_pages,
+    stage_upload,
+    staged_files,
+)
+from articles.upload_files import UploadError
+
+
+class IssueUploadMixin:
+    """上传新一期 on the issue admin: its URLs, its permission and its two views."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="articles_issue_upload"),
+            path(
+                "upload/<int:upload_id>/",
+                view(self.upload_preview_view),
+                name="articles_issue_upload_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_upload_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("articles.upload_issue")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "can_upload": self.has_upload_permission(request)}
+        return super().changelist_view(request, extra)
+
+    def _context(self, request: HttpRequest, title: str, **values) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            **values,
+        }
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 1: the issue's date and files; a valid form is staged, then previewed."""
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        form = IssueUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            upload = stage_upload(
+                request.user, data["issue_date"], data["issue_number"], form.page_files
+            )
+            return redirect("admin:articles_issue_upload_preview", upload.pk)
+        context = self._context(request, "上传新一期", form=form)
+        return TemplateResponse(request, "admin/articles/issue/upload.html", context)
+
+    def upload_preview_view(self, request: HttpRequest, upload_id: int) -> HttpResponse:
+        """Step 2: what each page holds and what storing it would change; confirm or cancel."""
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        upload = get_object_or_404(Upload.objects.select_related("uploaded_by"), pk=upload_id)
+        if upload.status != Upload.Status.STAGED:
+            messages.info(request, f"这次上传{upload.get_status_display()}。")
+            return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and "cancel" in request.POST:
+            try:
+                cancel_upload(upload, request.user)
+            except UploadError as error:
+                self._show_errors(request, error)
+                return redirect("admin:articles_issue_changelist")
+            messages.info(request, "已取消上传，上传的文件已丢弃。")
+            return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and "layout" in request.POST:
+            correct_staged_layout(request, upload)
+            return redirect("admin:articles_issue_upload_preview", upload.pk)
+        if request.method == "POST" and "renumber" in request.POST:
+            try:
+                renumber_upload(upload, request.user, _posted(request, "page_"))
+            except UploadError as error:
+                self._show_errors(request, error)
+            return redirect("admin:articles_issue_upload_preview", upload.pk)
+        if request.method == "POST":
+            try:
+                results = confirm_upload(
+                    upload,
+                    request.user,
+                    _posted(request, "base_"),
+                    banners_checked="banners_checked" in request.POST,
+                )
+            except UploadError as error:
+                self._show_errors(request, error)
+                return redirect("admin:articles_issue_upload_preview", upload.pk)
+            stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
+            messages.success(
+                request,
+                f"{chinese_date(upload.issue_date)} 已入库：{len(stored)} 个版面、"
+                f"{sum(r.articles for r in stored)} 篇文章；"
+                f"{len(results) - len(stored)} 个版面与已存内容相同，未改动。"
+                "搜索索引的状态见下方“搜索索引”一栏。",
+            )
+            upload.refresh_from_db()
+            return redirect("admin:articles_issue_change", upload.issue_id)
+        reviews = review_pages(staged_files(upload), upload.issue_date)
+        context = self._context(
+            request,
+            f"确认上传：{chinese_date(upload.issue_date)}",
+            upload=upload,
+            reviews=reviews,
+            may_handle=may_handle_upload(request.user, upload),
+            layouts=layout_tables(reviews),
+            can_confirm=not any(review.error or review.needs_number for review in reviews),
+            banner_mismatches=any(review.result.banner_mismatches for review in reviews),
+            needs_numbers=any(review.needs_number for review in reviews)
+            and not any(review.error for review in reviews),
+        )
+        return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
+
+    def _show_errors(self, request: HttpRequest, error: UploadError) -> None:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+def _posted(request: HttpRequest, prefix: str) -> dict[int, str]:
+    """The POST fields named prefix + a staged file's key, by that key."""
+    return {
+        int(key.removeprefix(prefix)): value
+        for key, value in request.POST.items()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
