@@ -55,10 +55,11 @@ def parse_page(text: str) -> ParsedPage:
     warnings: list[str] = []
     drafts: list[_Draft] = []
     top: list[Block] = []
+    furniture = [is_furniture(b.text) for b in blocks]  # each line once, not per look-ahead
     for i, block in enumerate(blocks):
-        following = [b for b in blocks[i + 1 : i + 4] if not is_furniture(b.text)]
+        following = [b for j, b in enumerate(blocks[i + 1 : i + 4], i + 1) if not furniture[j]]
         nxt = following[0] if following else None
-        if is_furniture(block.text):
+        if furniture[i]:
             banners.append(block.text)
         elif drafts:
             _read(block, following, drafts)
@@ -204,7 +205,7 @@ def _starts_article(
 ) -> bool:
     """Does a headline start here? It needs text under it, a headline's shape, and no sign
     that it carries on into the next block. context is built only when the line is in doubt."""
-    if nxt is None or is_furniture(nxt.text):
+    if nxt is None:  # `following` never holds furniture
         return False
     strong = _title_follows(nxt)
     shaped = looks_like_title(block.text, relaxed=strong, single=block.gap >= PHOTO_GAP)

@@ -13,7 +13,7 @@ import re
 
 from .dictionary import DATA, alias_groups, known_organizations, pos_tokenizer
 from .model import OrganizationMention
-from .text import squeeze
+from .text import is_cjk, squeeze
 from .titles import DATELINE_RE
 
 _SUFFIXES = ("工会委员会", "工会联合会", "总工会", "工会")
@@ -263,7 +263,7 @@ def _unit_place(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     place: list[tuple[str, str]] = []
     length = 0
     for word, flag in reversed(words):
-        if flag in _FUNCTION_FLAGS or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        if flag in _FUNCTION_FLAGS or not all(is_cjk(ch) for ch in word):
             break
         if length + len(word) > high:
             break
