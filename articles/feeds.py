@@ -110,4 +110,7 @@ class SearchFeed(ArticleFeed):
 
     def items(self, obj) -> list[Article]:
         _, _, results = obj
-        return [hit.article for hit in results.hits]
+        # A hit holds what a result list shows; an entry also names the article's unions.
+        pks = [hit.article.pk for hit in results.hits]
+        articles = Article.objects.for_listing().in_bulk(pks)
+        return [articles[pk] for pk in pks if pk in articles]

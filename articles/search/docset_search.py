@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import itemgetter
 
+import numpy as np
 from whoosh import query
 from whoosh.collectors import TopCollector
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.reading import IndexReader, TermNotFound
-from whoosh.scoring import BM25F, BM25FScorer, bm25
+from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from articles.search.docsets import (
@@ -30,8 +31,10 @@ from articles.search.docsets import (
     ExactScoreQuery,
     SegmentCache,
     SegmentDocs,
+    bitset_mask,
     docnums,
 )
+from articles.search.scoring import Unsupported, best, evaluate
 
 
 class _Unranked(Exception):
@@ -195,70 +198,42 @@ class DocSetSearch:
         return page[:end]
 
     def _top(self, q: query.Query, allowed: int, limit: int) -> list[tuple[float, int]]:
-        """Whoosh's best `limit` (score, document) of the allowed documents by `q`, visiting
-        only those.
+        """Whoosh's best `limit` (score, document) of the allowed documents by `q`.
 
-        Without Whoosh's top-k shortcuts (block-max skipping, replacing a union by an
+        Whoosh's matcher tree of `q` for each segment, evaluated with arrays (scoring.evaluate);
+        Whoosh itself steps through the allowed documents for a tree that cannot be. Either
+        way without Whoosh's top-k shortcuts (block-max skipping, replacing a union by an
         intersection): their score bounds are not safe, and a few rankings came out wrong.
         """
-        term = _single_term(q)
-        if term is not None and type(self.searcher.weighting) is BM25F:
-            return self._top_term(term, allowed, limit)
+        if type(self.searcher.weighting) is BM25F:
+            try:
+                return self._top_arrays(q, allowed, limit)
+            except Unsupported:
+                pass
         offsets = {id(searcher): offset for searcher, offset in self.searcher.leaf_searchers()}
         collector = TopCollector(limit, usequality=False, replace=0)
         self.searcher.search_with_collector(query.And([Only(allowed, offsets), q]), collector)
         return collector.results().top_n
 
-    def _top_term(self, term: query.Term, allowed: int, limit: int) -> list[tuple[float, int]]:
-        """_top of one term (a one-word query): each allowed document's score from the term's
-        postings, as Whoosh's matcher scores it, without stepping a matcher tree. Ties go to
-        the lower document number, as in Whoosh's TopCollector."""
-        scored = []
+    def _top_arrays(self, q: query.Query, allowed: int, limit: int) -> list[tuple[float, int]]:
+        """_top by evaluating each segment's matcher tree at once; ties go to the lower
+        document number, as in Whoosh's TopCollector."""
+        context = self.searcher.context()  # what search_with_collector gives the matchers
+        found_docs, found_scores = [], []
         leaves = zip(self.segments, self.searcher.leaf_searchers(), strict=True)
         for (segment, offset), (searcher, _) in leaves:
             local = (allowed >> offset) & segment.everything
-            if local:
-                scored += self._term_scores(segment, searcher, term, local, offset)
-        return [(score, -negated) for score, negated in heapq.nlargest(limit, scored)]
-
-    @staticmethod
-    def _term_scores(
-        segment: SegmentDocs, searcher: Searcher, term: query.Term, local: int, offset: int
-    ) -> list[tuple[float, int]]:
-        """(score, -global document number) of the documents of `local` holding the term.
-
-        BM25F (Whoosh's default weighting) as its scorer computes it, with the field lengths
-        from the segment's cached list instead of a column read per document.
-        """
-        field, text = term.fieldname, term.text
-        try:
-            matcher = searcher.postings(field, text)
-        except TermNotFound:
+            if not local:
+                continue
+            matched, scores = evaluate(q.matcher(searcher, context), segment)
+            docs = np.flatnonzero(matched & bitset_mask(local, segment.size))
+            docs, top = best(docs, scores[docs], limit)
+            found_docs.append(docs + offset)
+            found_scores.append(top)
+        if not found_docs:
             return []
-        scorer = searcher.weighting.scorer(searcher, field, text)
-        # A field that is not scorable (a name, a page) gets Whoosh's constant WeightScorer.
-        lengths = segment.lengths(field) if isinstance(scorer, BM25FScorer) else None
-        scored = []
-        for docnum in docnums(local):
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break  # no posting at or after docnum
-            if matcher.id() == docnum:
-                if lengths is None:
-                    score = matcher.score()
-                else:
-                    weight, length = matcher.weight(), lengths[docnum]
-                    score = bm25(scorer.idf, weight, length, scorer.avgfl, scorer.B, scorer.K1)
-                scored.append((score, -(offset + docnum)))
-        return scored
-
-
-def _single_term(q: query.Query) -> query.Term | None:
-    """The one Term `q` amounts to (an And or Or of one part, no boosts), or None."""
-    while isinstance(q, query.And | query.Or) and len(q.subqueries) == 1 and q.boost == 1.0:
-        q = q.subqueries[0]
-    return q if type(q) is query.Term and q.boost == 1.0 else None
+        docs, top = best(np.concatenate(found_docs), np.concatenate(found_scores), limit)
+        return list(zip(top.tolist(), docs.tolist(), strict=True))
 
 
 class Only(query.Query):

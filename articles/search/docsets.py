@@ -7,13 +7,14 @@ through them one by one. Whoosh only; no Django or haystack import.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import operator
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
+from typing import NamedTuple
 
+import numpy as np
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.idsets import DocIdSet
@@ -53,41 +54,94 @@ class DocSet(DocIdSet):
         return self.bits.bit_count()
 
 
-# The bit offsets set in each byte value, for walking a bitset a byte at a time.
-_BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+def doc_array(bits: int) -> np.ndarray:
+    """The document numbers of a bitset in order, as an array."""
+    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
 
 
 def docnums(bits: int, limit: int | None = None) -> list[int]:
     """The document numbers of a bitset in order, or its first `limit`."""
-    found: list[int] = []
-    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
-        if byte:
-            base = index << 3
-            found.extend(base + bit for bit in _BYTE_BITS[byte])
-            if limit is not None and len(found) >= limit:
-                return found[:limit]
-    return found
+    return doc_array(bits)[:limit].tolist()
 
 
-def _bitset(ids: Iterable[int], size: int) -> int:
-    buffer = bytearray((size >> 3) + 1)
-    for docnum in ids:
-        buffer[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(buffer, "little")
+def mask_bitset(mask: np.ndarray) -> int:
+    """The bitset of a boolean array (element n: document n)."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
 
-def _blocks(matcher) -> Iterator[W3LeafMatcher]:
-    """The matcher at each block of its postings (Whoosh reads a block of ids and values at
-    once; stepping through them one posting at a time costs more than the reading)."""
+def bitset_mask(bits: int, size: int) -> np.ndarray:
+    """The boolean array of a bitset of a segment of `size` documents."""
+    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
+
+
+def _bitset(ids: Iterable[int] | np.ndarray, size: int) -> int:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(ids, dtype=np.int64) if not isinstance(ids, np.ndarray) else ids] = True
+    return mask_bitset(mask)
+
+
+class Postings(NamedTuple):
+    """A term's postings in a segment: document numbers in order, weights (its frequency in
+    each), and for each block of the postings file its first index in those arrays and its
+    place in the file (to read a block's values, e.g. positions, without the blocks before)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    block_starts: np.ndarray
+    block_offsets: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return sum(array.nbytes for array in self)
+
+
+NO_POSTINGS = Postings(
+    *(np.zeros(0, dtype=dtype) for dtype in (np.int64, float, np.int64, np.int64))
+)
+
+
+def _leaf(matcher) -> W3LeafMatcher:
     if isinstance(matcher, FilterMatcher):  # deleted documents: the live mask removes them
         matcher = matcher.child
         matcher.reset()
-    if not isinstance(matcher, W3LeafMatcher):
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
         raise TypeError(matcher)
+    return matcher
+
+
+def read_postings(matcher) -> Postings:
+    """A term's postings, every block at once.
+
+    Whoosh keeps a block as a pickled tuple of the gaps between document numbers and the
+    weights (None when all are 1.0, one float when all are equal); its matcher adds the gaps
+    up in Python.
+    """
+    matcher = _leaf(matcher)
+    ids, weights, offsets = [], [], []
+    offset = matcher._baseoffset
     while matcher.is_active():
-        matcher._read_ids()
-        yield matcher
+        offsets.append(offset)
+        matcher._read_data()
+        gaps, block_weights = matcher._data[0], matcher._data[1]
+        ids.append(np.array(gaps, dtype=np.int64))
+        if block_weights is None or isinstance(block_weights, float):
+            weights.append(np.full(len(gaps), 1.0 if block_weights is None else block_weights))
+        else:
+            weights.append(np.array(block_weights, dtype=np.float64))
+        offset = matcher._nextoffset
         matcher._next_block()
+    if not ids:
+        return NO_POSTINGS
+    starts = np.cumsum([0] + [len(block) for block in ids[:-1]])
+    # Each block's first gap is from 0: its first document number.
+    return Postings(
+        np.concatenate([np.cumsum(block) for block in ids]),
+        np.concatenate(weights),
+        starts,
+        np.array(offsets, dtype=np.int64),
+    )
 
 
 class SegmentCache:
@@ -98,14 +152,19 @@ class SegmentCache:
     the live mask they were counted on: deletions change it, not the segment)."""
 
     MAX_SETS = 2048
+    # Bytes of posting arrays kept (a word in every one of 100,000 documents takes 1.6 MB).
+    MAX_POSTING_BYTES = 64 * 2**20
 
     def __init__(self) -> None:
+        self.postings: OrderedDict[tuple, Postings] = OrderedDict()
+        self.posting_bytes = 0
         self.sets: dict[tuple, int] = {}
         self.columns: dict[str, list] = {}
         self.keys: dict[str, list] = {}
         self.orders: dict[str, list[int]] = {}
         self.live_counts: dict[str, tuple[int, Counter]] = {}
         self.lengths: dict[str, list[int]] = {}
+        self.length_arrays: dict[str, np.ndarray] = {}
 
     def get(self, key: tuple) -> int | None:
         bits = self.sets.pop(key, None)
@@ -118,6 +177,19 @@ class SegmentCache:
         if len(self.sets) > self.MAX_SETS:
             del self.sets[next(iter(self.sets))]
         return bits
+
+    def get_postings(self, key: tuple) -> Postings | None:
+        postings = self.postings.get(key)
+        if postings is not None:
+            self.postings.move_to_end(key)
+        return postings
+
+    def put_postings(self, key: tuple, postings: Postings) -> None:
+        self.postings[key] = postings
+        self.posting_bytes += postings.nbytes
+        while self.posting_bytes > self.MAX_POSTING_BYTES and len(self.postings) > 1:
+            _, dropped = self.postings.popitem(last=False)
+            self.posting_bytes -= dropped.nbytes
 
 
 class SegmentDocs:
@@ -177,15 +249,25 @@ class SegmentDocs:
         key = (fieldname, text)
         bits = self.cache.get(key)
         if bits is None:
-            try:
-                matcher = self.reader.postings(fieldname, text)
-            except TermNotFound:
-                bits = 0
-            else:
-                ids = (docnum for block in _blocks(matcher) for docnum in block._ids)
-                bits = _bitset(ids, self.size)
-            self.cache.put(key, bits)
+            bits = self.cache.put(key, _bitset(self.postings(fieldname, text).ids, self.size))
         return bits
+
+    def postings(self, fieldname: str, text: str | bytes) -> Postings:
+        """The term's postings in this segment (empty when it has none)."""
+        schema = self.reader.schema
+        if isinstance(text, bytes) or fieldname not in schema:
+            btext = text
+        else:
+            btext = schema[fieldname].to_bytes(text)
+        key = (fieldname, btext)
+        postings = self.cache.get_postings(key)
+        if postings is None:
+            try:
+                postings = read_postings(self.reader.postings(fieldname, btext))
+            except TermNotFound:
+                postings = NO_POSTINGS
+            self.cache.put_postings(key, postings)
+        return postings
 
     def phrase(self, fieldname: str, words: tuple[str, ...]) -> int:
         """Documents with the words at consecutive positions: the bigrams of a string."""
@@ -198,38 +280,42 @@ class SegmentDocs:
             candidates &= self.term(fieldname, word)
         if len(words) < 2 or not candidates:
             return self.cache.put(key, candidates)
-        field = self.reader.schema[fieldname]
         # Start positions of the phrase in each candidate; the rarest word narrows them first.
         starts: dict[int, set[int]] = {}
-        order = sorted(set(words), key=lambda w: self.reader.doc_frequency(fieldname, w))
+        docs = doc_array(candidates)
+        order = sorted(set(words), key=lambda w: len(self.postings(fieldname, w).ids))
         for word in order:
             offsets = [i for i, w in enumerate(words) if w == word]
-            positions = self._positions(fieldname, word, docnums(candidates), field)
-            for docnum, found in positions.items():
+            kept = []
+            for docnum, found in self._positions(fieldname, word, docs):
                 here = {p - offset for p in found for offset in offsets}
-                starts[docnum] = starts[docnum] & here if docnum in starts else here
-                if not starts[docnum]:
-                    candidates &= ~(1 << docnum)
-        return self.cache.put(key, candidates)
-
-    def _positions(self, fieldname: str, word: str, targets: list[int], field) -> dict:
-        """{document: positions of `word`} for the target documents, sorted ascending."""
-        found = {}
-        i = 0
-        decode = field.format.decode_positions
-        for block in _blocks(self.reader.postings(fieldname, word)):
-            if i == len(targets):
+                here = starts[docnum] & here if docnum in starts else here
+                if here:
+                    starts[docnum] = here
+                    kept.append(docnum)
+            docs = np.array(kept, dtype=np.int64)
+            if not kept:
                 break
-            ids = block._ids
-            if targets[i] > ids[-1]:
-                continue
-            block._read_values()
-            while i < len(targets) and targets[i] <= ids[-1]:
-                index = bisect.bisect_left(ids, targets[i])
-                if index < len(ids) and ids[index] == targets[i]:
-                    found[targets[i]] = decode(block._values[index])
-                i += 1
-        return found
+        return self.cache.put(key, _bitset(docs, self.size))
+
+    def _positions(self, fieldname: str, word: str, targets: np.ndarray) -> Iterator[tuple]:
+        """(document, positions of `word`) for each target document (all hold the word), in
+        order, reading only the blocks of the postings file that hold them."""
+        postings = self.postings(fieldname, word)
+        at = np.searchsorted(postings.ids, targets)
+        blocks = np.searchsorted(postings.block_starts, at, side="right") - 1
+        decode = self.reader.schema[fieldname].format.decode_positions
+        matcher = _leaf(self.reader.postings(fieldname, word))
+        block = None
+        for docnum, index, block_of in zip(
+            targets.tolist(), at.tolist(), blocks.tolist(), strict=True
+        ):
+            if block_of != block:
+                block = block_of
+                matcher._goto(int(postings.block_offsets[block]))
+                matcher._read_values()
+                first = int(postings.block_starts[block])
+            yield docnum, decode(matcher._values[index - first])
 
     def values(self, fieldname: str) -> list[tuple]:
         """Each document's values of a facet field (a FacetColumn), (None,) when it has none."""
@@ -271,6 +357,14 @@ class SegmentDocs:
             length = self.reader.doc_field_length
             lengths = [length(docnum, fieldname, 1) for docnum in range(self.size)]
             self.cache.lengths[fieldname] = lengths
+        return lengths
+
+    def length_array(self, fieldname: str) -> np.ndarray:
+        """lengths() as an array of floats."""
+        lengths = self.cache.length_arrays.get(fieldname)
+        if lengths is None:
+            lengths = np.array([n or 1 for n in self.lengths(fieldname)], dtype=np.float64)
+            self.cache.length_arrays[fieldname] = lengths
         return lengths
 
     def keys(self, fieldname: str) -> list:

@@ -59,7 +59,7 @@ def _rows(results: SearchPage, base_url: str) -> list[dict]:
                     {"name": credit.person.name, "role": credit.role}
                     for credit in article.credits.all()
                 ],
-                "organizations": [o.name for o in article.organizations.all()],
+                "organizations": list(hit.organizations),
                 "url": base_url + article.get_absolute_url(),
                 "body": article.body,
             }

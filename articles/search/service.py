@@ -17,12 +17,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.authority import find_organization
-from articles.models import Article, Organization
+from articles.models import Article, Credit, Organization
 from articles.search.analysis import index_words, query_words
 from articles.search.highlight import highlight, highlight_terms
 from articles.search.query import ParsedQuery, QueryError, parse_query
@@ -52,6 +53,15 @@ BIGRAM_FIELD = "text_bigrams"
 MANY_UNIONS = 200
 # Each article's unions and their ancestors: roll-up counts and the sub-union filter.
 UNION_TREE_FIELD = "organization_tree"
+# What a hit never shows, and costs to read: the page's source text and the parse records.
+HIT_DEFERRED = (
+    "paragraphs",
+    "parsed",
+    "page__source_text",
+    "page__banners",
+    "page__warnings",
+    "page__layout_corrections",
+)
 
 # The dates a filter can name. haystack writes dates for Whoosh as %Y%m%d%H%M%S, which reads
 # back as the same date only with a four-digit year (0099-12-31 raised Whoosh's TimeError).
@@ -105,6 +115,8 @@ class Hit:
     article: Article
     headline: SafeString
     snippet: SafeString
+    # The names of the article's unions and other organisations, by name.
+    organizations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,7 +175,7 @@ class SearchPage:
                         {"name": credit.person.name, "role": credit.role}
                         for credit in hit.article.credits.all()
                     ],
-                    "organizations": [org.name for org in hit.article.organizations.all()],
+                    "organizations": list(hit.organizations),
                 }
                 for hit in self.hits
             ],
@@ -322,8 +334,25 @@ def union_tree(
 
 
 def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
-    """The articles in result order, with their headline and a snippet marked up."""
-    articles = Article.objects.for_listing().in_bulk(pks)
+    """The articles in result order, with their headline and a snippet marked up.
+
+    Only what a hit shows is read: not the page's source text nor the article's parse record,
+    and the organisations' names without their rows (an article may name 190 of them).
+    """
+    articles = (
+        Article.objects.select_related("page__issue")
+        .defer(*HIT_DEFERRED)
+        .prefetch_related(
+            Prefetch("credits", Credit.objects.select_related("person").order_by("seq"))
+        )
+        .in_bulk(pks)
+    )
+    names: dict[int, list[str]] = {}
+    links = Article.organizations.through.objects.filter(article_id__in=pks)
+    for article_id, name in links.values_list("article_id", "organization__name").order_by(
+        "organization__name"
+    ):
+        names.setdefault(article_id, []).append(name)
     terms = highlight_terms(query)
     hits = []
     # An article deleted since it was indexed is left out until the index catches up.
@@ -333,6 +362,7 @@ def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
                 article,
                 highlight(article.headline, terms),
                 highlight(article.body, terms, width=SNIPPET_WIDTH),
+                tuple(names.get(article.pk, ())),
             )
         )
     return hits

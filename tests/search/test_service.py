@@ -176,6 +176,21 @@ def test_database_queries_do_not_grow_with_results(archive):
     assert len(many) == len(few) <= 8  # the page, its credits and unions, the union tree
 
 
+def test_hits_read_what_they_show_and_not_the_page_source(archive):
+    with CaptureQueriesContext(connection) as queries:
+        [hit] = search_articles(SearchParams(q="技能大赛")).hits
+    assert hit.organizations == ("北京市总工会", "朝阳区总工会")  # by name
+    assert [(c.person.name, c.role) for c in hit.article.credits.all()] == [
+        ("刘欣欣", Credit.Role.REPORTER),
+        ("王芳", Credit.Role.CORRESPONDENT),
+    ]
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "source_text" not in sql and '"parsed"' not in sql
+    with CaptureQueriesContext(connection) as shown:
+        hit.article.get_absolute_url(), hit.article.page.get_absolute_url(), hit.article.body
+    assert not shown.captured_queries
+
+
 def test_an_article_deleted_since_indexing_is_left_out(archive):
     retire_articles([archive["photo"]])  # queued, not yet applied to the index
     assert search("职工") == [archive["contest"].pk]

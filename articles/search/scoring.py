@@ -1,0 +1,116 @@
+"""Whoosh's matcher tree of a query, evaluated for every document of a segment at once.
+
+Whoosh scores a query by stepping its matcher tree document by document in Python; at 100,000
+articles a common word has a posting in most of them. Here each posting list is read as numpy
+arrays (kept per segment, see SegmentDocs.postings), each node of the very tree Whoosh builds
+for the segment becomes one array operation, and the best documents are picked with
+np.partition. Scores are the same floats: BM25 is computed with Whoosh's formula in its order
+of operations, and nodes add their children in the order and grouping of Whoosh's tree (Whoosh
+shapes it by term frequencies in the segment), so ties fall as Whoosh breaks them, to the lower
+document number. A node this module does not know raises Unsupported: the caller lets Whoosh
+score. No Django or haystack import.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import (
+    AndMaybeMatcher,
+    AndNotMatcher,
+    ArrayUnionMatcher,
+    FilterMatcher,
+    IntersectionMatcher,
+    NullMatcherClass,
+    RequireMatcher,
+    UnionMatcher,
+    WrappingMatcher,
+)
+from whoosh.scoring import BM25FScorer, WeightScorer
+
+if TYPE_CHECKING:
+    from articles.search.docsets import SegmentDocs
+
+# (matched, score): which documents of the segment match a node, and their score (0.0 where
+# they do not, so a parent adds it without changing anything: x + 0.0 is x).
+Scored = tuple[np.ndarray, np.ndarray]
+
+
+class Unsupported(Exception):
+    """A matcher this module cannot evaluate exactly as Whoosh scores it."""
+
+
+def evaluate(matcher, segment: SegmentDocs) -> Scored:
+    """The documents of the segment that `matcher` (built on its reader) matches, and their
+    scores."""
+    kind = type(matcher)
+    if kind is FilterMatcher and type(matcher.child) is W3LeafMatcher:
+        # The reader's mask of deleted documents: callers only ask about live ones.
+        return _leaf(matcher.child, segment)
+    if kind is W3LeafMatcher:
+        return _leaf(matcher, segment)
+    if kind is WrappingMatcher:  # a boost
+        matched, score = evaluate(matcher.child, segment)
+        return matched, score * matcher.boost
+    if kind is UnionMatcher:
+        (a_in, a), (b_in, b) = evaluate(matcher.a, segment), evaluate(matcher.b, segment)
+        return a_in | b_in, a + b
+    if kind is IntersectionMatcher:
+        (a_in, a), (b_in, b) = evaluate(matcher.a, segment), evaluate(matcher.b, segment)
+        both = a_in & b_in
+        return both, np.where(both, a + b, 0.0)
+    if kind is AndMaybeMatcher:
+        (a_in, a), (_, b) = evaluate(matcher.a, segment), evaluate(matcher.b, segment)
+        return a_in, np.where(a_in, a + b, 0.0)
+    if kind is AndNotMatcher:
+        (a_in, a), (b_in, _) = evaluate(matcher.a, segment), evaluate(matcher.b, segment)
+        kept = a_in & ~b_in
+        return kept, np.where(kept, a, 0.0)
+    if kind is RequireMatcher:
+        (a_in, a), (b_in, _) = evaluate(matcher.a, segment), evaluate(matcher.b, segment)
+        kept = a_in & b_in
+        return kept, np.where(kept, a, 0.0)
+    if kind is ArrayUnionMatcher:
+        # Each sub-matcher's score times the boost, added into a zeroed array in their order.
+        score = np.zeros(segment.size)
+        for sub in matcher._submatchers:
+            _, sub_score = evaluate(sub, segment)
+            score += sub_score * matcher._boost
+        # Whoosh's array of scores holds no other mark of a match than a score above 0.
+        return score > 0, score
+    if kind is NullMatcherClass:
+        return np.zeros(segment.size, dtype=bool), np.zeros(segment.size)
+    raise Unsupported(kind.__name__)
+
+
+def _leaf(matcher: W3LeafMatcher, segment: SegmentDocs) -> Scored:
+    fieldname, text = matcher.term()
+    ids, weights, _, _ = segment.postings(fieldname, text)
+    scorer = matcher.scorer
+    if type(scorer) is BM25FScorer:
+        lengths = segment.length_array(fieldname)[ids]
+        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        # whoosh.scoring.bm25, operation for operation.
+        values = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+    elif type(scorer) is WeightScorer:  # a field that is not scorable
+        values = weights
+    else:
+        raise Unsupported(type(scorer).__name__)
+    matched = np.zeros(segment.size, dtype=bool)
+    matched[ids] = True
+    score = np.zeros(segment.size)
+    score[ids] = values
+    return matched, score
+
+
+def best(docs: np.ndarray, scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `limit` best (highest score, then lowest document number), in that order."""
+    if len(docs) > limit:
+        cut = len(scores) - limit
+        threshold = np.partition(scores, cut)[cut]
+        keep = scores >= threshold
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))[:limit]
+    return docs[order], scores[order]
