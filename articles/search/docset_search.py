@@ -9,7 +9,6 @@ haystack import.
 
 from __future__ import annotations
 
-import functools
 import heapq
 from array import array
 from collections import Counter, defaultdict
@@ -118,10 +117,8 @@ class DocSetSearch:
         """haystack's facet lists: (value, count), most frequent first, None for no value."""
         counts: dict[str, Counter] = {name: Counter() for name in fieldnames}
         for segment, _, local in self._local(bits):
-            # Listed once, and only for a count that is not kept.
-            docs = functools.cache(lambda local=local: docnums(local))
             for name, total in counts.items():
-                total.update(segment.counts(name, local, docs))
+                total.update(segment.counts(name, local))
         facets = {}
         for name, total in counts.items():
             none = total.pop(None, None)

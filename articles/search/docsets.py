@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import operator
+from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -97,8 +97,18 @@ class Postings(NamedTuple):
         return sum(array.nbytes for array in self)
 
 
+class FacetValues(NamedTuple):
+    """A facet field's values in a segment: each distinct value, and for each (document,
+    value) pair the document and the value's number; which documents have none."""
+
+    names: list[str]
+    docs: np.ndarray
+    numbers: np.ndarray
+    valueless: np.ndarray
+
+
 NO_POSTINGS = Postings(
-    *(np.zeros(0, dtype=dtype) for dtype in (np.int64, float, np.int64, np.int64))
+    *(np.zeros(0, dtype=dtype) for dtype in (np.int32, np.float32, np.int64, np.int64))
 )
 
 
@@ -125,11 +135,13 @@ def read_postings(matcher) -> Postings:
         offsets.append(offset)
         matcher._read_data()
         gaps, block_weights = matcher._data[0], matcher._data[1]
-        ids.append(np.array(gaps, dtype=np.int64))
+        ids.append(np.array(gaps, dtype=np.int32))
+        # Whoosh writes weights as 32-bit floats: this keeps them exactly, in half the bytes.
         if block_weights is None or isinstance(block_weights, float):
-            weights.append(np.full(len(gaps), 1.0 if block_weights is None else block_weights))
+            value = 1.0 if block_weights is None else block_weights
+            weights.append(np.full(len(gaps), value, dtype=np.float32))
         else:
-            weights.append(np.array(block_weights, dtype=np.float64))
+            weights.append(np.array(block_weights, dtype=np.float32))
         offset = matcher._nextoffset
         matcher._next_block()
     if not ids:
@@ -137,29 +149,55 @@ def read_postings(matcher) -> Postings:
     starts = np.cumsum([0] + [len(block) for block in ids[:-1]])
     # Each block's first gap is from 0: its first document number.
     return Postings(
-        np.concatenate([np.cumsum(block) for block in ids]),
+        np.concatenate([np.cumsum(block, dtype=np.int32) for block in ids]),
         np.concatenate(weights),
         starts,
         np.array(offsets, dtype=np.int64),
     )
 
 
+class ByteBoundedCache:
+    """The most recently used values, up to about `max_bytes` of them."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._values: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+
+    def get(self, key: tuple):
+        found = self._values.get(key)
+        if found is None:
+            return None
+        self._values.move_to_end(key)
+        return found[0]
+
+    def put(self, key: tuple, value, size: int):
+        self._values[key] = value, size
+        self.bytes += size
+        while self.bytes > self.max_bytes and len(self._values) > 1:
+            _, (_, dropped) = self._values.popitem(last=False)
+            self.bytes -= dropped
+        return value
+
+
 class SegmentCache:
     """What searches reuse of one segment, which never changes once written: document sets of
-    terms and phrases (the most recently used), facet values, sort keys and field lengths of
-    each document,
-    the documents in order of each sort key, and the facet counts of all live documents (with
-    the live mask they were counted on: deletions change it, not the segment)."""
+    terms and phrases, posting arrays and blocks of positions (the most recently used), facet
+    values, sort keys and field lengths of each document, the documents in order of each
+    sort key, and the facet counts of all live documents (with the live mask they were
+    counted on: deletions change it, not the segment)."""
 
     MAX_SETS = 2048
-    # Bytes of posting arrays kept (a word in every one of 100,000 documents takes 1.6 MB).
+    # Posting arrays (a word in every one of 100,000 documents takes 0.8 MB), and the values
+    # of posting blocks read for phrases (positions; about 6 kB a block of 128).
     MAX_POSTING_BYTES = 64 * 2**20
+    MAX_BLOCK_BYTES = 16 * 2**20
 
     def __init__(self) -> None:
-        self.postings: OrderedDict[tuple, Postings] = OrderedDict()
-        self.posting_bytes = 0
+        self.postings = ByteBoundedCache(self.MAX_POSTING_BYTES)
+        self.blocks = ByteBoundedCache(self.MAX_BLOCK_BYTES)
         self.sets: dict[tuple, int] = {}
-        self.columns: dict[str, list] = {}
+        self.facets: dict[str, FacetValues] = {}
         self.keys: dict[str, list] = {}
         self.orders: dict[str, list[int]] = {}
         self.live_counts: dict[str, tuple[int, Counter]] = {}
@@ -177,19 +215,6 @@ class SegmentCache:
         if len(self.sets) > self.MAX_SETS:
             del self.sets[next(iter(self.sets))]
         return bits
-
-    def get_postings(self, key: tuple) -> Postings | None:
-        postings = self.postings.get(key)
-        if postings is not None:
-            self.postings.move_to_end(key)
-        return postings
-
-    def put_postings(self, key: tuple, postings: Postings) -> None:
-        self.postings[key] = postings
-        self.posting_bytes += postings.nbytes
-        while self.posting_bytes > self.MAX_POSTING_BYTES and len(self.postings) > 1:
-            _, dropped = self.postings.popitem(last=False)
-            self.posting_bytes -= dropped.nbytes
 
 
 class SegmentDocs:
@@ -260,13 +285,13 @@ class SegmentDocs:
         else:
             btext = schema[fieldname].to_bytes(text)
         key = (fieldname, btext)
-        postings = self.cache.get_postings(key)
+        postings = self.cache.postings.get(key)
         if postings is None:
             try:
                 postings = read_postings(self.reader.postings(fieldname, btext))
             except TermNotFound:
                 postings = NO_POSTINGS
-            self.cache.put_postings(key, postings)
+            self.cache.postings.put(key, postings, postings.nbytes)
         return postings
 
     def phrase(self, fieldname: str, words: tuple[str, ...]) -> int:
@@ -305,42 +330,76 @@ class SegmentDocs:
         at = np.searchsorted(postings.ids, targets)
         blocks = np.searchsorted(postings.block_starts, at, side="right") - 1
         decode = self.reader.schema[fieldname].format.decode_positions
-        matcher = _leaf(self.reader.postings(fieldname, word))
-        block = None
+        matcher = None
+        block, values, first = None, (), 0
         for docnum, index, block_of in zip(
             targets.tolist(), at.tolist(), blocks.tolist(), strict=True
         ):
             if block_of != block:
-                block = block_of
-                matcher._goto(int(postings.block_offsets[block]))
-                matcher._read_values()
-                first = int(postings.block_starts[block])
-            yield docnum, decode(matcher._values[index - first])
+                block, first = block_of, int(postings.block_starts[block_of])
+                key = (fieldname, word, block)
+                values = self.cache.blocks.get(key)
+                if values is None:
+                    matcher = matcher or _leaf(self.reader.postings(fieldname, word))
+                    matcher._goto(int(postings.block_offsets[block]))
+                    matcher._read_values()
+                    values = matcher._values
+                    self.cache.blocks.put(key, values, sum(map(len, values)) + 40 * len(values))
+            yield docnum, decode(values[index - first])
 
-    def values(self, fieldname: str) -> list[tuple]:
-        """Each document's values of a facet field (a FacetColumn), (None,) when it has none."""
-        values = self.cache.columns.get(fieldname)
+    def facet_values(self, fieldname: str) -> FacetValues:
+        """The values of a facet field (a FacetColumn) as arrays, read once per segment."""
+        values = self.cache.facets.get(fieldname)
         if values is None:
-            column = self.reader.column_reader(fieldname)
-            interned: dict[tuple, tuple] = {}
-            values = [interned.setdefault(v, v) for v in map(tuple, column)]
-            self.cache.columns[fieldname] = values
+            number: dict[str, int] = {}
+            docs, numbers = array("i"), array("i")
+            valueless = np.zeros(self.size, dtype=bool)
+            for docnum, names in enumerate(self.reader.column_reader(fieldname)):
+                for name in names:
+                    if name is None:  # the column's mark of a document without values
+                        valueless[docnum] = True
+                    else:
+                        docs.append(docnum)
+                        numbers.append(number.setdefault(name, len(number)))
+            values = FacetValues(
+                list(number),
+                np.frombuffer(docs, dtype=np.int32),
+                np.frombuffer(numbers, dtype=np.int32),
+                valueless,
+            )
+            self.cache.facets[fieldname] = values
         return values
 
-    def counts(self, fieldname: str, local: int, docs: Callable[[], list[int]]) -> Counter:
-        """How many of the documents of the bitset `local` (`docs()` lists them) have each
-        value of a facet field; kept for a search matching every live document (no criteria).
-        """
+    def counts(self, fieldname: str, local: int) -> Counter:
+        """How many of the documents of the bitset `local` have each value of a facet field
+        (None: how many have none); kept for a search matching every live document (no
+        criteria)."""
         if local != self.live:
-            return self._count(fieldname, docs())
+            return self._count(fieldname, local)
         live, counts = self.cache.live_counts.get(fieldname, (None, None))
         if live != self.live or counts is None:
-            counts = self._count(fieldname, docs())
+            counts = self._count(fieldname, local)
             self.cache.live_counts[fieldname] = (self.live, counts)
         return counts
 
-    def _count(self, fieldname: str, docs: list[int]) -> Counter:
-        return Counter(chain.from_iterable(map(self.values(fieldname).__getitem__, docs)))
+    def _count(self, fieldname: str, local: int) -> Counter:
+        values = self.facet_values(fieldname)
+        mask = bitset_mask(local, self.size)
+        counted = np.bincount(values.numbers[mask[values.docs]], minlength=len(values.names))
+        found = np.flatnonzero(counted)
+        counts = Counter(
+            dict(
+                zip(
+                    map(values.names.__getitem__, found.tolist()),
+                    counted[found].tolist(),
+                    strict=True,
+                )
+            )
+        )
+        valueless = int(np.count_nonzero(mask & values.valueless))
+        if valueless:
+            counts[None] = valueless
+        return counts
 
     def order(self, fieldname: str) -> list[int]:
         """Every document number, by its sort key of a sortable field (ties by number)."""

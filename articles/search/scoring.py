@@ -88,6 +88,7 @@ def evaluate(matcher, segment: SegmentDocs) -> Scored:
 def _leaf(matcher: W3LeafMatcher, segment: SegmentDocs) -> Scored:
     fieldname, text = matcher.term()
     ids, weights, _, _ = segment.postings(fieldname, text)
+    weights = weights.astype(np.float64)  # computed as Whoosh computes: in Python floats
     scorer = matcher.scorer
     if type(scorer) is BM25FScorer:
         lengths = segment.length_array(fieldname)[ids]

@@ -66,7 +66,7 @@ def test_the_warm_up_fills_the_caches_request_threads_use():
         backend.setup()  # as a request thread's first search does
         index = backend.index
         with index.search_lock:
-            return set(index.segment_cache(index.shared_reader().leaf_readers()[0][0]).columns)
+            return set(index.segment_cache(index.shared_reader().leaf_readers()[0][0]).facets)
 
     assert in_thread(cached_columns) >= {"organizations", "organization_tree", "reporters"}
 

@@ -11,6 +11,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.matching import ListMatcher
 
 from articles.search.docsets import (
+    ByteBoundedCache,
     SegmentCache,
     SegmentDocs,
     bitset_mask,
@@ -160,6 +161,8 @@ def test_positions_come_from_the_blocks_that_hold_the_documents():
         expected = dict(reader.postings("text", "工会").items_as("positions"))
         found = dict(segment._positions("text", "工会", targets))
         assert found == {docnum: expected[docnum] for docnum in targets.tolist()}
+        again = dict(segment._positions("text", "工会", targets[::2]))  # kept blocks
+        assert again == {docnum: expected[docnum] for docnum in targets[::2].tolist()}
 
 
 def test_bitsets_and_arrays_convert_both_ways():
@@ -170,3 +173,13 @@ def test_bitsets_and_arrays_convert_both_ways():
     mask = bitset_mask(bits, 201)
     assert mask.dtype == bool and mask.sum() == 5
     assert mask_bitset(mask) == bits
+
+
+def test_the_most_recently_used_values_are_kept_within_their_bytes():
+    cache = ByteBoundedCache(max_bytes=10)
+    cache.put(("a",), "A", 4)
+    cache.put(("b",), "B", 4)
+    assert cache.get(("a",)) == "A"  # now the most recently used
+    cache.put(("c",), "C", 4)
+    assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == ("A", None, "C")
+    assert cache.bytes == 8
