@@ -30,10 +30,9 @@ from articles.search.docsets import (
     ExactScoreQuery,
     SegmentCache,
     SegmentDocs,
-    bitset_mask,
-    docnums,
 )
 from articles.search.scoring import Unsupported, best, evaluate
+from articles.search.segment_arrays import bitset_mask, docnums
 
 
 class _Unranked(Exception):

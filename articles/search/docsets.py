@@ -1,7 +1,7 @@
 """Document sets: a query's matches in one Whoosh segment as an int bitset (bit n: document n).
 
-And/Or/Not become integer operations; terms are read a block of postings at a time and kept
-per segment (segments never change once written), so counting matches and facets never steps
+And/Or/Not become integer operations; terms are read as arrays (segment_arrays) and kept per
+segment (segments never change once written), so counting matches and facets never steps
 through them one by one. Whoosh only; no Django or haystack import.
 """
 
@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import functools
 import operator
-from array import array
-from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections import Counter
+from collections.abc import Iterator
 
 import numpy as np
 from whoosh import query
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.idsets import DocIdSet
-from whoosh.matching import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
+
+from articles.search.segment_arrays import (
+    NO_POSTINGS,
+    ByteBoundedCache,
+    FacetValues,
+    Postings,
+    bitset_mask,
+    bitset_of,
+    doc_array,
+    docnums,
+    facet_values,
+    leaf_matcher,
+    read_postings,
+)
 
 # Larger than any sum of BM25 term scores a query of a few dozen words can reach.
 EXACT_SCORE = 10_000.0
@@ -52,132 +62,6 @@ class DocSet(DocIdSet):
 
     def __len__(self) -> int:
         return self.bits.bit_count()
-
-
-def doc_array(bits: int) -> np.ndarray:
-    """The document numbers of a bitset in order, as an array."""
-    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
-    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
-
-
-def docnums(bits: int, limit: int | None = None) -> list[int]:
-    """The document numbers of a bitset in order, or its first `limit`."""
-    return doc_array(bits)[:limit].tolist()
-
-
-def mask_bitset(mask: np.ndarray) -> int:
-    """The bitset of a boolean array (element n: document n)."""
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
-
-
-def bitset_mask(bits: int, size: int) -> np.ndarray:
-    """The boolean array of a bitset of a segment of `size` documents."""
-    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
-    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
-
-
-def _bitset(ids: Iterable[int] | np.ndarray, size: int) -> int:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.fromiter(ids, dtype=np.int64) if not isinstance(ids, np.ndarray) else ids] = True
-    return mask_bitset(mask)
-
-
-class Postings(NamedTuple):
-    """A term's postings in a segment: document numbers in order, weights (its frequency in
-    each), and for each block of the postings file its first index in those arrays and its
-    place in the file (to read a block's values, e.g. positions, without the blocks before)."""
-
-    ids: np.ndarray
-    weights: np.ndarray
-    block_starts: np.ndarray
-    block_offsets: np.ndarray
-
-    @property
-    def nbytes(self) -> int:
-        return sum(array.nbytes for array in self)
-
-
-class FacetValues(NamedTuple):
-    """A facet field's values in a segment: each distinct value, and for each (document,
-    value) pair the document and the value's number; which documents have none."""
-
-    names: list[str]
-    docs: np.ndarray
-    numbers: np.ndarray
-    valueless: np.ndarray
-
-
-NO_POSTINGS = Postings(
-    *(np.zeros(0, dtype=dtype) for dtype in (np.int32, np.float32, np.int64, np.int64))
-)
-
-
-def _leaf(matcher) -> W3LeafMatcher:
-    if isinstance(matcher, FilterMatcher):  # deleted documents: the live mask removes them
-        matcher = matcher.child
-        matcher.reset()
-    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
-        raise TypeError(matcher)
-    return matcher
-
-
-def read_postings(matcher) -> Postings:
-    """A term's postings, every block at once.
-
-    Whoosh keeps a block as a pickled tuple of the gaps between document numbers and the
-    weights (None when all are 1.0, one float when all are equal); its matcher adds the gaps
-    up in Python.
-    """
-    matcher = _leaf(matcher)
-    ids, weights, offsets = [], [], []
-    offset = matcher._baseoffset
-    while matcher.is_active():
-        offsets.append(offset)
-        matcher._read_data()
-        gaps, block_weights = matcher._data[0], matcher._data[1]
-        ids.append(np.array(gaps, dtype=np.int32))
-        # Whoosh writes weights as 32-bit floats: this keeps them exactly, in half the bytes.
-        if block_weights is None or isinstance(block_weights, float):
-            value = 1.0 if block_weights is None else block_weights
-            weights.append(np.full(len(gaps), value, dtype=np.float32))
-        else:
-            weights.append(np.array(block_weights, dtype=np.float32))
-        offset = matcher._nextoffset
-        matcher._next_block()
-    if not ids:
-        return NO_POSTINGS
-    starts = np.cumsum([0] + [len(block) for block in ids[:-1]])
-    # Each block's first gap is from 0: its first document number.
-    return Postings(
-        np.concatenate([np.cumsum(block, dtype=np.int32) for block in ids]),
-        np.concatenate(weights),
-        starts,
-        np.array(offsets, dtype=np.int64),
-    )
-
-
-class ByteBoundedCache:
-    """The most recently used values, up to about `max_bytes` of them."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._values: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
-
-    def get(self, key: tuple):
-        found = self._values.get(key)
-        if found is None:
-            return None
-        self._values.move_to_end(key)
-        return found[0]
-
-    def put(self, key: tuple, value, size: int):
-        self._values[key] = value, size
-        self.bytes += size
-        while self.bytes > self.max_bytes and len(self._values) > 1:
-            _, (_, dropped) = self._values.popitem(last=False)
-            self.bytes -= dropped
-        return value
 
 
 class SegmentCache:
@@ -231,7 +115,7 @@ class SegmentDocs:
         self.size = reader.doc_count_all()
         self.everything = (1 << self.size) - 1
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-        self.live = self.everything & ~_bitset(deleted, self.size)
+        self.live = self.everything & ~bitset_of(deleted, self.size)
 
     def docs(self, q: query.Query) -> int:
         kind = type(q)
@@ -268,13 +152,13 @@ class SegmentDocs:
         if isinstance(q, query.NumericRange):
             return self.docs(q._compile_query(self.reader))
         with Searcher(self.reader, closereader=False) as searcher:  # anything else
-            return _bitset(q.matcher(searcher).all_ids(), self.size)
+            return bitset_of(q.matcher(searcher).all_ids(), self.size)
 
     def term(self, fieldname: str, text: str | bytes) -> int:
         key = (fieldname, text)
         bits = self.cache.get(key)
         if bits is None:
-            bits = self.cache.put(key, _bitset(self.postings(fieldname, text).ids, self.size))
+            bits = self.cache.put(key, bitset_of(self.postings(fieldname, text).ids, self.size))
         return bits
 
     def postings(self, fieldname: str, text: str | bytes) -> Postings:
@@ -321,7 +205,7 @@ class SegmentDocs:
             docs = np.array(kept, dtype=np.int64)
             if not kept:
                 break
-        return self.cache.put(key, _bitset(docs, self.size))
+        return self.cache.put(key, bitset_of(docs, self.size))
 
     def _positions(self, fieldname: str, word: str, targets: np.ndarray) -> Iterator[tuple]:
         """(document, positions of `word`) for each target document (all hold the word), in
@@ -340,7 +224,7 @@ class SegmentDocs:
                 key = (fieldname, word, block)
                 values = self.cache.blocks.get(key)
                 if values is None:
-                    matcher = matcher or _leaf(self.reader.postings(fieldname, word))
+                    matcher = matcher or leaf_matcher(self.reader.postings(fieldname, word))
                     matcher._goto(int(postings.block_offsets[block]))
                     matcher._read_values()
                     values = matcher._values
@@ -351,23 +235,7 @@ class SegmentDocs:
         """The values of a facet field (a FacetColumn) as arrays, read once per segment."""
         values = self.cache.facets.get(fieldname)
         if values is None:
-            number: dict[str, int] = {}
-            docs, numbers = array("i"), array("i")
-            valueless = np.zeros(self.size, dtype=bool)
-            for docnum, names in enumerate(self.reader.column_reader(fieldname)):
-                for name in names:
-                    if name is None:  # the column's mark of a document without values
-                        valueless[docnum] = True
-                    else:
-                        docs.append(docnum)
-                        numbers.append(number.setdefault(name, len(number)))
-            values = FacetValues(
-                list(number),
-                np.frombuffer(docs, dtype=np.int32),
-                np.frombuffer(numbers, dtype=np.int32),
-                valueless,
-            )
-            self.cache.facets[fieldname] = values
+            values = self.cache.facets[fieldname] = facet_values(self.reader, fieldname)
         return values
 
     def counts(self, fieldname: str, local: int) -> Counter:

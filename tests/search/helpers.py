@@ -6,6 +6,23 @@ from haystack.query import SearchQuerySet
 
 from articles.search.service import words_or_exact
 
+# The vocabulary of the shuffled test documents.
+WORDS = [
+    "工会",
+    "职工",
+    "技能",
+    "大赛",
+    "北京",
+    "劳动",
+    "模范",
+    "文化",
+    "之家",
+    "春运",
+    "服务",
+    "困难",
+    "帮扶",
+]
+
 
 def count(word: str = "工会") -> int:
     """Documents the index finds for `word`, as the search service asks for it."""

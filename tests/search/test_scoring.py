@@ -1,68 +1,14 @@
 """Whoosh's matcher trees evaluated with arrays give Whoosh's own matches and scores, bit for
-bit; and the document-set postings read every block as Whoosh's matcher does. No database."""
-
-import random
+bit. No database."""
 
 import numpy as np
 import pytest
 from whoosh import query
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.filedb.filestore import RamStorage
 from whoosh.matching import ListMatcher
 
-from articles.search.docsets import (
-    ByteBoundedCache,
-    SegmentCache,
-    SegmentDocs,
-    bitset_mask,
-    doc_array,
-    docnums,
-    mask_bitset,
-    read_postings,
-)
+from articles.search.docsets import SegmentCache, SegmentDocs
 from articles.search.scoring import Unsupported, best, evaluate
-
-WORDS = [
-    "工会",
-    "职工",
-    "技能",
-    "大赛",
-    "北京",
-    "劳动",
-    "模范",
-    "文化",
-    "之家",
-    "春运",
-    "服务",
-    "困难",
-    "帮扶",
-]
-
-
-@pytest.fixture(scope="module")
-def index():
-    """Three segments of shuffled words, one with a deleted document; a keyword field that
-    is not scorable."""
-    schema = Schema(
-        id=ID(stored=True, unique=True),
-        text=TEXT(phrase=True),
-        tags=KEYWORD(scorable=False, commas=True),
-    )
-    ix = RamStorage().create_index(schema)
-    rng = random.Random(7)  # noqa: S311 (test data)
-    number = 0
-    for size in (40, 25, 15):
-        writer = ix.writer()
-        for _ in range(size):
-            words = rng.choices(WORDS, k=rng.randint(1, 30))
-            tags = ",".join(rng.sample(["甲", "乙", "丙"], k=rng.randint(0, 2)))
-            writer.add_document(id=str(number), text=" ".join(words), tags=tags)
-            number += 1
-        writer.commit(merge=False)
-    writer = ix.writer()
-    writer.delete_by_term("id", "3")
-    writer.commit(merge=False)
-    return ix
+from articles.search.segment_arrays import bitset_mask
 
 
 def term(word: str, boost: float = 1.0) -> query.Term:
@@ -124,62 +70,3 @@ def test_best_takes_highest_scores_and_breaks_ties_by_lower_document():
     assert top_docs.tolist() == [2, 4, 5, 1]
     assert top_scores.tolist() == [3.0, 3.0, 3.0, 2.0]
     assert best(docs, scores, 10)[0].tolist() == [2, 4, 5, 1, 9, 7]
-
-
-def test_postings_read_at_once_are_those_whoosh_steps_through(index):
-    with index.searcher() as searcher:
-        for leaf, _ in searcher.leaf_searchers():
-            reader = leaf.reader()
-            for word in WORDS:
-                if ("text", word) not in reader:
-                    continue
-                postings = read_postings(reader.postings("text", word))
-                stepped = reader.postings("text", word)
-                if hasattr(stepped, "child"):  # deleted documents are read, and masked later
-                    stepped = stepped.child
-                    stepped.reset()
-                expected = list(stepped.items_as("weight"))
-                assert (
-                    list(zip(postings.ids.tolist(), postings.weights.tolist(), strict=True))
-                    == expected
-                )
-
-
-def test_positions_come_from_the_blocks_that_hold_the_documents():
-    """A segment whose postings of a word span several blocks (Whoosh writes 128 a block)."""
-    ix = RamStorage().create_index(Schema(text=TEXT(phrase=True)))
-    rng = random.Random(3)  # noqa: S311 (test data)
-    with ix.writer() as writer:
-        for _ in range(700):
-            writer.add_document(text=" ".join(rng.choices(WORDS, k=rng.randint(1, 20))))
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        segment = SegmentDocs(reader, SegmentCache())
-        postings = segment.postings("text", "工会")
-        assert len(postings.block_starts) > 2
-        targets = postings.ids[5::37]
-        expected = dict(reader.postings("text", "工会").items_as("positions"))
-        found = dict(segment._positions("text", "工会", targets))
-        assert found == {docnum: expected[docnum] for docnum in targets.tolist()}
-        again = dict(segment._positions("text", "工会", targets[::2]))  # kept blocks
-        assert again == {docnum: expected[docnum] for docnum in targets[::2].tolist()}
-
-
-def test_bitsets_and_arrays_convert_both_ways():
-    bits = (1 << 0) | (1 << 9) | (1 << 63) | (1 << 64) | (1 << 200)
-    assert doc_array(bits).tolist() == [0, 9, 63, 64, 200]
-    assert docnums(bits, limit=2) == [0, 9]
-    assert docnums(0) == []
-    mask = bitset_mask(bits, 201)
-    assert mask.dtype == bool and mask.sum() == 5
-    assert mask_bitset(mask) == bits
-
-
-def test_the_most_recently_used_values_are_kept_within_their_bytes():
-    cache = ByteBoundedCache(max_bytes=10)
-    cache.put(("a",), "A", 4)
-    cache.put(("b",), "B", 4)
-    assert cache.get(("a",)) == "A"  # now the most recently used
-    cache.put(("c",), "C", 4)
-    assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == ("A", None, "C")
-    assert cache.bytes == 8

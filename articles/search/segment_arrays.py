@@ -1,0 +1,219 @@
+"""A segment's postings, facet values and document sets as numpy arrays (bit n, element n:
+document n), and the byte-bounded cache that keeps them. Whoosh only; no Django or haystack
+import.
+
+Whoosh keeps a posting block as a pickled tuple (gaps between document numbers, weights,
+values) and its matcher decodes it a posting at a time in Python; here a whole posting list
+becomes two arrays at once. A facet column is decoded once per segment into arrays and kept
+beside the segment's files (segments never change once written, and Whoosh deletes a file
+named after a segment with the segment), so a new process reads it instead of decoding again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
+from whoosh.matching import FilterMatcher
+from whoosh.reading import IndexReader
+
+logger = logging.getLogger(__name__)
+
+
+def doc_array(bits: int) -> np.ndarray:
+    """The document numbers of a bitset in order, as an array."""
+    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
+
+
+def docnums(bits: int, limit: int | None = None) -> list[int]:
+    """The document numbers of a bitset in order, or its first `limit`."""
+    return doc_array(bits)[:limit].tolist()
+
+
+def mask_bitset(mask: np.ndarray) -> int:
+    """The bitset of a boolean array (element n: document n)."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def bitset_mask(bits: int, size: int) -> np.ndarray:
+    """The boolean array of a bitset of a segment of `size` documents."""
+    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
+
+
+def bitset_of(ids: Iterable[int] | np.ndarray, size: int) -> int:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(ids, dtype=np.int64) if not isinstance(ids, np.ndarray) else ids] = True
+    return mask_bitset(mask)
+
+
+class Postings(NamedTuple):
+    """A term's postings in a segment: document numbers in order, weights (its frequency in
+    each), and for each block of the postings file its first index in those arrays and its
+    place in the file (to read a block's values, e.g. positions, without the blocks before)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    block_starts: np.ndarray
+    block_offsets: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return sum(array.nbytes for array in self)
+
+
+class FacetValues(NamedTuple):
+    """A facet field's values in a segment: each distinct value, and for each (document,
+    value) pair the document and the value's number; which documents have none."""
+
+    names: list[str]
+    docs: np.ndarray
+    numbers: np.ndarray
+    valueless: np.ndarray
+
+
+NO_POSTINGS = Postings(
+    *(np.zeros(0, dtype=dtype) for dtype in (np.int32, np.float32, np.int64, np.int64))
+)
+
+
+def leaf_matcher(matcher) -> W3LeafMatcher:
+    if isinstance(matcher, FilterMatcher):  # deleted documents: the live mask removes them
+        matcher = matcher.child
+        matcher.reset()
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        raise TypeError(matcher)
+    return matcher
+
+
+def read_postings(matcher) -> Postings:
+    """A term's postings, every block at once.
+
+    Whoosh keeps a block as a pickled tuple of the gaps between document numbers and the
+    weights (None when all are 1.0, one float when all are equal); its matcher adds the gaps
+    up in Python.
+    """
+    matcher = leaf_matcher(matcher)
+    ids, weights, offsets = [], [], []
+    offset = matcher._baseoffset
+    while matcher.is_active():
+        offsets.append(offset)
+        matcher._read_data()
+        gaps, block_weights = matcher._data[0], matcher._data[1]
+        ids.append(np.array(gaps, dtype=np.int32))
+        # Whoosh writes weights as 32-bit floats: this keeps them exactly, in half the bytes.
+        if block_weights is None or isinstance(block_weights, float):
+            value = 1.0 if block_weights is None else block_weights
+            weights.append(np.full(len(gaps), value, dtype=np.float32))
+        else:
+            weights.append(np.array(block_weights, dtype=np.float32))
+        offset = matcher._nextoffset
+        matcher._next_block()
+    if not ids:
+        return NO_POSTINGS
+    starts = np.cumsum([0] + [len(block) for block in ids[:-1]])
+    # Each block's first gap is from 0: its first document number.
+    return Postings(
+        np.concatenate([np.cumsum(block, dtype=np.int32) for block in ids]),
+        np.concatenate(weights),
+        starts,
+        np.array(offsets, dtype=np.int64),
+    )
+
+
+class ByteBoundedCache:
+    """The most recently used values, up to about `max_bytes` of them."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._values: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+
+    def get(self, key: tuple):
+        found = self._values.get(key)
+        if found is None:
+            return None
+        self._values.move_to_end(key)
+        return found[0]
+
+    def put(self, key: tuple, value, size: int):
+        self._values[key] = value, size
+        self.bytes += size
+        while self.bytes > self.max_bytes and len(self._values) > 1:
+            _, (_, dropped) = self._values.popitem(last=False)
+            self.bytes -= dropped
+        return value
+
+
+def facet_values(reader: IndexReader, fieldname: str) -> FacetValues:
+    """A facet field's values in the segment of `reader`: from the file kept beside the
+    segment, or decoded from its column (and then kept, where the index is on disk)."""
+    path = _facet_file(reader, fieldname)
+    if path is not None:
+        try:
+            with np.load(path) as stored:
+                return FacetValues(
+                    stored["names"].tolist(), stored["docs"], stored["numbers"], stored["valueless"]
+                )
+        except FileNotFoundError:
+            pass
+    values = _decode_facet_column(reader, fieldname)
+    if path is not None:
+        _keep(path, values)
+    return values
+
+
+def _facet_file(reader: IndexReader, fieldname: str) -> str | None:
+    """`<segment id>.facets_<field>.npz` in the index's folder: Whoosh's clean-up takes any
+    file named after a segment that is gone."""
+    storage, segment = reader.storage(), reader.segment()
+    if not isinstance(storage, FileStorage) or segment is None:
+        return None
+    return os.path.join(storage.folder, f"{segment.segment_id()}.facets_{fieldname}.npz")
+
+
+def _decode_facet_column(reader: IndexReader, fieldname: str) -> FacetValues:
+    number: dict[str, int] = {}
+    docs, numbers = array("i"), array("i")
+    valueless = np.zeros(reader.doc_count_all(), dtype=bool)
+    for docnum, names in enumerate(reader.column_reader(fieldname)):
+        for name in names:
+            if name is None:  # the column's mark of a document without values
+                valueless[docnum] = True
+            else:
+                docs.append(docnum)
+                numbers.append(number.setdefault(name, len(number)))
+    return FacetValues(
+        list(number),
+        np.frombuffer(docs, dtype=np.int32),
+        np.frombuffer(numbers, dtype=np.int32),
+        valueless,
+    )
+
+
+def _keep(path: str, values: FacetValues) -> None:
+    """Write the file whole under a name Whoosh's clean-up skips (a leading dot), then rename
+    it: a process reading it at the same moment sees the old file or the new one."""
+    folder, name = os.path.split(path)
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+        with os.fdopen(descriptor, "wb") as file:
+            np.savez(
+                file,
+                names=np.array(values.names, dtype=str),
+                docs=values.docs,
+                numbers=values.numbers,
+                valueless=values.valueless,
+            )
+        os.replace(temporary, path)
+    except OSError:  # a read-only or full disk, a folder swapped out: decode again next time
+        logger.warning("facet values of %s not kept", path, exc_info=True)

@@ -1,0 +1,101 @@
+"""A segment's postings, positions, facet values and document sets as arrays: what Whoosh's
+own readers give, read at once. No database."""
+
+import random
+
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage, RamStorage
+
+from articles.search.docsets import SegmentCache, SegmentDocs
+from articles.search.fields import FacetKeyword
+from articles.search.segment_arrays import (
+    ByteBoundedCache,
+    bitset_mask,
+    doc_array,
+    docnums,
+    facet_values,
+    mask_bitset,
+    read_postings,
+)
+from tests.search.helpers import WORDS
+
+
+def test_postings_read_at_once_are_those_whoosh_steps_through(index):
+    with index.searcher() as searcher:
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            for word in WORDS:
+                if ("text", word) not in reader:
+                    continue
+                postings = read_postings(reader.postings("text", word))
+                stepped = reader.postings("text", word)
+                if hasattr(stepped, "child"):  # deleted documents are read, and masked later
+                    stepped = stepped.child
+                    stepped.reset()
+                expected = list(stepped.items_as("weight"))
+                assert (
+                    list(zip(postings.ids.tolist(), postings.weights.tolist(), strict=True))
+                    == expected
+                )
+
+
+def test_positions_come_from_the_blocks_that_hold_the_documents():
+    """A segment whose postings of a word span several blocks (Whoosh writes 128 a block)."""
+    ix = RamStorage().create_index(Schema(text=TEXT(phrase=True)))
+    rng = random.Random(3)  # noqa: S311 (test data)
+    with ix.writer() as writer:
+        for _ in range(700):
+            writer.add_document(text=" ".join(rng.choices(WORDS, k=rng.randint(1, 20))))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        segment = SegmentDocs(reader, SegmentCache())
+        postings = segment.postings("text", "工会")
+        assert len(postings.block_starts) > 2
+        targets = postings.ids[5::37]
+        expected = dict(reader.postings("text", "工会").items_as("positions"))
+        found = dict(segment._positions("text", "工会", targets))
+        assert found == {docnum: expected[docnum] for docnum in targets.tolist()}
+        again = dict(segment._positions("text", "工会", targets[::2]))  # kept blocks
+        assert again == {docnum: expected[docnum] for docnum in targets[::2].tolist()}
+
+
+def test_bitsets_and_arrays_convert_both_ways():
+    bits = (1 << 0) | (1 << 9) | (1 << 63) | (1 << 64) | (1 << 200)
+    assert doc_array(bits).tolist() == [0, 9, 63, 64, 200]
+    assert docnums(bits, limit=2) == [0, 9]
+    assert docnums(0) == []
+    mask = bitset_mask(bits, 201)
+    assert mask.dtype == bool and mask.sum() == 5
+    assert mask_bitset(mask) == bits
+
+
+def test_the_most_recently_used_values_are_kept_within_their_bytes():
+    cache = ByteBoundedCache(max_bytes=10)
+    cache.put(("a",), "A", 4)
+    cache.put(("b",), "B", 4)
+    assert cache.get(("a",)) == "A"  # now the most recently used
+    cache.put(("c",), "C", 4)
+    assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == ("A", None, "C")
+    assert cache.bytes == 8
+
+
+def test_facet_values_are_kept_beside_their_segment_and_go_with_it(tmp_path):
+    storage = FileStorage(str(tmp_path)).create()
+    ix = storage.create_index(Schema(id=ID(unique=True), unions=FacetKeyword(stored=False)))
+    with ix.writer(compound=False) as writer:  # as ArticleFileIndex writes
+        writer.add_document(id="1", unions="北京市总工会,朝阳区总工会")
+        writer.add_document(id="2", unions="")
+        writer.add_document(id="3", unions="朝阳区总工会")
+    with ix.reader() as reader:
+        decoded = facet_values(reader, "unions")
+        [kept] = tmp_path.glob("*.facets_unions.npz")
+        assert kept.name.startswith(reader.segment().segment_id())
+        again = facet_values(reader, "unions")
+    assert decoded.names == again.names == ["北京市总工会", "朝阳区总工会"]
+    pairs = list(zip(again.docs.tolist(), again.numbers.tolist(), strict=True))
+    assert pairs == [(0, 0), (0, 1), (2, 1)]
+    assert again.valueless.tolist() == [False, True, False]
+    writer = ix.writer(compound=False)  # a merge into one new segment: the old one's file goes
+    writer.add_document(id="4", unions="北京市总工会")
+    writer.commit(optimize=True)
+    assert not kept.exists()
