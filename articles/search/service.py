@@ -225,16 +225,20 @@ def search_articles(params: SearchParams) -> SearchPage:
 
 
 def warm_up() -> None:
-    """Load jieba, the union dictionary, the index's readers and the facet and date columns
-    before the first reader comes (they are the process's, shared by its threads)."""
+    """Load jieba, the union dictionary, the index's readers, the facet and date columns and
+    the facet counts of the whole archive (what browsing with no criteria shows) before the
+    first reader comes (they are the process's, shared by its threads). Only the index is
+    read: gunicorn calls this before it forks, with no database connection to share."""
     query_words("北京市总工会")
     index_words("北京市总工会")
     try:
-        sqs = SearchQuerySet().models(Article).filter(words_or_exact("工会"))
+        ranked = SearchQuerySet().models(Article).filter(words_or_exact("工会"))
         for index_field in (*FACET_FIELDS, UNION_TREE_FIELD):
-            sqs = sqs.facet(index_field, size=FACET_BUCKETS)
-        sqs.facet_counts()
-        list(SearchQuerySet().models(Article).order_by("-date")[:1])
+            ranked = ranked.facet(index_field, size=FACET_BUCKETS)
+        everything = search_queryset(parse_query(""), SearchParams())  # newest first
+        for sqs in (ranked, everything):
+            sqs.facet_counts()
+            list(sqs[:DEFAULT_PER_PAGE])
     except Exception:  # no index yet: the first write creates it
         logger.warning("search index not opened at start-up", exc_info=True)
 

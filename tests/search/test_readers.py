@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from haystack import connections
 from whoosh.reading import SegmentReader
 
@@ -69,6 +71,18 @@ def test_the_warm_up_fills_the_caches_request_threads_use():
             return set(index.segment_cache(index.shared_reader().leaf_readers()[0][0]).facets)
 
     assert in_thread(cached_columns) >= {"organizations", "organization_tree", "reporters"}
+
+
+def test_the_warm_up_counts_the_whole_archive_without_the_database():
+    make_article()
+    apply_pending_updates()
+    with CaptureQueriesContext(connection) as queries:
+        warm_up()
+    assert not queries.captured_queries  # gunicorn runs it before forking
+    index = connections["default"].get_backend().index
+    with index.search_lock:
+        cache = index.segment_cache(index.shared_reader().leaf_readers()[0][0])
+        assert set(cache.live_counts) >= {"organizations", "reporters", "kind", "year_month"}
 
 
 def test_a_forked_worker_opens_its_own_reader_and_keeps_the_caches(monkeypatch):
