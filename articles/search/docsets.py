@@ -64,23 +64,32 @@ class DocSet(DocIdSet):
         return self.bits.bit_count()
 
 
-class SegmentCache:
-    """What searches reuse of one segment, which never changes once written: document sets of
-    terms and phrases, posting arrays and blocks of positions (the most recently used), facet
-    values, sort keys and field lengths of each document, the documents in order of each
-    sort key, and the facet counts of all live documents (with the live mask they were
-    counted on: deletions change it, not the segment)."""
+class RecentValues:
+    """What searches read lately, kept for the next ones within a budget of bytes each, for
+    all the segments of an index together (a process's memory should not grow with the
+    number of segments): document sets of terms and phrases (a 100,000-document set takes
+    12 kB), posting arrays (a word in every one of 100,000 documents takes 0.8 MB), and the
+    values of posting blocks read for phrases (positions; about 6 kB a block of 128)."""
 
-    MAX_SETS = 2048
-    # Posting arrays (a word in every one of 100,000 documents takes 0.8 MB), and the values
-    # of posting blocks read for phrases (positions; about 6 kB a block of 128).
-    MAX_POSTING_BYTES = 64 * 2**20
-    MAX_BLOCK_BYTES = 16 * 2**20
+    SET_BYTES = 24 * 2**20
+    POSTING_BYTES = 48 * 2**20
+    BLOCK_BYTES = 16 * 2**20
 
     def __init__(self) -> None:
-        self.postings = ByteBoundedCache(self.MAX_POSTING_BYTES)
-        self.blocks = ByteBoundedCache(self.MAX_BLOCK_BYTES)
-        self.sets: dict[tuple, int] = {}
+        self.sets = ByteBoundedCache(self.SET_BYTES)
+        self.postings = ByteBoundedCache(self.POSTING_BYTES)
+        self.blocks = ByteBoundedCache(self.BLOCK_BYTES)
+
+
+class SegmentCache:
+    """What searches reuse of one segment, which never changes once written: its part of the
+    index's RecentValues, the facet values, sort keys and field lengths of each document, the
+    documents in order of each sort key, and the facet counts of all live documents (with the
+    live mask they were counted on: deletions change it, not the segment)."""
+
+    def __init__(self, recent: RecentValues | None = None) -> None:
+        self.recent = recent or RecentValues()
+        self._segment = object()  # this segment's part of the shared caches
         self.facets: dict[str, FacetValues] = {}
         self.keys: dict[str, list] = {}
         self.orders: dict[str, list[int]] = {}
@@ -89,16 +98,23 @@ class SegmentCache:
         self.length_arrays: dict[str, np.ndarray] = {}
 
     def get(self, key: tuple) -> int | None:
-        bits = self.sets.pop(key, None)
-        if bits is not None:
-            self.sets[key] = bits  # now the most recently used
-        return bits
+        return self.recent.sets.get((self._segment, *key))
 
     def put(self, key: tuple, bits: int) -> int:
-        self.sets[key] = bits
-        if len(self.sets) > self.MAX_SETS:
-            del self.sets[next(iter(self.sets))]
-        return bits
+        return self.recent.sets.put((self._segment, *key), bits, bits.bit_length() // 8 + 32)
+
+    def get_postings(self, key: tuple) -> Postings | None:
+        return self.recent.postings.get((self._segment, *key))
+
+    def put_postings(self, key: tuple, postings: Postings) -> Postings:
+        return self.recent.postings.put((self._segment, *key), postings, postings.nbytes)
+
+    def get_block(self, key: tuple) -> tuple | None:
+        return self.recent.blocks.get((self._segment, *key))
+
+    def put_block(self, key: tuple, values: tuple) -> tuple:
+        size = sum(map(len, values)) + 40 * len(values)
+        return self.recent.blocks.put((self._segment, *key), values, size)
 
 
 class SegmentDocs:
@@ -169,13 +185,13 @@ class SegmentDocs:
         else:
             btext = schema[fieldname].to_bytes(text)
         key = (fieldname, btext)
-        postings = self.cache.postings.get(key)
+        postings = self.cache.get_postings(key)
         if postings is None:
             try:
                 postings = read_postings(self.reader.postings(fieldname, btext))
             except TermNotFound:
                 postings = NO_POSTINGS
-            self.cache.postings.put(key, postings, postings.nbytes)
+            self.cache.put_postings(key, postings)
         return postings
 
     def phrase(self, fieldname: str, words: tuple[str, ...]) -> int:
@@ -222,13 +238,13 @@ class SegmentDocs:
             if block_of != block:
                 block, first = block_of, int(postings.block_starts[block_of])
                 key = (fieldname, word, block)
-                values = self.cache.blocks.get(key)
+                values = self.cache.get_block(key)
                 if values is None:
                     matcher = matcher or leaf_matcher(self.reader.postings(fieldname, word))
                     matcher._goto(int(postings.block_offsets[block]))
                     matcher._read_values()
                     values = matcher._values
-                    self.cache.blocks.put(key, values, sum(map(len, values)) + 40 * len(values))
+                    self.cache.put_block(key, values)
             yield docnum, decode(values[index - first])
 
     def facet_values(self, fieldname: str) -> FacetValues:

@@ -21,7 +21,7 @@ from whoosh.reading import IndexReader, ReaderClosed
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 
-from articles.search.docsets import SegmentCache
+from articles.search.docsets import RecentValues, SegmentCache
 
 # renameat2(2): exchange two paths in one step; the directory file descriptor of the cwd.
 RENAME_EXCHANGE = 2
@@ -46,6 +46,7 @@ class ArticleFileIndex(FileIndex):
         self._shared: IndexReader | None = None
         self._opened: tuple[int, int, int] | None = None
         self._caches: dict[str, SegmentCache] = {}
+        self._recent = RecentValues()
 
     def refresh(self) -> ArticleFileIndex:
         """This object: shared_reader follows new generations (haystack replaced the index
@@ -93,7 +94,11 @@ class ArticleFileIndex(FileIndex):
             return self.shared_reader().doc_count()
 
     def segment_cache(self, reader: IndexReader) -> SegmentCache:
-        return self._caches.setdefault(_segment_id(reader), SegmentCache())
+        key = _segment_id(reader)
+        cache = self._caches.get(key)
+        if cache is None:
+            cache = self._caches[key] = SegmentCache(self._recent)
+        return cache
 
 
 def _segment_id(reader: IndexReader) -> str | None:

@@ -237,8 +237,8 @@ def warm_up() -> None:
             ranked = ranked.facet(index_field, size=FACET_BUCKETS)
         everything = search_queryset(parse_query(""), SearchParams())  # newest first
         for sqs in (ranked, everything):
+            list(sqs[:DEFAULT_PER_PAGE])  # first: facet_counts() alone fetches every match
             sqs.facet_counts()
-            list(sqs[:DEFAULT_PER_PAGE])
     except Exception:  # no index yet: the first write creates it
         logger.warning("search index not opened at start-up", exc_info=True)
 

@@ -31,6 +31,20 @@ def test_threads_have_their_own_backends_but_share_the_index_and_its_reader():
     assert mine[1].segment_cache(mine[2]) is theirs[1].segment_cache(theirs[2])
 
 
+def test_the_segments_of_an_index_share_one_budget_of_recent_values():
+    first = make_article(headline="第一段工会")
+    apply_pending_updates()
+    make_article(page=first.page, seq=2, headline="第二段工会")
+    apply_pending_updates()  # a second segment
+    assert count() == 2
+    index = connections["default"].get_backend().index
+    with index.search_lock:
+        first, second = (reader for reader, _ in index.shared_reader().leaf_readers())
+        caches = index.segment_cache(first), index.segment_cache(second)
+    assert caches[0] is not caches[1] and caches[0].recent is caches[1].recent
+    assert caches[0].recent.sets.bytes > 0
+
+
 def test_a_search_reopens_a_reader_that_was_closed_under_it():
     make_article()
     apply_pending_updates()
