@@ -9,12 +9,16 @@ that facets read.
 
 from __future__ import annotations
 
+import sys
+from array import array
+
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError
 from haystack.fields import CharField, SearchField
 from whoosh import columns
 from whoosh.fields import BOOLEAN, DATETIME, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
+from whoosh.formats import Positions
 
 from articles.search.analysis import BigramTokenizer, JiebaTokenizer
 
@@ -32,9 +36,41 @@ def text_field() -> TEXT:
     return TEXT(analyzer=JiebaTokenizer(), phrase=False, stored=False)
 
 
+class CompactPositions(Positions):
+    """Whoosh's Positions stored as a typecode and an array of positions, not a pickle.
+
+    A posting's value is `H` or `I` and its positions as little-endian unsigned 16- or 32-bit
+    integers: 3 bytes for a bigram seen once (Positions pickles a list after a 4-byte count: 13
+    or more), decoded by array in C. Values of Positions (a bigram field indexed before this format)
+    start with the zero high byte of their count, so indexes of either format decode.
+    """
+
+    def encode(self, poslist: list[int]) -> bytes:
+        typecode = "H" if poslist[-1] < 0x10000 else "I"
+        positions = array(typecode, poslist)
+        if sys.byteorder == "big":
+            positions.byteswap()
+        return typecode.encode() + positions.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        if valuestring[:1] == b"\x00":
+            return super().decode_positions(valuestring)
+        positions = array(chr(valuestring[0]), valuestring[1:])
+        if sys.byteorder == "big":
+            positions.byteswap()
+        return positions.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        if valuestring[:1] == b"\x00":
+            return super().decode_frequency(valuestring)
+        return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
+
+
 def bigram_field() -> TEXT:
     """Positions make the phrase of a query's bigrams mean "contains this string"."""
-    return TEXT(analyzer=BigramTokenizer(), phrase=True, stored=False)
+    field = TEXT(analyzer=BigramTokenizer(), phrase=True, stored=False)
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
 
 
 class FacetColumn(columns.VarBytesListColumn):
