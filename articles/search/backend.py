@@ -55,7 +55,7 @@ BATCH_SIZE = 4000
 # each with a posting buffer of WORKER_LIMIT_MB before it spills to disk.
 INDEX_PROCS = min(os.cpu_count() or 1, 4)
 PARALLEL_BATCH = 1000
-WORKER_LIMIT_MB = 512
+WORKER_LIMIT_MB = 256
 
 
 class ArticleSearchBackend(WhooshSearchBackend):

@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 
 from articles.search.docsets import SegmentCache
+from articles.search.pool import GroupingMpWriter, GroupingSegmentWriter
 
 # renameat2(2): exchange two paths in one step; the directory file descriptor of the cwd.
 RENAME_EXCHANGE = 2
@@ -34,7 +35,8 @@ class ArticleCodec(W3Codec):
 
     Whoosh reads each posting's document length while writing the block to record the
     block's shortest and longest document, which only bound BM25 scores for skipping blocks
-    (Whoosh's block-max optimisation, off in DocSetSearch); without it a rebuild takes 8% less CPU.
+    (Whoosh's block-max optimisation, off in DocSetSearch); without them a rebuild takes 8%
+    less CPU.
     Blocks then bound scores by length 0, which still bounds them from above. Segments pickle
     their codec, so this class stays importable for as long as such an index exists.
     """
@@ -66,10 +68,14 @@ class ArticleFileIndex(FileIndex):
         object on each change, and with it every cache)."""
         return self
 
-    def writer(self, procs: int = 1, **kwargs):
+    def writer(self, procs: int = 1, **kwargs) -> GroupingSegmentWriter | GroupingMpWriter:
+        """Whoosh's writers with postings grouped by term (pool.py), ArticleCodec and
+        separate segment files; procs > 1 worker processes write a segment each."""
         kwargs.setdefault("compound", False)
         kwargs.setdefault("codec", ArticleCodec())
-        return super().writer(procs=procs, **kwargs)
+        if procs > 1:
+            return GroupingMpWriter(self, procs=procs, **kwargs)
+        return GroupingSegmentWriter(self, **kwargs)
 
     def _version(self) -> tuple[int, int, int]:
         """Which reader this process may use: its own (a gunicorn worker forked after the
