@@ -3,6 +3,7 @@
 import random
 
 import pytest
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.writing import SegmentWriter
@@ -42,10 +43,10 @@ def test_the_pool_gives_every_posting_sorted_as_whoosh_sorts_them(limitmb):
     assert pool.fieldnames == {"grams", "text"}
 
 
-def _written(storage, writer_class) -> dict:
+def _written(storage, writer_class, codec) -> dict:
     schema = Schema(text=text_field(), grams=bigram_field())
     index = storage.create_index(schema)
-    writer = writer_class(index, codec=ArticleCodec(), limitmb=0.002)
+    writer = writer_class(index, codec=codec, limitmb=0.002)
     for text in TEXTS:
         writer.add_document(text=text, grams=text)
     writer.commit()
@@ -63,8 +64,9 @@ def _each(reader, fieldname, term):
         matcher.next()
 
 
-def test_a_grouping_writer_writes_the_postings_of_whooshs_writer():
-    assert _written(RamStorage(), GroupingSegmentWriter) == _written(RamStorage(), SegmentWriter)
+def test_a_grouping_writer_and_our_codec_write_the_postings_of_whooshs_writer_and_codec():
+    ours = _written(RamStorage(), GroupingSegmentWriter, ArticleCodec())
+    assert ours == _written(RamStorage(), SegmentWriter, W3Codec())
 
 
 def test_worker_processes_write_a_segment_each_with_every_document(tmp_path):
