@@ -47,7 +47,7 @@ def segmenter() -> rjieba.Jieba:
 
 
 def _is_word(text: str) -> bool:
-    return any(char.isalnum() for char in text)
+    return text.isalnum() or any(char.isalnum() for char in text)
 
 
 def index_words(text: str) -> list[tuple[str, int]]:
@@ -112,7 +112,7 @@ def query_bigrams(text: str) -> list[str]:
     return [chars[i : i + 2] for i in range(len(chars) - 1)]
 
 
-class _PositionedTokenizer(Tokenizer):
+class PositionedTokenizer(Tokenizer):
     """Whoosh tokenizer over a function returning (text, position) pairs."""
 
     def terms(self, text: str, mode: str) -> list[tuple[str, int]]:
@@ -150,7 +150,7 @@ class _PositionedTokenizer(Tokenizer):
             yield token
 
 
-class JiebaTokenizer(_PositionedTokenizer):
+class JiebaTokenizer(PositionedTokenizer):
     """Search-mode words when indexing, plain segmentation for queries."""
 
     def terms(self, text: str, mode: str) -> list[tuple[str, int]]:
@@ -159,7 +159,7 @@ class JiebaTokenizer(_PositionedTokenizer):
         return index_words(text)
 
 
-class BigramTokenizer(_PositionedTokenizer):
+class BigramTokenizer(PositionedTokenizer):
     """Character bigrams, the same for documents and queries."""
 
     def terms(self, text: str, mode: str) -> list[tuple[str, int]]:

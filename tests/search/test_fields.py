@@ -5,13 +5,13 @@ import pytest
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
 from whoosh.query import Phrase
 
 from articles.search.analysis import BigramTokenizer, query_bigrams
 from articles.search.docset_search import DocSetSearch
 from articles.search.docsets import docnums
-from articles.search.fields import TEXT, CompactPositions, bigram_field
+from articles.search.fields import TEXT, CompactPositions, bigram_field, text_field
 from articles.search.readers import ArticleCodec, ArticleFileIndex
 
 TEXTS = ["北京市总工会召开职工代表大会", "市总\n工会", "总工会市", "工会工会工会"]
@@ -68,3 +68,14 @@ def test_an_index_of_either_format_finds_exact_strings_with_todays_schema(tmp_pa
     with index.searcher() as searcher:
         value = searcher.postings("grams", "工会").value()
     assert value == grams().format.encode([4])  # as written: a pickle in the old format
+
+
+@pytest.mark.parametrize(
+    ("field", "whoosh_format"), [(text_field, Frequency), (bigram_field, Positions)]
+)
+def test_postings_come_straight_from_the_tokenizer_as_whoosh_makes_them(field, whoosh_format):
+    fieldobj = field()
+    text = "北京市总工会召开职工代表大会。\n总工会表彰劳动模范，职工代表发言"
+    ours = fieldobj.format.word_values(text, fieldobj.analyzer, mode="index")
+    whooshs = whoosh_format.word_values(fieldobj.format, text, fieldobj.analyzer, mode="index")
+    assert ours == list(whooshs)
