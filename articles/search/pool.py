@@ -74,19 +74,19 @@ class GroupingPool:
             return
         name = f"{random_name()}.grouped"
         with self.tempstore.create_file(name) as run:
-            pickler = pickle.Pickler(run, pickle.HIGHEST_PROTOCOL)
+            # One pickle a record: a Pickler's memo would keep every record of the run alive.
             for record in self._sorted_terms():
-                pickler.dump(record)
+                pickle.dump(record, run, pickle.HIGHEST_PROTOCOL)
         self.runs.append(name)
         self.terms = {}
         self.size = 0
 
     def _read_run(self, name: str) -> Iterator[tuple[str, bytes, bytes]]:
         with self.tempstore.open_file(name) as run:
-            unpickler = pickle.Unpickler(run)  # noqa: S301 - a run this writer wrote
             while True:
                 try:
-                    yield unpickler.load()
+                    # One Unpickler a record, as above; a run this writer wrote.
+                    yield pickle.load(run)  # noqa: S301
                 except EOFError:
                     break
         self.tempstore.delete_file(name)
