@@ -1,12 +1,13 @@
 """Whoosh writers whose postings are grouped by term as they are added, not sorted afterwards.
 
 Whoosh's SegmentWriter keeps every posting as a tuple in a PostingPool, sorts them, pickles
-runs of them to disk one posting at a time and merges the runs back at the end: two thirds of
-a rebuild's CPU, and about 250 bytes of memory a posting. A writer here keeps each term's
-postings packed in one bytearray (twelve bytes and the value a posting), so nothing is sorted but
-the terms, and a run spilled to disk holds one record a term. Postings of a term arrive in
-document order (a writer numbers documents as they come, readers it merges after them), so a
-term's postings from successive runs are joined in run order. Whoosh only; no Django import.
+runs of them to disk one posting at a time and merges the runs back at the end: two fifths of
+a rebuild's CPU once words were cut by rjieba, and about 250 bytes of memory a posting. A
+writer here keeps each term's postings packed in one bytearray (twelve bytes and the value a
+posting), so nothing is sorted but the terms, and a run spilled to disk holds one record a
+term. Postings of a term arrive in document order (a writer numbers documents as they come,
+readers it merges after them), so a term's postings from successive runs are joined in run
+order. Whoosh only; no Django import.
 """
 
 from __future__ import annotations
