@@ -83,3 +83,22 @@ def test_worker_processes_write_a_segment_each_with_every_document(tmp_path):
         assert len(searcher.reader().leaf_readers()) == 2
         assert searcher.doc_count() == len(TEXTS)
         assert searcher.doc_frequency("grams", "工会") == 15
+
+
+def test_workers_commit_while_the_parent_merges_the_older_segments_in_its_own_pool(tmp_path):
+    storage = FileStorage(str(tmp_path))
+    schema = Schema(text=text_field(), grams=bigram_field())
+    storage.create_index(schema, indexname="MAIN")
+    index = ArticleFileIndex(storage, schema, "MAIN")
+    for text in TEXTS[:3]:
+        with index.writer() as writer:
+            writer.add_document(text=text, grams=text)
+    writer = index.writer(procs=2, batchsize=5)
+    for text in TEXTS[3:]:
+        writer.add_document(text=text, grams=text)
+    writer.commit(optimize=True)  # the parent merges the three segments into one of its own
+    with index.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 3  # the merged one and a worker's each
+        assert searcher.doc_count() == len(TEXTS)
+        assert searcher.doc_frequency("grams", "工会") == 15
+        assert sorted(searcher.reader().all_doc_ids()) == list(range(len(TEXTS)))
