@@ -394,8 +394,11 @@ def main() -> None:
         pks = create_rows(corpus, args.n)
         rows_seconds = time.perf_counter() - started
 
+        rows_rss = peak_rss_mib()
         build_seconds = rebuild_index(args.batch_size)
         build_rss = peak_rss_mib()
+        # The index workers are this process's only children yet (the corpus script is small).
+        worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         index_mib = directory_mib(var_dir / "whoosh_index")
         texts = [base_texts[i % len(corpus)] for i in range(args.n)]
         db, fts_seconds = build_sqlite(Path(tmp) / "fts.sqlite3", texts)
@@ -495,7 +498,8 @@ def main() -> None:
             )
         print(
             f"index on disk {index_mib:.1f} MiB (fts5 db with text {db_mib:.1f} MiB); peak RSS of "
-            f"this process {build_rss:.0f} MiB after the build, {query_rss:.0f} MiB at the end"
+            f"this process {rows_rss:.0f} MiB after creating the rows, {build_rss:.0f} MiB after "
+            f"the build, {query_rss:.0f} MiB at the end; largest index worker {worker_rss:.0f} MiB"
         )
 
 

@@ -112,9 +112,7 @@ def main() -> None:
                     sys.exit(f"gunicorn exited; see {var / 'worker_memory.log'}")
                 time.sleep(0.05)
         ready = time.perf_counter() - started
-        [worker] = subprocess.run(
-            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=True
-        ).stdout.split()
+        [worker] = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         before, master = memory(int(worker)), memory(server.pid)
 
         def search(q: str) -> float:

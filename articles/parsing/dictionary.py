@@ -62,6 +62,15 @@ def authority() -> tuple[Union, ...]:
     return tuple(unions)
 
 
+def dictionary_words() -> list[str]:
+    """The words tokenizer() adds to jieba's own dictionary: user dictionary and authority."""
+    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    words = [line.split()[0] for line in lines if line.strip()]
+    for union in authority():
+        words.extend((union.name, *union.aliases))
+    return list(dict.fromkeys(words))
+
+
 @functools.cache
 def tokenizer() -> jieba.Tokenizer:
     """jieba with the union dictionary; shared with search so both cut names the same way."""

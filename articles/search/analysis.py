@@ -5,17 +5,23 @@ segmented `市 | 总工会` as a query but `北京市总工会` is one word in a
 indexed twice: as jieba words, with the sub-words of search mode sharing the position of their
 word, and as overlapping character bigrams at consecutive positions, where the phrase of a
 query's bigrams means exactly "contains this string".
+
+Words are cut by rjieba (jieba-rs) with the parser's dictionary at jieba's frequencies: the
+same words as the parser's jieba, about ten times faster; the two differ only inside ASCII runs
+with dots or dashes (`1.3nm`), and index and queries both use rjieba, so a query finds its words.
 """
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator
 
+import rjieba
 from whoosh.analysis import Token, Tokenizer
 
-# The parser's cached jieba with the union dictionary: a name is cut alike when parsed and searched.
 from articles.parsing import tokenizer
+from articles.parsing.dictionary import dictionary_words
 
 
 def normalize(text: str) -> str:
@@ -28,8 +34,20 @@ def compact(text: str) -> str:
     return "".join(normalize(text).split())
 
 
+@functools.cache
+def segmenter() -> rjieba.Jieba:
+    """rjieba with the words the parser's jieba adds, each at the frequency jieba gave it (a
+    word without one in the user dictionary gets jieba's suggest_freq, which rjieba rounds
+    differently), so a union name is cut alike when parsed and searched."""
+    frequencies = tokenizer().FREQ  # tokenizer() has loaded its dictionary
+    words = rjieba.Jieba()
+    for word in dictionary_words():
+        words.add_word(word, frequencies[word], None)
+    return words
+
+
 def _is_word(text: str) -> bool:
-    return any(char.isalnum() for char in text)
+    return text.isalnum() or any(char.isalnum() for char in text)
 
 
 def index_words(text: str) -> list[tuple[str, int]]:
@@ -40,7 +58,7 @@ def index_words(text: str) -> list[tuple[str, int]]:
     previous word. Whitespace and punctuation take no position, so phrases run across them.
     """
     normalized = normalize(text)
-    tokens = list(tokenizer().tokenize(normalized, mode="search"))
+    tokens = segmenter().tokenize(normalized, "search")
     group_of: list[int] = [0] * len(tokens)
     word_start = len(normalized) + 1
     group = 0
@@ -65,7 +83,7 @@ def index_words(text: str) -> list[tuple[str, int]]:
 
 def query_words(text: str) -> list[str]:
     """Plain segmentation of a query: the words a document must contain, in order."""
-    return [word for word in tokenizer().lcut(normalize(text)) if _is_word(word)]
+    return [word for word in segmenter().cut(normalize(text)) if _is_word(word)]
 
 
 def bigrams(text: str) -> list[tuple[str, int]]:
@@ -94,7 +112,7 @@ def query_bigrams(text: str) -> list[str]:
     return [chars[i : i + 2] for i in range(len(chars) - 1)]
 
 
-class _PositionedTokenizer(Tokenizer):
+class PositionedTokenizer(Tokenizer):
     """Whoosh tokenizer over a function returning (text, position) pairs."""
 
     def terms(self, text: str, mode: str) -> list[tuple[str, int]]:
@@ -132,7 +150,7 @@ class _PositionedTokenizer(Tokenizer):
             yield token
 
 
-class JiebaTokenizer(_PositionedTokenizer):
+class JiebaTokenizer(PositionedTokenizer):
     """Search-mode words when indexing, plain segmentation for queries."""
 
     def terms(self, text: str, mode: str) -> list[tuple[str, int]]:
@@ -141,7 +159,7 @@ class JiebaTokenizer(_PositionedTokenizer):
         return index_words(text)
 
 
-class BigramTokenizer(_PositionedTokenizer):
+class BigramTokenizer(PositionedTokenizer):
     """Character bigrams, the same for documents and queries."""
 
     def terms(self, text: str, mode: str) -> list[tuple[str, int]]:

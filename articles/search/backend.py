@@ -39,7 +39,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.reading import ReaderClosed
 from whoosh.writing import CLEAR
 
-from articles.parsing import tokenizer
+from articles.search.analysis import segmenter
 from articles.search.docset_search import DocSetSearch
 from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
 from articles.search.readers import ArticleFileIndex, build_beside, shared_index, write_lock
@@ -55,7 +55,7 @@ BATCH_SIZE = 4000
 # each with a posting buffer of WORKER_LIMIT_MB before it spills to disk.
 INDEX_PROCS = min(os.cpu_count() or 1, 4)
 PARALLEL_BATCH = 1000
-WORKER_LIMIT_MB = 512
+WORKER_LIMIT_MB = 256
 
 
 class ArticleSearchBackend(WhooshSearchBackend):
@@ -346,7 +346,7 @@ def _procs(procs: int) -> dict:
     segment each."""
     if procs <= 1:
         return {}
-    tokenizer()  # loaded before the workers fork, so none loads it again
+    segmenter()  # loaded before the workers fork, so none loads it again
     return {"procs": procs, "multisegment": True, "limitmb": WORKER_LIMIT_MB}
 
 

@@ -1,20 +1,58 @@
+from pathlib import Path
+
 import pytest
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
 
+from articles.parsing.dictionary import dictionary_words
 from articles.search.analysis import (
     bigrams,
     index_words,
+    normalize,
     query_bigrams,
     query_words,
+    segmenter,
     tokenizer,
 )
 from articles.search.fields import bigram_field, text_field
 
+SAMPLE_PAGE = Path(__file__).resolve().parents[2] / "sample" / "2024-03-12_02.txt"
+
 
 def test_tokenizer_is_loaded_once_per_process():
     assert tokenizer() is tokenizer()
+
+
+def test_segmenter_is_loaded_once_per_process():
+    assert segmenter() is segmenter()
+
+
+def test_segmenter_cuts_every_dictionary_word_whole_as_jieba_does():
+    words = dictionary_words()
+    assert [segmenter().cut(word) for word in words] == [tokenizer().lcut(word) for word in words]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "北京市总工会召开会议，东城区总工会和中华全国总工会的代表出席",
+        "首都职工欢度新春，市总工会领导慰问一线劳动模范",
+        *SAMPLE_PAGE.read_text(encoding="utf-8").splitlines(),
+    ],
+)
+def test_segmenter_gives_jieba_words_and_offsets(text):
+    text = normalize(text)
+    jieba_words = [tuple(token) for token in tokenizer().tokenize(text, mode="search")]
+    assert segmenter().tokenize(text, "search") == jieba_words
+    assert segmenter().cut(text) == tokenizer().lcut(text)
+
+
+def test_dotted_ascii_runs_are_cut_alike_in_documents_and_queries():
+    """jieba splits 1.3nm and rjieba keeps it whole; documents and queries both use rjieba."""
+    assert tokenizer().lcut("1.3nm") != segmenter().cut("1.3nm")
+    indexed = {word for word, _ in index_words("采用1.3nm工艺")}
+    assert set(query_words("1.3nm")) <= indexed
 
 
 def test_sub_words_share_the_position_of_their_word():

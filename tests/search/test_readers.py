@@ -9,6 +9,7 @@ from haystack import connections
 from whoosh.reading import SegmentReader
 
 from articles.search.indexing import apply_pending_updates
+from articles.search.readers import ArticleCodec
 from articles.search.service import warm_up
 from tests.factories import make_article
 from tests.search.helpers import count, in_thread
@@ -111,3 +112,13 @@ def test_a_forked_worker_opens_its_own_reader_and_keeps_the_caches(monkeypatch):
         child = index.shared_reader()
         assert child is not parent
         assert index.segment_cache(child.leaf_readers()[0][0]) is cache
+
+
+def test_segments_are_written_by_the_codec_without_length_statistics():
+    make_article()
+    apply_pending_updates()
+    index = connections["default"].get_backend().index
+    with index.search_lock:
+        segment = index.shared_reader().leaf_readers()[0][0].segment()
+    assert isinstance(segment.codec(), ArticleCodec)
+    assert not segment.codec().length_stats

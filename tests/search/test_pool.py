@@ -1,0 +1,104 @@
+"""Writers with postings grouped by term write what Whoosh's own writers write."""
+
+import random
+
+import pytest
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.writing import SegmentWriter
+
+from articles.search.fields import bigram_field, text_field
+from articles.search.pool import GroupingMpWriter, GroupingPool, GroupingSegmentWriter
+from articles.search.readers import ArticleCodec, ArticleFileIndex
+
+TEXTS = [
+    "北京市总工会召开职工代表大会",
+    "全国劳动模范，表彰大会\n首都职工",
+    "工会工会工会",
+    "市总工会领导慰问一线职工",
+] * 5
+
+
+def _postings(item_count: int) -> list[tuple]:
+    rng = random.Random(7)  # noqa: S311 - reproducible test data
+    terms = [("grams", f"{a}{b}".encode()) for a in "工会职" for b in "工会职代"]
+    terms += [("text", word.encode()) for word in ("工会", "职工", "大会")]
+    items = []
+    for docnum in range(item_count):
+        for fieldname, tbytes in rng.sample(terms, 4):
+            value = bytes(rng.randrange(256) for _ in range(rng.randrange(4)))
+            items.append((fieldname, tbytes, docnum, float(rng.randrange(1, 4)), value))
+    return items
+
+
+@pytest.mark.parametrize("limitmb", [64, 0.0005])  # in memory; spilled to many runs
+def test_the_pool_gives_every_posting_sorted_as_whoosh_sorts_them(limitmb):
+    pool = GroupingPool(RamStorage(), limitmb)
+    items = _postings(300)
+    for item in items:
+        pool.add(item)
+    assert (len(pool.runs) > 1) == (limitmb < 1)
+    assert list(pool.iter_postings()) == sorted(items)
+    assert pool.fieldnames == {"grams", "text"}
+
+
+def _written(storage, writer_class, codec) -> dict:
+    schema = Schema(text=text_field(), grams=bigram_field())
+    index = storage.create_index(schema)
+    writer = writer_class(index, codec=codec, limitmb=0.002)
+    for text in TEXTS:
+        writer.add_document(text=text, grams=text)
+    writer.commit()
+    with index.reader() as reader:
+        return {
+            term: [(m.id(), m.weight(), m.value()) for m in _each(reader, *term)]
+            for term in reader.all_terms()
+        }
+
+
+def _each(reader, fieldname, term):
+    matcher = reader.postings(fieldname, term)
+    while matcher.is_active():
+        yield matcher
+        matcher.next()
+
+
+def test_a_grouping_writer_and_our_codec_write_the_postings_of_whooshs_writer_and_codec():
+    ours = _written(RamStorage(), GroupingSegmentWriter, ArticleCodec())
+    assert ours == _written(RamStorage(), SegmentWriter, W3Codec())
+
+
+def test_worker_processes_write_a_segment_each_with_every_document(tmp_path):
+    storage = FileStorage(str(tmp_path))
+    schema = Schema(text=text_field(), grams=bigram_field())
+    storage.create_index(schema, indexname="MAIN")
+    index = ArticleFileIndex(storage, schema, "MAIN")
+    writer = index.writer(procs=2, batchsize=5)
+    assert isinstance(writer, GroupingMpWriter)
+    for text in TEXTS:
+        writer.add_document(text=text, grams=text)
+    writer.commit()
+    with index.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 2
+        assert searcher.doc_count() == len(TEXTS)
+        assert searcher.doc_frequency("grams", "工会") == 15
+
+
+def test_workers_commit_while_the_parent_merges_the_older_segments_in_its_own_pool(tmp_path):
+    storage = FileStorage(str(tmp_path))
+    schema = Schema(text=text_field(), grams=bigram_field())
+    storage.create_index(schema, indexname="MAIN")
+    index = ArticleFileIndex(storage, schema, "MAIN")
+    for text in TEXTS[:3]:
+        with index.writer() as writer:
+            writer.add_document(text=text, grams=text)
+    writer = index.writer(procs=2, batchsize=5)
+    for text in TEXTS[3:]:
+        writer.add_document(text=text, grams=text)
+    writer.commit(optimize=True)  # the parent merges the three segments into one of its own
+    with index.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 3  # the merged one and a worker's each
+        assert searcher.doc_count() == len(TEXTS)
+        assert searcher.doc_frequency("grams", "工会") == 15
+        assert sorted(searcher.reader().all_doc_ids()) == list(range(len(TEXTS)))
