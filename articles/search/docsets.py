@@ -28,6 +28,7 @@ from articles.search.segment_arrays import (
     doc_array,
     docnums,
     facet_values,
+    field_lengths,
     leaf_matcher,
     read_postings,
 )
@@ -94,7 +95,6 @@ class SegmentCache:
         self.keys: dict[str, list] = {}
         self.orders: dict[str, list[int]] = {}
         self.live_counts: dict[str, tuple[int, Counter]] = {}
-        self.lengths: dict[str, list[int]] = {}
         self.length_arrays: dict[str, np.ndarray] = {}
 
     def get(self, key: tuple) -> int | None:
@@ -293,21 +293,11 @@ class SegmentDocs:
             order = self.cache.orders[fieldname] = sorted(range(len(keys)), key=keys.__getitem__)
         return order
 
-    def lengths(self, fieldname: str) -> list[int]:
-        """Each document's length of a scorable field, as BM25 reads it (1 when unknown)."""
-        lengths = self.cache.lengths.get(fieldname)
-        if lengths is None:
-            length = self.reader.doc_field_length
-            lengths = [length(docnum, fieldname, 1) for docnum in range(self.size)]
-            self.cache.lengths[fieldname] = lengths
-        return lengths
-
     def length_array(self, fieldname: str) -> np.ndarray:
-        """lengths() as an array of floats."""
+        """Each document's length of a scorable field, as BM25 reads it (1 when unknown)."""
         lengths = self.cache.length_arrays.get(fieldname)
         if lengths is None:
-            lengths = np.array([n or 1 for n in self.lengths(fieldname)], dtype=np.float64)
-            self.cache.length_arrays[fieldname] = lengths
+            lengths = self.cache.length_arrays[fieldname] = field_lengths(self.reader, fieldname)
         return lengths
 
     def keys(self, fieldname: str) -> list:

@@ -20,10 +20,12 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import FilterMatcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, SegmentReader
+from whoosh.util.numeric import byte_to_length
 
 logger = logging.getLogger(__name__)
 
@@ -217,3 +219,26 @@ def _keep(path: str, values: FacetValues) -> None:
         os.replace(temporary, path)
     except OSError:  # a read-only or full disk, a folder swapped out: decode again next time
         logger.warning("facet values of %s not kept", path, exc_info=True)
+
+
+# Whoosh stores a document's field length as one byte: the length each byte stands for.
+_BYTE_LENGTHS = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.float64)
+
+
+def field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
+    """Each document's length of a field as BM25 reads it (doc_field_length), 1 where the
+    document has none: Whoosh's column of length bytes read as one block of bytes."""
+    size = reader.doc_count_all()
+    column = None
+    if isinstance(reader, SegmentReader):
+        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if type(column) is NumericColumn.Reader and column._typecode == "B":
+        count = min(column._count, size)
+        raw = np.zeros(size, dtype=np.uint8)
+        raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+        lengths = _BYTE_LENGTHS[raw]
+    else:  # another codec: a document at a time
+        length = reader.doc_field_length
+        lengths = np.array([length(n, fieldname, 0) or 0 for n in range(size)], np.float64)
+    lengths[lengths == 0] = 1
+    return lengths

@@ -14,6 +14,7 @@ from articles.search.segment_arrays import (
     doc_array,
     docnums,
     facet_values,
+    field_lengths,
     mask_bitset,
     read_postings,
 )
@@ -99,3 +100,19 @@ def test_facet_values_are_kept_beside_their_segment_and_go_with_it(tmp_path):
     writer.add_document(id="4", unions="北京市总工会")
     writer.commit(optimize=True)
     assert not kept.exists()
+
+
+def test_field_lengths_are_those_bm25_reads(index):
+    with index.searcher() as searcher:
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            expected = [
+                reader.doc_field_length(n, "text", 1) or 1 for n in range(reader.doc_count_all())
+            ]
+            assert field_lengths(reader, "text").tolist() == expected
+        everything = searcher.reader()  # not a segment: read a document at a time
+        expected = [
+            everything.doc_field_length(n, "text", 1) or 1
+            for n in range(everything.doc_count_all())
+        ]
+        assert field_lengths(everything, "text").tolist() == expected
