@@ -27,6 +27,10 @@ from articles.models import Article, PendingIndexUpdate
 logger = logging.getLogger(__name__)
 
 
+# Tries at reading the index's table of contents while writers replace it.
+TOC_ATTEMPTS = 3
+
+
 def indexed_document_count(using: str = "default") -> int:
     """How many documents the index holds. Whoosh: the sum of its segments' counts in the
     table of contents, read afresh, so no reader is opened and no search is waited for (a
@@ -36,8 +40,16 @@ def indexed_document_count(using: str = "default") -> int:
     if isinstance(backend, WhooshSearchBackend):
         if not backend.setup_complete:
             backend.setup()
-        toc = TOC.read(backend.storage, backend.index.indexname)
-        return sum(segment.doc_count() for segment in toc.segments)
+        for attempt in range(TOC_ATTEMPTS):
+            try:
+                toc = TOC.read(backend.storage, backend.index.indexname)
+            except FileNotFoundError:
+                # A writer committed a newer generation and cleaned up the one just found,
+                # or a rebuild swapped the folder: read the latest again.
+                if attempt == TOC_ATTEMPTS - 1:
+                    raise
+            else:
+                return sum(segment.doc_count() for segment in toc.segments)
     return SearchQuerySet(using=using).models(Article).count()
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from haystack import connections
 from haystack.query import SearchQuerySet
+from whoosh.index import TOC
 
 from articles.health import health
 from articles.models import PendingIndexUpdate
@@ -92,6 +93,26 @@ def test_health_is_503_when_the_index_cannot_be_read(staff_client):
     status, report = get_health(staff_client)
     assert (status, report["status"]) == (503, "error")
     assert report["search_index"].startswith("error: ")
+
+
+def test_health_reads_the_latest_table_of_contents_when_a_writer_replaced_the_one_found(
+    staff_client, monkeypatch
+):
+    """Found by bench/load_test.py: a commit's clean-up deleted the generation being read."""
+    make_article()
+    apply_pending_updates()
+    read = TOC.read
+    replaced = []
+
+    def replaced_once(*args, **kwargs):
+        if not replaced:
+            replaced.append(True)
+            raise FileNotFoundError("_MAIN_3.toc")
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(TOC, "read", replaced_once)
+    status, report = get_health(staff_client)
+    assert (status, report["status"], report["indexed"], replaced) == (200, "ok", 1, [True])
 
 
 @pytest.mark.no_drift_check
