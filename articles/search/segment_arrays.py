@@ -53,6 +53,7 @@ def bitset_mask(bits: int, size: int) -> np.ndarray:
 
 
 def bitset_of(ids: Iterable[int] | np.ndarray, size: int) -> int:
+    """The bitset of these document numbers of a segment of `size` documents."""
     mask = np.zeros(size, dtype=bool)
     mask[np.fromiter(ids, dtype=np.int64) if not isinstance(ids, np.ndarray) else ids] = True
     return mask_bitset(mask)
@@ -89,6 +90,8 @@ NO_POSTINGS = Postings(
 
 
 def leaf_matcher(matcher) -> W3LeafMatcher:
+    """The block reader under a term's matcher, at its first block. Whoosh never inlines a
+    posting list here (its writer inlines fewer postings than inlinelimit, 1)."""
     if isinstance(matcher, FilterMatcher):  # deleted documents: the live mask removes them
         matcher = matcher.child
         matcher.reset()
