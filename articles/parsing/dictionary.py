@@ -64,11 +64,27 @@ def authority() -> tuple[Union, ...]:
 
 def dictionary_words() -> list[str]:
     """The words tokenizer() adds to jieba's own dictionary: user dictionary and authority."""
-    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
-    words = [line.split()[0] for line in lines if line.strip()]
+    return list(dictionary_frequencies())
+
+
+@functools.cache
+def dictionary_frequencies() -> dict[str, int]:
+    """Each word tokenizer() adds to jieba's dictionary, at the frequency jieba then holds for
+    it: the user dictionary's, or the authority's, added after it. Read from the data files
+    alone, so search can segment like the parser without loading jieba's own dictionary."""
+    frequencies: dict[str, int] = {}
+    for line in USER_DICT.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) < 2 or not parts[1].isdigit():
+            # jieba would suggest one from its own dictionary, which search does not load.
+            raise ValueError(f"{USER_DICT.name}: {parts[0]}: give the word a frequency")
+        frequencies[parts[0]] = int(parts[1])
     for union in authority():
-        words.extend((union.name, *union.aliases))
-    return list(dict.fromkeys(words))
+        for name in (union.name, *union.aliases):
+            frequencies[name] = _FREQUENCY.get(union.kind, _DEFAULT_FREQUENCY)
+    return frequencies
 
 
 @functools.cache

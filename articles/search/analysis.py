@@ -20,8 +20,7 @@ from collections.abc import Iterator
 import rjieba
 from whoosh.analysis import Token, Tokenizer
 
-from articles.parsing import tokenizer
-from articles.parsing.dictionary import dictionary_words
+from articles.parsing.dictionary import dictionary_frequencies
 
 
 def normalize(text: str) -> str:
@@ -36,13 +35,12 @@ def compact(text: str) -> str:
 
 @functools.cache
 def segmenter() -> rjieba.Jieba:
-    """rjieba with the words the parser's jieba adds, each at the frequency jieba gave it (a
-    word without one in the user dictionary gets jieba's suggest_freq, which rjieba rounds
-    differently), so a union name is cut alike when parsed and searched."""
-    frequencies = tokenizer().FREQ  # tokenizer() has loaded its dictionary
+    """rjieba with the words the parser's jieba adds, each at the frequency jieba holds for
+    it (rjieba's own suggest_freq rounds differently), so a union name is cut alike when
+    parsed and searched; jieba's own dictionary is not loaded for it."""
     words = rjieba.Jieba()
-    for word in dictionary_words():
-        words.add_word(word, frequencies[word], None)
+    for word, frequency in dictionary_frequencies().items():
+        words.add_word(word, frequency, None)
     return words
 
 

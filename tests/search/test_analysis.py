@@ -5,7 +5,8 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
 
-from articles.parsing.dictionary import dictionary_words
+from articles.parsing import tokenizer
+from articles.parsing.dictionary import dictionary_frequencies, dictionary_words
 from articles.search.analysis import (
     bigrams,
     index_words,
@@ -13,7 +14,6 @@ from articles.search.analysis import (
     query_bigrams,
     query_words,
     segmenter,
-    tokenizer,
 )
 from articles.search.fields import bigram_field, text_field
 
@@ -26,6 +26,12 @@ def test_tokenizer_is_loaded_once_per_process():
 
 def test_segmenter_is_loaded_once_per_process():
     assert segmenter() is segmenter()
+
+
+def test_search_knows_each_dictionary_word_at_the_frequency_the_parsers_jieba_holds():
+    frequencies = dictionary_frequencies()
+    assert list(frequencies) == dictionary_words()
+    assert frequencies == {word: tokenizer().FREQ[word] for word in frequencies}
 
 
 def test_segmenter_cuts_every_dictionary_word_whole_as_jieba_does():
