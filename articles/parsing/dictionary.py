@@ -2,7 +2,8 @@
 
 Two data files: `data/unions.csv`, the union authority (canonical names, kinds, parents and
 aliases; `manage.py load_unions` loads the same file into the archive), and `data/unions.txt`,
-other words jieba should know (places, union vocabulary), in jieba's user-dictionary format.
+other words jieba should know (places, union vocabulary), in jieba's user-dictionary format
+with every word's frequency given (search reads them without loading jieba).
 """
 
 from __future__ import annotations
