@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import zipfile
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -161,16 +162,23 @@ class ByteBoundedCache:
 
 def facet_values(reader: IndexReader, fieldname: str) -> FacetValues:
     """A facet field's values in the segment of `reader`: from the file kept beside the
-    segment, or decoded from its column (and then kept, where the index is on disk)."""
+    segment, or decoded from its column (and then kept, where the index is on disk). A
+    damaged file is decoded and written again."""
     path = _facet_file(reader, fieldname)
     if path is not None:
         try:
             with np.load(path) as stored:
-                return FacetValues(
+                values = FacetValues(
                     stored["names"].tolist(), stored["docs"], stored["numbers"], stored["valueless"]
                 )
         except FileNotFoundError:
             pass
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+            logger.warning("facet values in %s unreadable: decoded again", path, exc_info=True)
+        else:
+            if len(values.valueless) == reader.doc_count_all():
+                return values
+            logger.warning("facet values in %s are not this segment's: decoded again", path)
     values = _decode_facet_column(reader, fieldname)
     if path is not None:
         _keep(path, values)

@@ -1,8 +1,10 @@
 """A segment's postings, positions, facet values and document sets as arrays: what Whoosh's
 own readers give, read at once. No database."""
 
+import io
 import random
 
+import numpy as np
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
@@ -100,6 +102,28 @@ def test_facet_values_are_kept_beside_their_segment_and_go_with_it(tmp_path):
     writer.add_document(id="4", unions="北京市总工会")
     writer.commit(optimize=True)
     assert not kept.exists()
+
+
+def test_a_damaged_facet_file_is_decoded_and_written_again(tmp_path):
+    storage = FileStorage(str(tmp_path)).create()
+    ix = storage.create_index(Schema(id=ID(unique=True), unions=FacetKeyword(stored=False)))
+    with ix.writer(compound=False) as writer:
+        writer.add_document(id="1", unions="北京市总工会")
+    with ix.reader() as reader:
+        kept = tmp_path / f"{reader.segment().segment_id()}.facets_unions.npz"
+        foreign = io.BytesIO()  # another segment's values: five documents
+        np.savez(
+            foreign,
+            names=np.array(["别的工会"]),
+            docs=np.zeros(1, np.int32),
+            numbers=np.zeros(1, np.int32),
+            valueless=np.zeros(5, bool),
+        )
+        for damage in (b"not a zip file", b"", foreign.getvalue()):
+            kept.write_bytes(damage)
+            assert facet_values(reader, "unions").names == ["北京市总工会"]
+            assert facet_values(reader, "unions").names == ["北京市总工会"]  # the file again
+            assert kept.read_bytes() != damage
 
 
 def test_field_lengths_are_those_bm25_reads(index):
