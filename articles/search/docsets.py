@@ -240,7 +240,8 @@ class SegmentDocs:
                 key = (fieldname, word, block)
                 values = self.cache.get_block(key)
                 if values is None:
-                    matcher = matcher or leaf_matcher(self.reader.postings(fieldname, word))
+                    if matcher is None:
+                        matcher = leaf_matcher(self.reader.postings(fieldname, word))
                     matcher._goto(int(postings.block_offsets[block]))
                     matcher._read_values()
                     values = matcher._values

@@ -232,9 +232,7 @@ def warm_up() -> None:
     query_words("北京市总工会")
     index_words("北京市总工会")
     try:
-        ranked = SearchQuerySet().models(Article).filter(words_or_exact("工会"))
-        for index_field in (*FACET_FIELDS, UNION_TREE_FIELD):
-            ranked = ranked.facet(index_field, size=FACET_BUCKETS)
+        ranked = _faceted(SearchQuerySet().models(Article).filter(words_or_exact("工会")))
         everything = search_queryset(parse_query(""), SearchParams())  # newest first
         for sqs in (ranked, everything):
             list(sqs[:DEFAULT_PER_PAGE])  # first: facet_counts() alone fetches every match
@@ -291,6 +289,11 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
         sqs = sqs.order_by("date")
     elif params.sort == Sort.NEWEST or not query.has_text:
         sqs = sqs.order_by("-date")
+    return _faceted(sqs)
+
+
+def _faceted(sqs: SearchQuerySet) -> SearchQuerySet:
+    """The search with every facet a results page shows."""
     for index_field in (*FACET_FIELDS, UNION_TREE_FIELD):
         sqs = sqs.facet(index_field, size=FACET_BUCKETS)
     return sqs
