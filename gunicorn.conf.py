@@ -8,15 +8,17 @@ then starts its index worker thread (SEARCH_INDEX_WORKER): requests only queue i
 import multiprocessing
 import os
 
+from newsarchive.settings import env_number
+
 wsgi_app = "newsarchive.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
+workers = env_number("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2), minimum=1)
 preload_app = True
 # Threads, so that a worker busy storing an upload (parsing, an index commit: seconds of CPU)
 # still answers searches in its other threads instead of queueing them behind the upload.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+threads = env_number("GUNICORN_THREADS", 4, minimum=1)
+timeout = env_number("GUNICORN_TIMEOUT", 60, minimum=1)
 graceful_timeout = 30
 max_requests = 2000  # recycle workers now and then; jitter keeps them from restarting together
 max_requests_jitter = 200

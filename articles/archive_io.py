@@ -2,9 +2,14 @@
 
 Every concrete field of every row of every archive model goes out (Django's own serializer,
 so a new field or model needs no code here) and comes back with its id, so every article keeps
-its URL. Users are referred to by username: those the archive names (uploaders, revisers) go
-out too, and loading makes the ones the target database lacks. The first line counts what
-follows; loading checks the counts against it, in one transaction, into an empty archive.
+its URL. The accounts go out too: every user (by username), every group (by name) with its
+permissions, and who belongs to which; password hashes only when asked for. The first line
+counts what follows; loading checks the counts against it, in one transaction, into an empty
+archive.
+
+The export reads a snapshot (articles/archive_snapshot.py), so the newsroom keeps working
+while it runs; the import inserts rows in batches and queues nothing for the search index:
+the command builds the index once, at the end.
 """
 
 from __future__ import annotations
@@ -12,32 +17,49 @@ from __future__ import annotations
 import datetime
 import gzip
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import serializers
-from django.core.management.color import no_style
-from django.core.serializers.base import DeserializationError
+from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from articles import archive_v1
-from articles.models import Article, PendingIndexUpdate, RetiredArticle, Revision, Upload
-from articles.search.indexing import (
-    deferred_index_updates,
-    index_queue_transaction,
-    queue_article_updates,
-)
+from articles.archive_load import BulkLoader, reset_sequences
+from articles.archive_snapshot import archive_snapshot
+from articles.models import PendingIndexUpdate
 
-FORMAT = "newsarchive-export/2"
-USER_FIELDS = ("password", "last_login", "is_superuser", "first_name", "last_name", "email")
-USER_FIELDS += ("is_staff", "is_active", "date_joined")
+FORMAT = "newsarchive-export/3"
+# Files of /2 carried only the users the archive names, always with their password hashes.
+READABLE_FORMATS = (FORMAT, "newsarchive-export/2")
+USER_FIELDS = ("last_login", "is_superuser", "first_name", "last_name", "email", "is_staff")
+USER_FIELDS += ("is_active", "date_joined", "groups", "user_permissions")
 
 
 class ArchiveError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    counts: dict[str, int]
+    users: int
+    groups: int
+    password_hashes: bool
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    counts: dict[str, int]
+    users: int  # in the file
+    users_created: int  # the others existed already and were left as they are
+    users_without_password: int  # created with an unusable password: the file had no hash
+    groups: int
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -50,8 +72,8 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 
 def archive_models() -> list[type[models.Model]]:
-    """Every model of the archive, with the article-union link table; not the index queue,
-    which the import fills again with every article."""
+    """Every model of the archive, with the article-union link table; not the index queue:
+    the index is built afresh after an import."""
     found = apps.get_app_config("articles").get_models(include_auto_created=True)
     return [model for model in found if model is not PendingIndexUpdate]
 
@@ -69,30 +91,33 @@ def database_counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     }
 
 
-def _named_users(using: str):
-    uploaders = Upload.objects.using(using).order_by().values("uploaded_by")
-    revisers = Revision.objects.using(using).order_by().values("user")
-    return (
-        get_user_model()
-        .objects.using(using)
-        .filter(models.Q(pk__in=uploaders) | models.Q(pk__in=revisers))
-        .order_by("pk")
-    )
+def export_archive(
+    stream: IO[str], using: str = DEFAULT_DB_ALIAS, password_hashes: bool = False
+) -> ExportResult:
+    """Write the archive and its accounts to `stream`, from a snapshot that blocks no writer.
 
-
-def export_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
-    """Write the archive to `stream`; returns the counts written (also its first line)."""
-    with transaction.atomic(using=using):  # one consistent snapshot
-        counts = database_counts(using)
-        users = list(_named_users(using))
-        header = {"format": FORMAT, "counts": counts, "users": len(users)}
+    Without `password_hashes` the users go out without them (a backup file then gives away
+    no password hash); imported, they get an unusable password."""
+    with archive_snapshot(using) as snapshot:
+        counts = database_counts(snapshot)
+        users = get_user_model().objects.using(snapshot).order_by("pk")
+        groups = Group.objects.using(snapshot).order_by("pk")
+        header = {
+            "format": FORMAT,
+            "counts": counts,
+            "users": users.count(),
+            "groups": groups.count(),
+            "password_hashes": password_hashes,
+        }
         stream.write(json.dumps(header, ensure_ascii=False) + "\n")
         serialize = _serializer(stream)
-        serialize(users, fields=["username", *USER_FIELDS], use_natural_primary_keys=True)
+        serialize(groups, fields=["name", "permissions"], use_natural_primary_keys=True)
+        user_fields = ["username", *USER_FIELDS] + (["password"] if password_hashes else [])
+        serialize(users, fields=user_fields, use_natural_primary_keys=True)
         for model in archive_models():
             fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-            serialize(model.objects.using(using).order_by("pk").iterator(2000), fields=fields)
-    return counts
+            serialize(model.objects.using(snapshot).order_by("pk").iterator(2000), fields=fields)
+    return ExportResult(counts, header["users"], header["groups"], password_hashes)
 
 
 def _serializer(stream: IO[str]):
@@ -109,75 +134,78 @@ def _serializer(stream: IO[str]):
     return serialize
 
 
-def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
-    """Load an export into an empty archive in one transaction; the counts must match."""
+def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> ImportResult:
+    """Load an export into an empty archive in one transaction; the counts must match.
+
+    Groups are created, or given the file's permissions when they exist; users the database
+    has already are left as they are. Nothing is queued for the search index: build it
+    afterwards (`rebuild_search_index`, as import_archive does)."""
     header = json.loads(stream.readline() or "{}")
-    if header.get("format") not in (FORMAT, archive_v1.FORMAT):
+    if header.get("format") not in (*READABLE_FORMATS, archive_v1.FORMAT):
         raise ArchiveError(f"not a {FORMAT} file")
     if any(database_counts(using).values()):
         raise ArchiveError("the archive is not empty: import into a new database")
     if header["format"] == archive_v1.FORMAT:
         return _import_v1(stream, header)
-    User = get_user_model()
-    users = 0
-    with deferred_index_updates(), index_queue_transaction(using):
+    with transaction.atomic(using=using):
+        accounts = _Accounts(using)
+        rows = BulkLoader(using)
         for number, line in enumerate(stream, start=2):
             try:
                 for item in serializers.deserialize("jsonl", [line], using=using):
-                    users += isinstance(item.object, User)
-                    if isinstance(item.object, User) and item.object.pk is not None:
-                        continue  # a user the database has already: linked, left as it is
-                    item.save(using=using)
+                    if not accounts.load(item):
+                        rows.add(item.object)
             except DeserializationError as error:
                 raise ArchiveError(f"line {number}: {error}") from error
+        rows.flush()
         counts = database_counts(using)
-        if counts != header["counts"] or users != header["users"]:
+        found = (counts, accounts.users, accounts.groups)
+        expected = (header["counts"], header["users"], header.get("groups", 0))
+        if found != expected:
             raise ArchiveError(
-                f"loaded {counts} and {users} users, the file says {header['counts']} "
-                f"and {header['users']} users"
+                f"loaded {counts}, {accounts.users} users and {accounts.groups} groups, the file "
+                f"says {expected[0]}, {expected[1]} users and {expected[2]} groups"
             )
-        _reset_sequences(using)
-        _queue_everything(using)
-    return counts
+        reset_sequences(using, archive_models())
+    return ImportResult(
+        counts, accounts.users, accounts.created, accounts.without_password, accounts.groups
+    )
 
 
-def _queue_everything(using: str) -> None:
-    """Every imported article waits for the index of the database it went into."""
-    queue_article_updates(Article.objects.using(using).values_list("pk", flat=True), using=using)
+class _Accounts:
+    """Users and groups are saved one by one as they come (rows after them name them), with
+    their memberships and permissions; `load` says whether the item was one."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self.User = get_user_model()
+        self.users = self.created = self.without_password = self.groups = 0
+
+    def load(self, item: DeserializedObject) -> bool:
+        row = item.object
+        if isinstance(row, Group):
+            self.groups += 1
+            item.save(using=self.using)  # an existing group (the 编辑 migration's) takes the file's
+            return True
+        if not isinstance(row, self.User):
+            return False
+        self.users += 1
+        if row.pk is not None:
+            return True  # a user the database has already: linked, left as it is
+        if not row.password:
+            row.set_unusable_password()
+            self.without_password += 1
+        item.save(using=self.using)
+        self.created += 1
+        return True
 
 
-def _import_v1(stream: IO[str], header: dict) -> dict[str, int]:
-    with deferred_index_updates(), index_queue_transaction():
+def _import_v1(stream: IO[str], header: dict) -> ImportResult:
+    with transaction.atomic():
         try:
             counts = archive_v1.load_v1(json.loads(line) for line in stream)
         except (KeyError, ValueError, TypeError) as error:
             raise ArchiveError(f"bad record: {error}") from error
         if counts != header["counts"]:
             raise ArchiveError(f"loaded {counts}, the file says {header['counts']}")
-        _queue_everything(DEFAULT_DB_ALIAS)
-    return counts
-
-
-def _reset_sequences(using: str) -> None:
-    """Rows came with their ids: new rows go on from the highest, and never take the id of a
-    retired article, whose URL answers 410 or 301."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), archive_models()):
-            cursor.execute(sql)
-        highest_retired = max(
-            RetiredArticle.objects.using(using).values_list("article_id", flat=True), default=0
-        )
-        table = Article._meta.db_table
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
-                [highest_retired, table],
-            )
-        elif connection.vendor == "postgresql" and highest_retired:
-            quoted = connection.ops.quote_name(table)  # a model's table name, not user input
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
-                f"GREATEST(%s, (SELECT COALESCE(MAX(id), 1) FROM {quoted})))",
-                [table, highest_retired],
-            )
+    return ImportResult(counts, users=0, users_created=0, users_without_password=0, groups=0)

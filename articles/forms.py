@@ -7,6 +7,7 @@ from django import forms
 
 from articles.ingest import issue_date_range
 from articles.models import Article
+from articles.row_locks import lock_article_pages
 from articles.upload import unreadable_pages
 from articles.upload_files import PageFile, UploadError, number_pages, read_page_files
 
@@ -43,14 +44,23 @@ class ArticleForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk:
-            # Locked until the admin's transaction commits this save: no other save slips between.
+            # Locked until the admin's transaction commits this save: no other save slips
+            # between; the pages first, in the order every writer locks (articles/row_locks.py).
+            page = cleaned.get("page")
+            lock_article_pages([self.instance.page_id, page.pk if page else None])
             current = (
-                Article.objects.select_for_update()
+                Article.objects.select_for_update(of=("self",))  # not the ordering's joins
                 .filter(pk=self.instance.pk)
                 .values_list("updated_at", flat=True)
                 .first()
             )
-            if current is not None and cleaned.get("version") != current.isoformat():
+            if current is None:
+                raise forms.ValidationError(
+                    "这篇文章在您打开之后已被撤下（重新上传或重新解析的版面不再有它），"
+                    "您的修改没有保存。",
+                    code="retired",
+                )
+            if cleaned.get("version") != current.isoformat():
                 raise forms.ValidationError(
                     f"这篇文章在您打开之后已被修改（{current:%Y-%m-%d %H:%M:%S}），"
                     "您的修改没有保存：请重新打开页面，在最新内容上修改。",

@@ -26,8 +26,9 @@ from articles.corrections import Conflict, article_values, baseline
 from articles.identity import added_by_hand, sync_articles
 from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout
-from articles.models import Issue, Page
+from articles.models import Page
 from articles.names import normalize_name
+from articles.row_locks import lock_articles, locked_issue
 from articles.search.indexing import index_queue_transaction
 
 PAGE_FILE_NAME = re.compile(
@@ -314,12 +315,15 @@ def _store(
     digest = sha256_text(text)
     mismatches = banner_mismatches(parsed, issue_date, page_number)
     with index_queue_transaction():
+        issue = locked_issue(issue_date)
         existing = (
             Page.objects.select_for_update()
             .select_related("issue")
-            .filter(issue__date=issue_date, number=page_number)
+            .filter(issue=issue, number=page_number)
             .first()
         )
+        if existing:
+            lock_articles(existing)
         stored = list(_articles_of(existing)) if existing else []
         new = parsed_articles(parsed)
         by_hand = added_by_hand(stored) if force else set()
@@ -336,7 +340,6 @@ def _store(
                 page_number=page_number,
                 articles=len(stored),
             )
-        issue = existing.issue if existing else Issue.objects.get_or_create(date=issue_date)[0]
         page = existing or Page(issue=issue, number=page_number)
         page.banners = list(parsed.banners)
         page.warnings = list(parsed.warnings)

@@ -30,6 +30,23 @@ def env_bool(name: str, default: bool) -> bool:
     return _BOOLEANS[value.lower()]
 
 
+def env_number(name: str, default: int | float, minimum: int | float) -> int | float:
+    """An integer (float when `default` is one) of at least `minimum`; a wrong value stops the
+    start naming the variable (django-environ raises a bare ValueError, or lets 0 through)."""
+    kind = type(default)
+    value = env.str(name, default="").strip()
+    if not value:
+        return default
+    expected = f"{'an integer' if kind is int else 'a number'} >= {minimum}"
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be {expected}, not {value!r}") from None
+    if not number >= minimum:  # also refuses nan
+        raise ImproperlyConfigured(f"{name} must be {expected}, not {value!r}")
+    return number
+
+
 VAR_DIR = Path(env("NEWSARCHIVE_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -50,7 +67,7 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 # A year of HSTS, subdomains and preload included: what check --deploy asks for. An operator
 # whose subdomains are not all HTTPS sets SECURE_HSTS_INCLUDE_SUBDOMAINS/_PRELOAD=false.
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env_bool("SECURE_PROXY_SSL_HEADER_ON", default=False):
@@ -131,8 +148,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 60, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，该账户已被暂时锁定，请稍后再试或联系管理员。"
@@ -191,7 +208,7 @@ else:
     _search = {
         "PATH": env("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index")),
         # Seconds an index write waits for another writer before it fails and stays queued.
-        "WRITE_TIMEOUT": env.float("SEARCH_WRITE_TIMEOUT", default=30.0),
+        "WRITE_TIMEOUT": env_number("SEARCH_WRITE_TIMEOUT", 30.0, minimum=0.0),
     }
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": HAYSTACK_ENGINE, **_search}}
 # No model signal queues index updates: the services that change articles queue them, once
@@ -203,11 +220,11 @@ HAYSTACK_SILENTLY_FAIL = False
 # `manage.py index_worker`), so requests return at their commit; off, the committing thread.
 SEARCH_INDEX_WORKER = env_bool("SEARCH_INDEX_WORKER", default=not DEBUG)
 # Articles per index write: the index lock is released between batches for other writers.
-SEARCH_INDEX_BATCH = env.int("SEARCH_INDEX_BATCH", default=200)
+SEARCH_INDEX_BATCH = env_number("SEARCH_INDEX_BATCH", 200, minimum=1)
 # How often the worker looks for updates queued by other processes (the CLI, other workers).
-SEARCH_INDEX_POLL_SECONDS = env.float("SEARCH_INDEX_POLL_SECONDS", default=2.0)
+SEARCH_INDEX_POLL_SECONDS = env_number("SEARCH_INDEX_POLL_SECONDS", 2.0, minimum=0.1)
 # /health calls the index stale once an update has waited this long in the queue.
-SEARCH_INDEX_STALE_SECONDS = env.float("SEARCH_INDEX_STALE_SECONDS", default=300.0)
+SEARCH_INDEX_STALE_SECONDS = env_number("SEARCH_INDEX_STALE_SECONDS", 300.0, minimum=1.0)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -244,13 +261,15 @@ except ValueError as error:
     ) from None
 
 # Largest page file the ingest service accepts (a real page is about 10 KB).
-NEWSARCHIVE_MAX_PAGE_BYTES = env.int("NEWSARCHIVE_MAX_PAGE_BYTES", default=2 * 1024 * 1024)
+NEWSARCHIVE_MAX_PAGE_BYTES = env_number("NEWSARCHIVE_MAX_PAGE_BYTES", 2 * 1024 * 1024, minimum=1)
 # An admin upload of one .zip of pages: its size and how many files it may hold.
-NEWSARCHIVE_MAX_ZIP_BYTES = env.int("NEWSARCHIVE_MAX_ZIP_BYTES", default=50 * 1024 * 1024)
-NEWSARCHIVE_MAX_ZIP_MEMBERS = env.int("NEWSARCHIVE_MAX_ZIP_MEMBERS", default=100)
+NEWSARCHIVE_MAX_ZIP_BYTES = env_number("NEWSARCHIVE_MAX_ZIP_BYTES", 50 * 1024 * 1024, minimum=1)
+NEWSARCHIVE_MAX_ZIP_MEMBERS = env_number("NEWSARCHIVE_MAX_ZIP_MEMBERS", 100, minimum=1)
 # All pages of one upload together, decompressed (an issue is a few hundred KB): a zip of many
 # pages each under the page limit cannot keep a worker parsing for minutes.
-NEWSARCHIVE_MAX_UPLOAD_BYTES = env.int("NEWSARCHIVE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+NEWSARCHIVE_MAX_UPLOAD_BYTES = env_number(
+    "NEWSARCHIVE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1
+)
 # At most this many page files in one upload form, as in one zip.
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSARCHIVE_MAX_ZIP_MEMBERS
 

@@ -16,7 +16,17 @@ from articles.archive_io import (
 )
 from articles.corrections import editable_values, record_revision
 from articles.ingest import ingest_page_bytes
-from articles.models import Article, Credit, Issue, Organization, OrganizationAlias, Page, Person
+from articles.models import (
+    Article,
+    Credit,
+    Issue,
+    Organization,
+    OrganizationAlias,
+    Page,
+    PendingIndexUpdate,
+    Person,
+)
+from articles.search.rebuild import rebuild_search_index
 from articles.upload import confirm_upload, stage_upload, staged_files
 from articles.upload_files import PageFile
 
@@ -68,7 +78,7 @@ def test_export_then_import_into_an_empty_database_keeps_everything(tmp_path):
     call_command("export_archive", str(path), stdout=out)
     assert "7 articles" in out.getvalue()
 
-    for model in (Article, Page, Issue, Person, OrganizationAlias):
+    for model in (Article, Page, Issue, Person, OrganizationAlias, PendingIndexUpdate):
         model.objects.all().delete()
     Organization.objects.all().delete()
     assert not any(database_counts().values())
@@ -78,6 +88,7 @@ def test_export_then_import_into_an_empty_database_keeps_everything(tmp_path):
     assert "imported and verified: 1 issues, 1 pages, 7 persons" in out.getvalue()
     assert snapshot() == before
     assert SearchQuerySet().models(Article).count() == 7
+    assert not PendingIndexUpdate.objects.exists()  # indexed once, by a rebuild, not queued
 
 
 def test_import_refuses_a_non_empty_archive_and_a_count_mismatch(tmp_path):
@@ -156,17 +167,18 @@ def test_export_import_round_trip_keeps_every_field_of_every_row(tmp_path, djang
     there, back = tmp_path / "there.jsonl", tmp_path / "back.jsonl.gz"
 
     with open_archive(there, "w") as stream:
-        export_archive(stream)
+        export_archive(stream, password_hashes=True)
     with open_archive(there, "r") as stream:
         import_archive(stream, using=ROUNDTRIP_DB)
     assert all_rows(ROUNDTRIP_DB) == original
     with open_archive(back, "w") as stream:
-        export_archive(stream, using=ROUNDTRIP_DB)
+        export_archive(stream, using=ROUNDTRIP_DB, password_hashes=True)
     for model in reversed(archive_models()):
         model.objects.all().delete()
     django_user_model.objects.all().delete()
     with open_archive(back, "r") as stream:
         import_archive(stream)
+    rebuild_search_index()
 
     assert all_rows() == original
     assert django_user_model.objects.get().check_password("pw")
@@ -188,6 +200,7 @@ def test_articles_made_after_an_import_never_take_a_retired_article_id(tmp_path,
         model.objects.all().delete()
     with open_archive(path, "r") as stream:
         import_archive(stream)
+    rebuild_search_index()
 
     ingest_page_bytes(seed_text.encode(), issue_date=SEED_DATE, page_number=3, source="03.txt")
 
@@ -235,7 +248,87 @@ def test_a_backup_in_the_first_export_format_still_imports(tmp_path):
 
     with open_archive(path, "r") as stream:
         import_archive(stream)
+    rebuild_search_index()
 
     article = Article.objects.get()
     assert [c.person.name for c in article.credits.all()] == ["周美玉"]
     assert [o.name for o in article.organizations.all()] == ["北京市总工会"]
+
+
+def permission_names(permissions) -> set[str]:
+    return set(permissions.values_list("codename", flat=True))
+
+
+@pytest.mark.django_db(databases=["default", ROUNDTRIP_DB])
+def test_every_user_group_membership_and_permission_goes_out_and_comes_back(
+    tmp_path, django_user_model
+):
+    from django.contrib.auth.models import Group, Permission
+
+    proofreaders = Group.objects.create(name="校对")
+    proofreaders.permissions.set(Permission.objects.filter(codename__in=["change_article"]))
+    editors = Group.objects.get(name="编辑")  # the migration's; its permissions were changed
+    editors.permissions.remove(Permission.objects.get(codename="delete_article"))
+    reader = django_user_model.objects.create_user("reader", password="a-long-passphrase")  # noqa: S106
+    reader.groups.set([proofreaders, editors])
+    reader.user_permissions.set(Permission.objects.filter(codename="view_revision"))
+    django_user_model.objects.create_user("idle", email="idle@example.org", is_staff=True)
+    path = tmp_path / "archive.jsonl"
+    with open_archive(path, "w") as stream:
+        exported = export_archive(stream)
+    with open_archive(path, "r") as stream:
+        imported = import_archive(stream, using=ROUNDTRIP_DB)
+
+    users = django_user_model.objects.using(ROUNDTRIP_DB)
+    groups = Group.objects.using(ROUNDTRIP_DB)
+    there = users.get(username="reader")
+    assert (exported.users, exported.groups, exported.password_hashes) == (2, 2, False)
+    assert (imported.users, imported.users_created, imported.users_without_password) == (2, 2, 2)
+    assert sorted(there.groups.values_list("name", flat=True)) == ["校对", "编辑"]
+    assert permission_names(there.user_permissions) == {"view_revision"}
+    assert permission_names(groups.get(name="校对").permissions) == {"change_article"}
+    assert permission_names(groups.get(name="编辑").permissions) == permission_names(
+        editors.permissions
+    )
+    assert users.get(username="idle").email == "idle@example.org"
+    assert not there.has_usable_password()
+
+
+def test_the_export_command_says_when_it_leaves_password_hashes_out(tmp_path, django_user_model):
+    django_user_model.objects.create_user("reader", password="a-long-passphrase")  # noqa: S106
+    without, with_hashes = tmp_path / "without.jsonl", tmp_path / "with.jsonl"
+    notice = io.StringIO()
+    call_command("export_archive", str(without), stdout=io.StringIO(), stderr=notice)
+    quiet = io.StringIO()
+    call_command(
+        "export_archive",
+        str(with_hashes),
+        "--with-password-hashes",
+        stdout=io.StringIO(),
+        stderr=quiet,
+    )
+
+    assert "password hashes left out" in notice.getvalue()
+    assert "changepassword" in notice.getvalue()
+    assert quiet.getvalue() == ""
+    assert '"password"' not in without.read_text(encoding="utf-8")
+    hash_ = django_user_model.objects.get().password
+    assert hash_ in with_hashes.read_text(encoding="utf-8")
+
+
+def test_an_imported_user_without_a_hash_cannot_log_in_and_the_command_says_how_to_fix_it(
+    tmp_path, django_user_model
+):
+    django_user_model.objects.create_user("reader", password="a-long-passphrase")  # noqa: S106
+    path = tmp_path / "archive.jsonl"
+    call_command("export_archive", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    django_user_model.objects.all().delete()
+    notice = io.StringIO()
+
+    call_command("import_archive", str(path), stdout=io.StringIO(), stderr=notice)
+
+    assert "1 users came without a password hash" in notice.getvalue()
+    assert "changepassword" in notice.getvalue()
+    reader = django_user_model.objects.get()
+    assert not reader.has_usable_password()
+    assert not reader.check_password("a-long-passphrase")

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from newsarchive.settings import env_bool
+from newsarchive.settings import env_bool, env_number
 from tests.conftest import REPO
 
 
@@ -89,3 +89,35 @@ def test_a_first_issue_date_that_is_not_a_date_stops_the_start(tmp_path):
     result = manage(tmp_path, "check", NEWSARCHIVE_FIRST_ISSUE_DATE="1949-13-01")
     assert result.returncode != 0
     assert "NEWSARCHIVE_FIRST_ISSUE_DATE must be YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("SEARCH_INDEX_BATCH", "0", "SEARCH_INDEX_BATCH must be an integer >= 1, not '0'"),
+        ("AXES_FAILURE_LIMIT", "five", "AXES_FAILURE_LIMIT must be an integer >= 1, not 'five'"),
+        ("SEARCH_INDEX_POLL_SECONDS", "-1", "SEARCH_INDEX_POLL_SECONDS must be a number >= 0.1"),
+        ("SEARCH_WRITE_TIMEOUT", "nan", "SEARCH_WRITE_TIMEOUT must be a number >= 0.0"),
+    ],
+)
+def test_a_number_setting_out_of_range_stops_the_start_naming_it(tmp_path, name, value, expected):
+    result = manage(tmp_path, "check", **{name: value})
+    assert result.returncode != 0
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "default", "expected"), [("7", 5, 7), (" 2.5 ", 2.0, 2.5), ("", 5, 5)]
+)
+def test_env_number_reads_integers_and_floats_by_the_default_type(
+    monkeypatch, value, default, expected
+):
+    monkeypatch.setenv("SEARCH_INDEX_BATCH", value)
+    number = env_number("SEARCH_INDEX_BATCH", default, minimum=1)
+    assert (number, type(number)) == (expected, type(default))
+
+
+def test_env_number_refuses_a_float_where_an_integer_is_expected(monkeypatch):
+    monkeypatch.setenv("GUNICORN_THREADS", "2.5")
+    with pytest.raises(ImproperlyConfigured, match="GUNICORN_THREADS must be an integer >= 1"):
+        env_number("GUNICORN_THREADS", 4, minimum=1)

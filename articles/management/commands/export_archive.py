@@ -1,4 +1,4 @@
-"""Write the whole archive to a JSON-lines file (.gz compresses it)."""
+"""Write the whole archive and its accounts to a JSON-lines file (.gz compresses it)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,14 +6,30 @@ from articles.archive_io import export_archive, open_archive
 
 
 class Command(BaseCommand):
-    help = "Export every row of every archive model, with its id, to FILE (JSON lines)."
+    help = (
+        "Export every row of every archive model, with its id, and every user and group to FILE "
+        "(JSON lines), from a snapshot: staff keep working meanwhile."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="output file; a name ending in .gz is compressed")
-
-    def handle(self, *, file, **options):
-        with open_archive(file, "w") as stream:
-            counts = export_archive(stream)
-        self.stdout.write(
-            f"exported to {file}: " + ", ".join(f"{n} {kind}s" for kind, n in counts.items())
+        parser.add_argument(
+            "--with-password-hashes",
+            action="store_true",
+            dest="password_hashes",
+            help="also write the users' password hashes (keep such a file as safe as the database)",
         )
+
+    def handle(self, *, file, password_hashes, **options):
+        with open_archive(file, "w") as stream:
+            result = export_archive(stream, password_hashes=password_hashes)
+        self.stdout.write(
+            f"exported to {file}: "
+            + ", ".join(f"{n} {kind}s" for kind, n in result.counts.items())
+            + f", {result.users} users, {result.groups} groups"
+        )
+        if not password_hashes:
+            self.stderr.write(
+                "password hashes left out (--with-password-hashes writes them): imported users "
+                "get an unusable password; set one with `manage.py changepassword USERNAME`"
+            )
