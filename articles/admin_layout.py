@@ -19,7 +19,6 @@ from articles.ingest import Outcome, preview_reparse, reparse_page
 from articles.layout_corrections import ROLES, LayoutCorrectionError, blocks
 from articles.layout_service import (
     add_page_correction,
-    add_staged_correction,
     correction_from_post,
     describe,
     page_parse,
@@ -27,6 +26,8 @@ from articles.layout_service import (
 )
 from articles.models import Page, Upload
 from articles.search.indexing import catch_up_index, deferred_index_updates
+from articles.upload import correct_staged_file
+from articles.upload_files import UploadError
 
 
 class PageLayoutMixin:
@@ -106,15 +107,16 @@ def correct_staged_layout(request: HttpRequest, upload: Upload) -> None:
     """A layout correction posted from the upload preview, kept on its staged file."""
     _, _, rest = request.POST.get("layout", "").partition(":")
     key = rest.rpartition(":")[0]
-    file = upload.files.filter(pk=int(key)).first() if key.isdigit() else None
-    correction = correction_from_post(request.POST, key) if file else None
-    if correction is None:
-        messages.error(request, "无法校正：找不到这一行所在的版面")
-        return
+    correction = correction_from_post(request.POST, key) if key.isdigit() else None
     try:
-        add_staged_correction(file, upload.issue_date, correction)
+        if correction is None:
+            raise UploadError(["无法校正：找不到这一行所在的版面"])
+        correct_staged_file(upload, request.user, int(key), correction)
     except LayoutCorrectionError as error:
         messages.error(request, f"无法校正：{error}")
+    except UploadError as error:
+        for message in error.messages:
+            messages.error(request, message)
 
 
 def layout_tables(reviews) -> list[tuple]:

@@ -6,18 +6,20 @@ this mixin reads the form, shows messages in Chinese and chooses the page to sho
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.views import defaults
 
 from articles.admin_layout import correct_staged_layout, layout_tables
 from articles.admin_options import chinese_date
 from articles.forms import IssueUploadForm
 from articles.ingest import Outcome
-from articles.models import Upload
+from articles.models import Issue, Upload
 from articles.upload import (
     cancel_upload,
     confirm_upload,
@@ -74,6 +76,22 @@ class IssueUploadMixin:
         context = self._context(request, "上传新一期", form=form)
         return TemplateResponse(request, "admin/articles/issue/upload.html", context)
 
+    def too_many_files_view(self, request: HttpRequest) -> HttpResponse | None:
+        """The form again, saying how many files one upload takes (None for who may not upload).
+
+        Django stops reading the request at DATA_UPLOAD_MAX_NUMBER_FILES files, before any view
+        runs, so nothing was staged and the fields typed are gone."""
+        user = request.user
+        if not (user.is_active and user.is_staff and self.has_upload_permission(request)):
+            return None
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        refused = (
+            f"一次最多上传 {limit} 个文件，这次选择的文件超过了 {limit} 个，没有保存任何内容。"
+            "请减少文件后重新选择日期和文件。"
+        )
+        context = self._context(request, "上传新一期", form=IssueUploadForm(), refused=refused)
+        return TemplateResponse(request, "admin/articles/issue/upload.html", context, status=400)
+
     def upload_preview_view(self, request: HttpRequest, upload_id: int) -> HttpResponse:
         """Step 2: what each page holds and what storing it would change; confirm or cancel."""
         if not self.has_upload_permission(request):
@@ -82,6 +100,12 @@ class IssueUploadMixin:
         if upload.status != Upload.Status.STAGED:
             messages.info(request, f"这次上传{upload.get_status_display()}。")
             return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and not may_handle_upload(request.user, upload):
+            # Anyone who may upload may read the preview; every change is the uploader's.
+            raise PermissionDenied(
+                f"这次上传属于 {upload.uploaded_by or '其他人'}：只有上传者或有“可以确认或取消他人的上传”"
+                "权限的人可以确认、取消、填写版次或校正版面。您的操作没有保存。"
+            )
         if request.method == "POST" and "cancel" in request.POST:
             try:
                 cancel_upload(upload, request.user)
@@ -138,6 +162,17 @@ class IssueUploadMixin:
     def _show_errors(self, request: HttpRequest, error: UploadError) -> None:
         for message in error.messages:
             messages.error(request, message)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page (handler400), but the upload form answers too many files itself."""
+    if isinstance(exception, TooManyFilesSent) and request.path == reverse(
+        "admin:articles_issue_upload"
+    ):
+        response = admin.site.get_model_admin(Issue).too_many_files_view(request)
+        if response is not None:
+            return response
+    return defaults.bad_request(request, exception)
 
 
 def _posted(request: HttpRequest, prefix: str) -> dict[int, str]:

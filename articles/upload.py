@@ -26,7 +26,7 @@ from articles.ingest import (
     parse_page_bytes,
     preview_page_bytes,
 )
-from articles.layout_service import stored_layout
+from articles.layout_service import add_staged_correction, stored_layout
 from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
@@ -191,6 +191,20 @@ def renumber_upload(upload: Upload, user, numbers: dict[int, str]) -> None:
     for pk, number in chosen.items():
         files[pk].page_number = number
         files[pk].save(update_fields=["page_number"])
+
+
+def correct_staged_file(upload: Upload, user, key: int, correction: dict) -> None:
+    """Keep a layout correction on one of the upload's staged files (LayoutCorrectionError when
+    it does not fit the page). A change to the upload like confirm: only who may confirm it."""
+    _check_may_handle(user, upload)
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != Upload.Status.STAGED:
+            raise UploadError([f"这次上传{upload.get_status_display()}，不能再校正版面"])
+        file = upload.files.filter(pk=key).first()
+        if file is None:
+            raise UploadError(["无法校正：找不到这一行所在的版面"])
+        add_staged_correction(file, upload.issue_date, correction)
 
 
 def may_handle_upload(user, upload: Upload) -> bool:
