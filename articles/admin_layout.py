@@ -120,19 +120,23 @@ def correct_staged_layout(request: HttpRequest, upload: Upload) -> None:
 
 
 def layout_tables(reviews) -> list[tuple]:
-    """For the upload preview: each review with its page's lines and layout corrections (None
-    while the page has no number or no parse)."""
-    return [
-        (
-            review,
-            {
-                "blocks": blocks(review.preview.parsed),
+    """For the upload preview: each review with the lines of the articles it shows and its
+    layout corrections (None while the page has no number or no parse). Page furniture comes
+    with the page's first article."""
+    tables = []
+    for review in reviews:
+        table = None
+        if review.preview.parsed is not None and not review.needs_number:
+            table = {
+                "blocks": [
+                    block
+                    for block in blocks(review.preview.parsed)
+                    if (block.article is None and review.shown.start == 0)
+                    or block.article in review.shown
+                ],
                 "corrections": [describe(c) for c in review.file.layout],
                 "prefix": str(review.file.key),
                 "roles": ROLES,
             }
-            if review.preview.parsed is not None and not review.needs_number
-            else None,
-        )
-        for review in reviews
-    ]
+        tables.append((review, table))
+    return tables

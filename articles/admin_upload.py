@@ -25,11 +25,11 @@ from articles.upload import (
     confirm_upload,
     may_handle_upload,
     renumber_upload,
-    review_pages,
     stage_upload,
     staged_files,
 )
 from articles.upload_files import UploadError
+from articles.upload_review import review_screen
 
 
 class IssueUploadMixin:
@@ -116,13 +116,13 @@ class IssueUploadMixin:
             return redirect("admin:articles_issue_changelist")
         if request.method == "POST" and "layout" in request.POST:
             correct_staged_layout(request, upload)
-            return redirect("admin:articles_issue_upload_preview", upload.pk)
+            return _back_to_preview(request, upload)
         if request.method == "POST" and "renumber" in request.POST:
             try:
                 renumber_upload(upload, request.user, _posted(request, "page_"))
             except UploadError as error:
                 self._show_errors(request, error)
-            return redirect("admin:articles_issue_upload_preview", upload.pk)
+            return _back_to_preview(request, upload)
         if request.method == "POST":
             try:
                 results = confirm_upload(
@@ -133,7 +133,7 @@ class IssueUploadMixin:
                 )
             except UploadError as error:
                 self._show_errors(request, error)
-                return redirect("admin:articles_issue_upload_preview", upload.pk)
+                return _back_to_preview(request, upload)
             stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
             messages.success(
                 request,
@@ -144,18 +144,14 @@ class IssueUploadMixin:
             )
             upload.refresh_from_db()
             return redirect("admin:articles_issue_change", upload.issue_id)
-        reviews = review_pages(staged_files(upload), upload.issue_date)
+        screen = review_screen(staged_files(upload), upload.issue_date, request.GET.get("screen"))
         context = self._context(
             request,
             f"确认上传：{chinese_date(upload.issue_date)}",
             upload=upload,
-            reviews=reviews,
+            screen=screen,
             may_handle=may_handle_upload(request.user, upload),
-            layouts=layout_tables(reviews),
-            can_confirm=not any(review.error or review.needs_number for review in reviews),
-            banner_mismatches=any(review.result.banner_mismatches for review in reviews),
-            needs_numbers=any(review.needs_number for review in reviews)
-            and not any(review.error for review in reviews),
+            layouts=layout_tables(screen.reviews),
         )
         return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
 
@@ -173,6 +169,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         if response is not None:
             return response
     return defaults.bad_request(request, exception)
+
+
+def _back_to_preview(request: HttpRequest, upload: Upload) -> HttpResponse:
+    """The preview again, at the screen the form was posted from."""
+    url = reverse("admin:articles_issue_upload_preview", args=[upload.pk])
+    screen = request.GET.get("screen", "")
+    return redirect(f"{url}?screen={screen}" if screen.isdigit() else url)
 
 
 def _posted(request: HttpRequest, prefix: str) -> dict[int, str]:

@@ -15,11 +15,11 @@ from articles.upload import (
     StalePreviewError,
     confirm_upload,
     correct_staged_file,
-    review_pages,
     stage_upload,
     staged_files,
 )
 from articles.upload_files import PageFile, UploadError
+from articles.upload_review import summarize_pages
 
 from .conftest import DATA
 from .test_admin_upload import confirm, post_upload, txt
@@ -87,7 +87,7 @@ def test_two_confirms_of_the_same_page_at_once_serialize(django_user_model):
         for user, data in zip(users, (SEED, OTHER), strict=True)
     ]
     previews = [
-        {review.file.key: review.stored_sha256 for review in review_pages(staged_files(u), DAY)}
+        {page.file.key: page.stored_sha256 for page in summarize_pages(staged_files(u), DAY)}
         for u in uploads
     ]
     start = threading.Barrier(2)
