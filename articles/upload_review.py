@@ -161,10 +161,11 @@ def summarize_pages(files: list[PageFile], issue_date: datetime.date) -> list[Pa
 
 
 def page_preview(file: PageFile, issue_date: datetime.date) -> PagePreview:
-    """What storing the page would do (a dry run of the ingest service), cached by everything
-    the dry run reads; a page without a number is only parsed."""
-    if file.page_number is None:
-        return parsed_page(file)
+    """What storing the page would do (a dry run of the ingest service), with its parse; the
+    result is cached by everything the dry run reads. A page without a number is only parsed."""
+    parsed = parsed_page(file)
+    if file.page_number is None or parsed.parsed is None:
+        return parsed
     layout = stored_layout(issue_date, file.page_number, file.layout)
     stored = (
         Page.objects.filter(issue__date=issue_date, number=file.page_number)
@@ -176,17 +177,18 @@ def page_preview(file: PageFile, issue_date: datetime.date) -> PagePreview:
         [issue_date, file.page_number, layout, stored], default=str, ensure_ascii=False
     )
     key = f"upload-dry-run:{_digest(file.name, file.data, depends_on.encode())}"
-    preview = cache.get(key)
-    if preview is None:
-        preview = preview_page_bytes(
+    result = cache.get(key)
+    if result is None:
+        result = preview_page_bytes(
             file.data,
             issue_date=issue_date,
             page_number=file.page_number,
             source=file.name,
             layout=layout,
-        )
-        cache.set(key, preview, CACHE_SECONDS)
-    return preview
+        ).result
+        cache.set(key, result, CACHE_SECONDS)
+    # The parse is cached once: the dry run's entry keeps only its (small) result.
+    return PagePreview(result, with_layout(parsed.parsed, layout))
 
 
 def review_screen(
