@@ -19,7 +19,6 @@ from articles.ingest import Outcome, preview_reparse, reparse_page
 from articles.layout_corrections import ROLES, LayoutCorrectionError, blocks
 from articles.layout_service import (
     add_page_correction,
-    add_staged_correction,
     correction_from_post,
     describe,
     page_parse,
@@ -27,6 +26,8 @@ from articles.layout_service import (
 )
 from articles.models import Page, Upload
 from articles.search.indexing import catch_up_index, deferred_index_updates
+from articles.upload import correct_staged_file
+from articles.upload_files import UploadError
 
 
 class PageLayoutMixin:
@@ -106,31 +107,36 @@ def correct_staged_layout(request: HttpRequest, upload: Upload) -> None:
     """A layout correction posted from the upload preview, kept on its staged file."""
     _, _, rest = request.POST.get("layout", "").partition(":")
     key = rest.rpartition(":")[0]
-    file = upload.files.filter(pk=int(key)).first() if key.isdigit() else None
-    correction = correction_from_post(request.POST, key) if file else None
-    if correction is None:
-        messages.error(request, "无法校正：找不到这一行所在的版面")
-        return
+    correction = correction_from_post(request.POST, key) if key.isdigit() else None
     try:
-        add_staged_correction(file, upload.issue_date, correction)
+        if correction is None:
+            raise UploadError(["无法校正：找不到这一行所在的版面"])
+        correct_staged_file(upload, request.user, int(key), correction)
     except LayoutCorrectionError as error:
         messages.error(request, f"无法校正：{error}")
+    except UploadError as error:
+        for message in error.messages:
+            messages.error(request, message)
 
 
 def layout_tables(reviews) -> list[tuple]:
-    """For the upload preview: each review with its page's lines and layout corrections (None
-    while the page has no number or no parse)."""
-    return [
-        (
-            review,
-            {
-                "blocks": blocks(review.preview.parsed),
+    """For the upload preview: each review with the lines of the articles it shows and its
+    layout corrections (None while the page has no number or no parse). Page furniture comes
+    with the page's first article."""
+    tables = []
+    for review in reviews:
+        table = None
+        if review.preview.parsed is not None and not review.needs_number:
+            table = {
+                "blocks": [
+                    block
+                    for block in blocks(review.preview.parsed)
+                    if (block.article is None and review.shown.start == 0)
+                    or block.article in review.shown
+                ],
                 "corrections": [describe(c) for c in review.file.layout],
                 "prefix": str(review.file.key),
                 "roles": ROLES,
             }
-            if review.preview.parsed is not None and not review.needs_number
-            else None,
-        )
-        for review in reviews
-    ]
+        tables.append((review, table))
+    return tables

@@ -6,28 +6,30 @@ this mixin reads the form, shows messages in Chinese and chooses the page to sho
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.views import defaults
 
 from articles.admin_layout import correct_staged_layout, layout_tables
 from articles.admin_options import chinese_date
 from articles.forms import IssueUploadForm
 from articles.ingest import Outcome
-from articles.models import Upload
+from articles.models import Issue, Upload
 from articles.upload import (
     cancel_upload,
     confirm_upload,
     may_handle_upload,
     renumber_upload,
-    review_pages,
     stage_upload,
     staged_files,
 )
 from articles.upload_files import UploadError
+from articles.upload_review import review_screen
 
 
 class IssueUploadMixin:
@@ -74,6 +76,22 @@ class IssueUploadMixin:
         context = self._context(request, "上传新一期", form=form)
         return TemplateResponse(request, "admin/articles/issue/upload.html", context)
 
+    def too_many_files_view(self, request: HttpRequest) -> HttpResponse | None:
+        """The form again, saying how many files one upload takes (None for who may not upload).
+
+        Django stops reading the request at DATA_UPLOAD_MAX_NUMBER_FILES files, before any view
+        runs, so nothing was staged and the fields typed are gone."""
+        user = request.user
+        if not (user.is_active and user.is_staff and self.has_upload_permission(request)):
+            return None
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        refused = (
+            f"一次最多上传 {limit} 个文件，这次选择的文件超过了 {limit} 个，没有保存任何内容。"
+            "请减少文件后重新选择日期和文件。"
+        )
+        context = self._context(request, "上传新一期", form=IssueUploadForm(), refused=refused)
+        return TemplateResponse(request, "admin/articles/issue/upload.html", context, status=400)
+
     def upload_preview_view(self, request: HttpRequest, upload_id: int) -> HttpResponse:
         """Step 2: what each page holds and what storing it would change; confirm or cancel."""
         if not self.has_upload_permission(request):
@@ -82,6 +100,12 @@ class IssueUploadMixin:
         if upload.status != Upload.Status.STAGED:
             messages.info(request, f"这次上传{upload.get_status_display()}。")
             return redirect("admin:articles_issue_changelist")
+        if request.method == "POST" and not may_handle_upload(request.user, upload):
+            # Anyone who may upload may read the preview; every change is the uploader's.
+            raise PermissionDenied(
+                f"这次上传属于 {upload.uploaded_by or '其他人'}：只有上传者或有“可以确认或取消他人的上传”"
+                "权限的人可以确认、取消、填写版次或校正版面。您的操作没有保存。"
+            )
         if request.method == "POST" and "cancel" in request.POST:
             try:
                 cancel_upload(upload, request.user)
@@ -92,13 +116,13 @@ class IssueUploadMixin:
             return redirect("admin:articles_issue_changelist")
         if request.method == "POST" and "layout" in request.POST:
             correct_staged_layout(request, upload)
-            return redirect("admin:articles_issue_upload_preview", upload.pk)
+            return _back_to_preview(request, upload)
         if request.method == "POST" and "renumber" in request.POST:
             try:
                 renumber_upload(upload, request.user, _posted(request, "page_"))
             except UploadError as error:
                 self._show_errors(request, error)
-            return redirect("admin:articles_issue_upload_preview", upload.pk)
+            return _back_to_preview(request, upload)
         if request.method == "POST":
             try:
                 results = confirm_upload(
@@ -109,7 +133,7 @@ class IssueUploadMixin:
                 )
             except UploadError as error:
                 self._show_errors(request, error)
-                return redirect("admin:articles_issue_upload_preview", upload.pk)
+                return _back_to_preview(request, upload)
             stored = [r for r in results if r.outcome is not Outcome.UNCHANGED]
             messages.success(
                 request,
@@ -120,24 +144,38 @@ class IssueUploadMixin:
             )
             upload.refresh_from_db()
             return redirect("admin:articles_issue_change", upload.issue_id)
-        reviews = review_pages(staged_files(upload), upload.issue_date)
+        screen = review_screen(staged_files(upload), upload.issue_date, request.GET.get("screen"))
         context = self._context(
             request,
             f"确认上传：{chinese_date(upload.issue_date)}",
             upload=upload,
-            reviews=reviews,
+            screen=screen,
             may_handle=may_handle_upload(request.user, upload),
-            layouts=layout_tables(reviews),
-            can_confirm=not any(review.error or review.needs_number for review in reviews),
-            banner_mismatches=any(review.result.banner_mismatches for review in reviews),
-            needs_numbers=any(review.needs_number for review in reviews)
-            and not any(review.error for review in reviews),
+            layouts=layout_tables(screen.reviews),
         )
         return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
 
     def _show_errors(self, request: HttpRequest, error: UploadError) -> None:
         for message in error.messages:
             messages.error(request, message)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page (handler400), but the upload form answers too many files itself."""
+    if isinstance(exception, TooManyFilesSent) and request.path == reverse(
+        "admin:articles_issue_upload"
+    ):
+        response = admin.site.get_model_admin(Issue).too_many_files_view(request)
+        if response is not None:
+            return response
+    return defaults.bad_request(request, exception)
+
+
+def _back_to_preview(request: HttpRequest, upload: Upload) -> HttpResponse:
+    """The preview again, at the screen the form was posted from."""
+    url = reverse("admin:articles_issue_upload_preview", args=[upload.pk])
+    screen = request.GET.get("screen", "")
+    return redirect(f"{url}?screen={screen}" if screen.isdigit() else url)
 
 
 def _posted(request: HttpRequest, prefix: str) -> dict[int, str]:

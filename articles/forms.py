@@ -8,8 +8,8 @@ from django import forms
 from articles.ingest import issue_date_range
 from articles.models import Article
 from articles.row_locks import lock_article_pages
-from articles.upload import unreadable_pages
 from articles.upload_files import PageFile, UploadError, number_pages, read_page_files
+from articles.upload_review import unreadable_pages
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 

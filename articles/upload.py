@@ -2,144 +2,33 @@
 
 Step 1 reads the uploaded `.txt` files (or one `.zip` of them; articles/upload_files.py), tells
 each page's number from its name, parses every page, and stages the bytes in an Upload; the
-preview shows what storing them would do, in a dry run of the ingest service. Nothing reaches the archive. Step 2 stores the whole issue in one
-transaction through the same ingest service, or cancel drops the staged bytes. Messages are
-for newsroom staff, in Chinese.
+preview (articles/upload_review.py) shows what storing them would do, in a dry run of the
+ingest service. Nothing reaches the archive. Step 2 stores the whole issue in one transaction
+through the same ingest service, or cancel drops the staged bytes. Messages are for newsroom
+staff, in Chinese.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from articles import parsing
-from articles.authority import find_organization
-from articles.ingest import (
-    IngestResult,
-    Outcome,
-    PagePreview,
-    parse_page_bytes,
-    preview_page_bytes,
-)
-from articles.layout_service import stored_layout
-from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
+from articles.ingest import IngestResult, Outcome, preview_page_bytes
+from articles.layout_service import add_staged_correction, stored_layout
+from articles.models import Issue, Upload, UploadFile
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
+from articles.upload_review import PARSE_MESSAGES, stored_page_digests
 
-PARSE_MESSAGES = {
-    parsing.EmptyPageError: "文件是空的",
-    parsing.BinaryContentError: "不是文本文件（内容是二进制数据）",
-    parsing.UndecodableTextError: "无法识别文字编码：只接受 UTF-8（可带 BOM）或 GB18030",
-    parsing.NoArticlesError: "没有找到任何文章",
-}
 STALE_AFTER = datetime.timedelta(days=1)
 
 
 class StalePreviewError(UploadError):
     """A page changed in the archive after this preview was shown: staff must look again."""
-
-
-@dataclass(frozen=True)
-class ArticleReview:
-    kicker: str
-    headline: str
-    subheadline: str
-    kind: str
-    credits: list[tuple[str, str, bool]]  # name, role label, new person
-    organizations: list[tuple[str, bool]]  # name as it will be stored, new organization
-    paragraph_count: int
-
-
-@dataclass(frozen=True)
-class PageReview:
-    file: PageFile
-    preview: PagePreview
-    articles: list[ArticleReview] = field(default_factory=list)
-    # The archive's page as this preview saw it ("" for none): confirm checks it is still so.
-    stored_sha256: str = ""
-
-    @property
-    def result(self) -> IngestResult:
-        return self.preview.result
-
-    @property
-    def needs_number(self) -> bool:
-        return self.file.page_number is None
-
-    @property
-    def error(self) -> str:
-        if self.preview.error is None:
-            return ""
-        return PARSE_MESSAGES.get(type(self.preview.error), str(self.preview.error))
-
-
-def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageReview]:
-    """What storing each page would do, with its parse; a dry run that stores nothing."""
-    stored = stored_page_digests(issue_date)
-    reviews = []
-    for file in files:
-        if file.page_number is None:
-            # Which page it replaces is unknown until staff give its number: parse only.
-            preview = parse_page_bytes(file.data, source=file.name)
-        else:
-            preview = preview_page_bytes(
-                file.data,
-                issue_date=issue_date,
-                page_number=file.page_number,
-                source=file.name,
-                layout=stored_layout(issue_date, file.page_number, file.layout),
-            )
-        articles = [_review_article(a) for a in preview.parsed.articles] if preview.parsed else []
-        digest = stored.get(file.page_number, "")
-        reviews.append(PageReview(file, preview, articles, stored_sha256=digest))
-    return reviews
-
-
-def unreadable_pages(files: list[PageFile]) -> list[str]:
-    """One message per file that does not parse, naming it."""
-    failed = []
-    for file in files:
-        preview = parse_page_bytes(file.data, source=file.name)
-        if preview.error is not None:
-            message = PARSE_MESSAGES.get(type(preview.error), str(preview.error))
-            failed.append(f"{file.name}：{message}")
-    return failed
-
-
-def stored_page_digests(issue_date: datetime.date) -> dict[int, str]:
-    """The SHA-256 of each page the archive holds for this date, by page number."""
-    pages = Page.objects.filter(issue__date=issue_date)
-    return dict(pages.values_list("number", "source_sha256"))
-
-
-def _review_article(article: parsing.ParsedArticle) -> ArticleReview:
-    roles = dict(Credit.Role.choices)
-    known_people = set(
-        Person.objects.filter(name__in=[c.name for c in article.credits]).values_list(
-            "name", flat=True
-        )
-    )
-    organizations = []
-    for mention in article.organizations:
-        known = find_organization([mention.name, *mention.aliases])
-        organizations.append((known.name if known else mention.name, known is None))
-    return ArticleReview(
-        kicker=article.kicker or "",
-        headline=article.headline,
-        subheadline=article.subheadline or "",
-        kind=dict(Article.Kind.choices).get(str(article.kind), str(article.kind)),
-        credits=[
-            (c.name, roles.get(str(c.role), str(c.role)), c.name not in known_people)
-            for c in article.credits
-        ],
-        organizations=organizations,
-        paragraph_count=len(article.paragraphs),
-    )
 
 
 def stage_upload(
@@ -191,6 +80,20 @@ def renumber_upload(upload: Upload, user, numbers: dict[int, str]) -> None:
     for pk, number in chosen.items():
         files[pk].page_number = number
         files[pk].save(update_fields=["page_number"])
+
+
+def correct_staged_file(upload: Upload, user, key: int, correction: dict) -> None:
+    """Keep a layout correction on one of the upload's staged files (LayoutCorrectionError when
+    it does not fit the page). A change to the upload like confirm: only who may confirm it."""
+    _check_may_handle(user, upload)
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != Upload.Status.STAGED:
+            raise UploadError([f"这次上传{upload.get_status_display()}，不能再校正版面"])
+        file = upload.files.filter(pk=key).first()
+        if file is None:
+            raise UploadError(["无法校正：找不到这一行所在的版面"])
+        add_staged_correction(file, upload.issue_date, correction)
 
 
 def may_handle_upload(user, upload: Upload) -> bool:

@@ -96,14 +96,9 @@ def _zip_members(archive, budget: _Budget) -> list[PageFile]:
         members = [info for info in bundle.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, OSError, EOFError):
         raise UploadError([f"{archive.name}：不是有效的 zip 压缩包"]) from None
-    # Files that archivers add on their own are not pages.
-    members = [
-        m
-        for m in members
-        if not (
-            m.filename.startswith("__MACOSX/") or PurePosixPath(m.filename).name.startswith(".")
-        )
-    ]
+    # Files that archivers add on their own are not pages; a path out of the zip is never
+    # taken for one of them (`..\01.txt` names a file outside, not a hidden one).
+    members = [m for m in members if _outside_the_zip(m) or not _added_by_an_archiver(m)]
     if len(members) > max_members:
         raise UploadError(
             [f"{archive.name}：压缩包内有 {len(members)} 个文件，最多 {max_members} 个"]
@@ -115,17 +110,33 @@ def _zip_members(archive, budget: _Budget) -> list[PageFile]:
             problems.append(f"{member.filename}：{problem}")
             continue
         data = _read_member(bundle, member, budget)
-        files.append(PageFile(PurePosixPath(member.filename.replace("\\", "/")).name, data))
+        files.append(PageFile(_member_path(member).name, data))
     if problems:
         raise UploadError(problems)
     return files
 
 
+def _member_path(member: zipfile.ZipInfo) -> PurePosixPath:
+    """The member's path with Windows' separators read as separators."""
+    return PurePosixPath(member.filename.replace("\\", "/"))
+
+
+def _outside_the_zip(member: zipfile.ZipInfo) -> bool:
+    """An absolute path, a `..` step or a drive letter (`C:`), with either separator."""
+    path = _member_path(member)
+    return path.is_absolute() or ".." in path.parts or ":" in path.parts[0]
+
+
+def _added_by_an_archiver(member: zipfile.ZipInfo) -> bool:
+    path = _member_path(member)
+    return path.parts[0] == "__MACOSX" or path.name.startswith(".")
+
+
 def _refused_member(member: zipfile.ZipInfo) -> str:
     """Why a member cannot be a page, from its name and header; "" when it may be one."""
     page_limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
-    path = PurePosixPath(member.filename.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+    path = _member_path(member)
+    if _outside_the_zip(member):
         return "压缩包内的路径指向包外，已拒绝"
     if path.suffix.lower() == ".zip":
         return "压缩包里不能再套压缩包"

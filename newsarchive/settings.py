@@ -143,16 +143,22 @@ PERMISSIONS_POLICY = {
 }
 
 # Admin login: AXES_FAILURE_LIMIT wrong passwords for one user from one address lock that pair
-# out for AXES_COOLOFF_MINUTES (django-axes); a right password resets the count.
+# out for AXES_COOLOFF_MINUTES (django-axes), and AXES_ADDRESS_FAILURE_LIMIT wrong passwords
+# from one address, whatever the user names, lock the address out (password spraying). A right
+# password clears that user's failures from that address (newsarchive/lockout.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 60, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = env_number("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "newsarchive.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_COOLOFF_MESSAGE = "登录失败次数过多，该账户已被暂时锁定，请稍后再试或联系管理员。"
+AXES_COOLOFF_MESSAGE = (
+    "登录失败次数过多，该账户或您所在的网络地址已被暂时锁定，请稍后再试或联系管理员。"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

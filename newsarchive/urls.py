@@ -8,6 +8,9 @@ admin.site.site_header = "首都工会新闻档案 · 管理"
 admin.site.site_title = "新闻档案管理"
 admin.site.index_title = "档案管理"
 
+# Too many files for the upload form: the form again, with the limit (not a bare 400).
+handler400 = "articles.admin_upload.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from haystack.query import SearchQuerySet
@@ -175,8 +176,13 @@ def test_a_page_over_the_size_limit_is_refused(editor, settings, seed_bytes):
 @pytest.mark.parametrize(
     ("members", "message"),
     [
-        ({"../02.txt": b"x"}, "路径指向包外"),
-        ({"/etc/02.txt": b"x"}, "路径指向包外"),
+        ({"../02.txt": b"x"}, "../02.txt：压缩包内的路径指向包外"),
+        ({"/etc/02.txt": b"x"}, "/etc/02.txt：压缩包内的路径指向包外"),
+        ({"..\\..\\01.txt": b"x"}, "..\\..\\01.txt：压缩包内的路径指向包外"),
+        ({"pages\\..\\..\\01.txt": b"x"}, "pages\\..\\..\\01.txt：压缩包内的路径指向包外"),
+        ({"C:\\pages\\01.txt": b"x"}, "C:\\pages\\01.txt：压缩包内的路径指向包外"),
+        ({"C:01.txt": b"x"}, "C:01.txt：压缩包内的路径指向包外"),
+        ({"\\\\server\\01.txt": b"x"}, "\\\\server\\01.txt：压缩包内的路径指向包外"),
         ({"inner.zip": b"PK"}, "不能再套压缩包"),
         ({f"{n:02d}.txt": b"x" for n in range(1, 103)}, "最多 100 个"),
         ({"02.doc": b"x"}, "只能有 .txt 版面文件"),
@@ -185,6 +191,34 @@ def test_a_page_over_the_size_limit_is_refused(editor, settings, seed_bytes):
 def test_unsafe_zips_are_refused(editor, members, message):
     response = post_upload(editor, archive=zipped(members))
     assert message in response.content.decode()
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize("csrf_checked", [False, True], ids=["read-by-view", "read-by-csrf"])
+def test_more_files_than_the_limit_get_the_form_again_naming_the_limit(
+    editor, django_user_model, csrf_checked
+):
+    files = [txt(f"{n:02d}.txt", b"x") for n in range(1, 102)]
+    if csrf_checked:  # as in a browser: the CSRF check is the first to read the request
+        editor = Client(enforce_csrf_checks=True)
+        editor.force_login(django_user_model.objects.get(username="editor"))
+        editor.cookies["csrftoken"] = "a" * 32
+    response = post_upload(editor, files)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "一次最多上传 100 个文件" in html and "解析并预览" in html
+    assert nothing_stored()
+
+
+def test_too_many_files_from_someone_who_may_not_upload_get_the_plain_400():
+    files = [txt(f"{n:02d}.txt", b"x") for n in range(1, 102)]
+    # With a CSRF cookie, the CSRF check reads the request before the admin sends the
+    # anonymous visitor to the login.
+    anonymous = Client(enforce_csrf_checks=True)
+    anonymous.cookies["csrftoken"] = "a" * 32
+    response = post_upload(anonymous, files)
+    assert response.status_code == 400
+    assert "一次最多上传" not in response.content.decode()
     assert nothing_stored()
 
 

@@ -233,13 +233,32 @@ def test_pages_send_a_permissions_policy(client):
     assert "clipboard-write=(self)" in policy
 
 
-def login(client, username: str, password: str):
+@pytest.fixture
+def fast_hashing(settings):
+    """Logins hash passwords (also for unknown user names): a cheap hasher keeps these quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def login(client, username: str, password: str, address: str = "127.0.0.1"):
     return client.post(
-        reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"}
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
     )
 
 
-def test_repeated_wrong_admin_passwords_lock_that_login_out(client, django_user_model):
+def spray(client, names: int = 40, guesses: int = 4) -> int:
+    """Wrong passwords for many user names from one address; the tries answered before the
+    lockout."""
+    for n in range(names * guesses):
+        if login(client, f"user{n % names}", f"guess{n // names}").status_code == 429:
+            return n
+    return names * guesses
+
+
+def test_repeated_wrong_admin_passwords_lock_that_login_out(
+    client, django_user_model, fast_hashing
+):
     django_user_model.objects.create_superuser("boss", "b@example.com", "a-long-passphrase")
     django_user_model.objects.create_superuser("chief", "c@example.com", "another-passphrase")
     for _ in range(4):
@@ -253,7 +272,9 @@ def test_repeated_wrong_admin_passwords_lock_that_login_out(client, django_user_
     assert login(client, "chief", "another-passphrase").status_code == 302
 
 
-def test_a_right_password_before_the_limit_resets_the_count(client, django_user_model):
+def test_a_right_password_before_the_limit_resets_the_count(
+    client, django_user_model, fast_hashing
+):
     django_user_model.objects.create_superuser("boss", "b@example.com", "a-long-passphrase")
     for _ in range(4):
         login(client, "boss", "guess")
@@ -262,6 +283,31 @@ def test_a_right_password_before_the_limit_resets_the_count(client, django_user_
     for _ in range(4):
         login(client, "boss", "guess")
     assert login(client, "boss", "a-long-passphrase").status_code == 302
+
+
+def test_password_spraying_from_one_address_locks_that_address_out(
+    client, django_user_model, settings, fast_hashing
+):
+    settings.AXES_FAILURE_LIMIT, settings.AXES_ADDRESS_FAILURE_LIMIT = 5, 20
+    django_user_model.objects.create_superuser("boss", "b@example.com", "a-long-passphrase")
+
+    assert spray(client) == 19  # the 20th wrong password, all user names together, locks
+    locked = login(client, "boss", "a-long-passphrase")
+    assert locked.status_code == 429 and "网络地址已被暂时锁定" in locked.content.decode()
+    assert login(client, "boss", "a-long-passphrase", address="10.0.0.2").status_code == 302
+
+
+def test_a_right_password_from_the_address_does_not_clear_the_sprayers_count(
+    client, django_user_model, settings, fast_hashing
+):
+    settings.AXES_FAILURE_LIMIT, settings.AXES_ADDRESS_FAILURE_LIMIT = 5, 20
+    django_user_model.objects.create_superuser("boss", "b@example.com", "a-long-passphrase")
+    for n in range(19):
+        assert login(client, f"user{n}", "guess").status_code == 200
+    assert login(client, "boss", "a-long-passphrase").status_code == 302
+    client.logout()
+
+    assert login(client, "user19", "guess").status_code == 429
 
 
 @pytest.mark.parametrize(

@@ -5,17 +5,21 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 
-from articles.models import Page, Upload
+from articles.layout_corrections import blocks
+from articles.models import Page, Upload, UploadFile
+from articles.parsing import decode_page, parse_page
 from articles.upload import (
     StalePreviewError,
     confirm_upload,
-    review_pages,
+    correct_staged_file,
     stage_upload,
     staged_files,
 )
 from articles.upload_files import PageFile, UploadError
+from articles.upload_review import summarize_pages
 
 from .conftest import DATA
 from .test_admin_upload import confirm, post_upload, txt
@@ -83,7 +87,7 @@ def test_two_confirms_of_the_same_page_at_once_serialize(django_user_model):
         for user, data in zip(users, (SEED, OTHER), strict=True)
     ]
     previews = [
-        {review.file.key: review.stored_sha256 for review in review_pages(staged_files(u), DAY)}
+        {page.file.key: page.stored_sha256 for page in summarize_pages(staged_files(u), DAY)}
         for u in uploads
     ]
     start = threading.Barrier(2)
@@ -110,27 +114,114 @@ def test_two_confirms_of_the_same_page_at_once_serialize(django_user_model):
     assert sorted(Upload.objects.values_list("status", flat=True)) == ["confirmed", "staged"]
 
 
+def demote_first_headline(client, url: str):
+    """What pressing 改角色 on the preview posts: the page's first headline made 版面装饰."""
+    key = UploadFile.objects.get().pk
+    parsed = parse_page(decode_page(SEED))
+    n, block = next((n, b) for n, b in enumerate(blocks(parsed)) if b.role == "headline")
+    data = {
+        "layout": f"role:{key}:{n}",
+        f"text_{key}_{n}": block.text,
+        f"role_{key}_{n}": "furniture",
+    }
+    return client.post(url, data)
+
+
+def unchanged_staged_upload() -> bool:
+    upload = Upload.objects.get()
+    file = upload.files.get()
+    return (upload.status, file.page_number, file.layout_corrections, Page.objects.count()) == (
+        "staged",
+        2,
+        [],
+        0,
+    )
+
+
 @pytest.mark.django_db
-def test_another_editor_cannot_confirm_or_cancel_a_staged_upload(two_editors):
+@pytest.mark.parametrize("action", ["confirm", "cancel", "renumber", "layout"])
+def test_every_change_by_another_editor_is_refused_in_chinese_and_changes_nothing(
+    two_editors, action
+):
     a, b = two_editors
     url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
-    preview = b.get(url).content.decode()
-    assert "这次上传属于 editor_a" in preview and "确认入库" not in preview
-    assert confirm(b, url).status_code == 403
-    assert b.post(url, {"cancel": "1"}).status_code == 403
-    assert b.post(url, {"renumber": "1"}).status_code == 403
-    assert Upload.objects.get().status == "staged" and not Page.objects.exists()
+    key = UploadFile.objects.get().pk
+    posts = {
+        "confirm": lambda: b.post(url, {"confirm": "1", f"base_{key}": ""}),
+        "cancel": lambda: b.post(url, {"cancel": "1"}),
+        "renumber": lambda: b.post(url, {"renumber": "1", f"page_{key}": "3"}),
+        "layout": lambda: demote_first_headline(b, url),
+    }
+    refused = posts[action]()
+    assert refused.status_code == 403
+    assert "这次上传属于 editor_a" in refused.content.decode()
+    assert "您的操作没有保存" in refused.content.decode()
+    assert unchanged_staged_upload()
 
 
 @pytest.mark.django_db
-def test_the_permission_lets_a_chief_editor_confirm_anothers_upload(
-    two_editors, django_user_model, client
-):
+def test_another_editor_reads_the_preview_without_its_controls(two_editors):
+    a, b = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    html = b.get(url).content.decode()
+    assert "经开区总工会开展先进职工疗休养活动" in html  # reading is allowed
+    assert "这次上传属于 editor_a" in html
+    assert not any(control in html for control in ("确认入库", "取消并丢弃", "改角色"))
+
+
+@pytest.mark.django_db
+def test_a_demoted_headline_posted_by_another_editor_never_reaches_the_archive(two_editors):
+    a, b = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    demote_first_headline(b, url)
+    confirm(a, url)
+    page = Page.objects.get()
+    assert page.layout_corrections == []
+    assert page.articles.count() == 7
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_another_editors_layout_correction(django_user_model):
+    owner, other = (django_user_model.objects.create_user(n) for n in ("editor_a", "editor_b"))
+    upload = stage_upload(owner, DAY, None, [PageFile("02.txt", SEED, 2)])
+    key = upload.files.get().pk
+    with pytest.raises(PermissionDenied):
+        correct_staged_file(upload, other, key, {"op": "join", "text": "x", "role": ""})
+    assert UploadFile.objects.get().layout_corrections == []
+
+
+@pytest.mark.django_db
+def test_a_correction_to_a_confirmed_upload_is_refused(two_editors):
     a, _ = two_editors
     url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    upload = Upload.objects.get()
+    key = upload.files.get().pk
+    confirm(a, url)
+    with pytest.raises(UploadError, match="已入库，不能再校正版面"):
+        correct_staged_file(
+            upload, upload.uploaded_by, key, {"op": "join", "text": "x", "role": ""}
+        )
+
+
+@pytest.fixture
+def chief(django_user_model, client):
+    """An editor with the permission to handle others' uploads."""
     chief = editor_client(type(client), django_user_model, "chief")
     user = django_user_model.objects.get(username="chief")
     user.user_permissions.add(Permission.objects.get(codename="handle_others_upload"))
+    return chief
+
+
+@pytest.mark.django_db
+def test_the_permission_lets_a_chief_editor_correct_anothers_upload(two_editors, chief):
+    url = preview_url(post_upload(two_editors[0], [txt("02.txt", SEED)]))
+    assert demote_first_headline(chief, url).status_code == 302
+    assert [c["role"] for c in UploadFile.objects.get().layout_corrections] == ["furniture"]
+
+
+@pytest.mark.django_db
+def test_the_permission_lets_a_chief_editor_confirm_anothers_upload(two_editors, chief):
+    url = preview_url(post_upload(two_editors[0], [txt("02.txt", SEED)]))
     assert confirm(chief, url).status_code == 302
     assert Upload.objects.get().status == "confirmed" and Page.objects.exists()
 
