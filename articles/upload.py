@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from articles.ingest import IngestResult, Outcome, preview_page_bytes
 from articles.layout_service import add_staged_correction, stored_layout
-from articles.models import Issue, Upload, UploadFile
+from articles.models import Upload, UploadFile
+from articles.row_locks import locked_issue
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
 from articles.upload_review import PARSE_MESSAGES, stored_page_digests
@@ -128,7 +129,7 @@ def confirm_upload(
         missing = [f.name for f in files if f.page_number is None]
         if missing:
             raise UploadError([f"{name}：请先填写版次" for name in missing])
-        issue = _locked_issue(upload.issue_date)
+        issue = locked_issue(upload.issue_date)
         stored = stored_page_digests(upload.issue_date)
         changed = [f for f in files if previewed.get(f.key) != stored.get(f.page_number, "")]
         if changed:
@@ -174,17 +175,6 @@ def confirm_upload(
         upload.save()
         upload.files.update(data=None)
     return results
-
-
-def _locked_issue(issue_date: datetime.date) -> Issue:
-    """The issue of this date, created if need be, locked until the transaction ends.
-
-    On PostgreSQL a second creator waits on the unique date until the first commits, then
-    finds its row (get_or_create) and waits on the row lock; SQLite's write transactions
-    already take turns (transaction_mode IMMEDIATE).
-    """
-    issue, _ = Issue.objects.get_or_create(date=issue_date)
-    return Issue.objects.select_for_update().get(pk=issue.pk)
 
 
 def cancel_upload(upload: Upload, user=None) -> None:

@@ -14,11 +14,11 @@ from articles.models import Article, Issue, Page, RetiredArticle
 from articles.upload import (
     StalePreviewError,
     confirm_upload,
-    review_pages,
     stage_upload,
     staged_files,
 )
 from articles.upload_files import PageFile
+from articles.upload_review import summarize_pages
 
 from .conftest import DATA
 from .test_corrections import opened, save
@@ -137,7 +137,7 @@ def test_an_ingest_and_a_confirm_of_a_new_date_store_the_page_once(django_user_m
     day = datetime.date(2024, 4, 1) + datetime.timedelta(days=round_)
     editor = django_user_model.objects.create_user("editor")
     upload = stage_upload(editor, day, None, [PageFile("02.txt", SEED.encode(), 2)])
-    previewed = {r.file.key: r.stored_sha256 for r in review_pages(staged_files(upload), day)}
+    previewed = {r.file.key: r.stored_sha256 for r in summarize_pages(staged_files(upload), day)}
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
