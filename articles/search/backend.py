@@ -27,7 +27,11 @@ from itertools import chain
 from django.conf import settings
 from django.utils.encoding import force_str
 from haystack import connections
-from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.backends.whoosh_backend import (
+    WhooshEngine,
+    WhooshSearchBackend,
+    WhooshSearchQuery,
+)
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError, SkipDocument
 from haystack.models import SearchResult
@@ -43,7 +47,7 @@ from articles.search.analysis import segmenter
 from articles.search.docset_search import DocSetSearch
 from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
 from articles.search.readers import ArticleFileIndex, build_beside, shared_index, write_lock
-from articles.search.whoosh_parser import ArticleQueryParser
+from articles.search.whoosh_parser import ArticleQueryParser, value_token
 
 # Seconds a write waits for another writer (Whoosh allows one) before it fails; connection
 # option WRITE_TIMEOUT. A failed write raises, so the caller can keep the update for later.
@@ -359,5 +363,13 @@ def _cancel(writer) -> None:
     writer.cancel()
 
 
+class ArticleWhooshSearchQuery(WhooshSearchQuery):
+    def build_value_query(self, text: str) -> str:
+        """A whole value (articles.search.inputs.Value) as a token the parser reads back as
+        one Term: no character of the value is query syntax."""
+        return value_token(text)
+
+
 class ArticleWhooshEngine(WhooshEngine):
     backend = ArticleSearchBackend
+    query = ArticleWhooshSearchQuery

@@ -26,6 +26,7 @@ from articles.authority import find_organization
 from articles.models import Article, Credit, Organization
 from articles.search.analysis import index_words, query_words
 from articles.search.highlight import highlight, highlight_terms
+from articles.search.inputs import Value
 from articles.search.query import ParsedQuery, QueryError, parse_query
 
 logger = logging.getLogger(__name__)
@@ -261,19 +262,19 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
             sqs = sqs.filter(words_or_exact(word))
         else:
             # A union's name or alias (全总) also finds the articles filed under the union.
-            sqs = sqs.filter(words_or_exact(word) | SQ(organizations=Exact(union.name)))
+            sqs = sqs.filter(words_or_exact(word) | SQ(organizations=Value(union.name)))
     for phrase in query.phrases:
         sqs = sqs.filter(exact_string(phrase))
     for text in query.excluded:
         sqs = sqs.exclude(**{BIGRAM_FIELD: Exact(text)})
     for name in (*query.reporters, *filter(None, [params.reporter])):
-        sqs = sqs.filter(reporters=Exact(name))
+        sqs = sqs.filter(reporters=Value(name))
     for name in (*query.organizations, *filter(None, [params.organization])):
         union = find_organization([name]) if params.include_sub_unions else None
         if union is None:
-            sqs = sqs.filter(organization_names=Exact(name))
+            sqs = sqs.filter(organization_names=Value(name))
         else:
-            sqs = sqs.filter(**{UNION_TREE_FIELD: Exact(union.name)})
+            sqs = sqs.filter(**{UNION_TREE_FIELD: Value(union.name)})
     for date in filter(None, [params.date_from, params.date_to]):
         if not EARLIEST_DATE <= date <= LATEST_DATE:
             raise QueryError(DATE_RANGE_MESSAGE)
@@ -284,7 +285,7 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
     if params.paper_page:
         sqs = sqs.filter(page=params.paper_page)
     if params.kind:
-        sqs = sqs.filter(kind=Exact(params.kind))
+        sqs = sqs.filter(kind=Value(params.kind))
     if params.sort == Sort.OLDEST:
         sqs = sqs.order_by("date")
     elif params.sort == Sort.NEWEST or not query.has_text:
