@@ -17,6 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from articles.models import Credit
+from articles.search.deadline import SearchTimeout
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, SearchPage, search_articles
 from articles.suggestions import SUGGESTION_LIMIT, suggest_names
@@ -43,6 +44,15 @@ def field_errors(form: SearchForm) -> dict[str, list[str]]:
 
 def bad_request(fields: dict[str, list[str]]) -> JsonResponse:
     return json_response({"error": "参数有误", "fields": fields}, status=400)
+
+
+def query_error(error: QueryError) -> JsonResponse:
+    """400 for a query that cannot run; 503 for one stopped at the search time budget."""
+    return json_response({"error": str(error)}, status=error_status(error))
+
+
+def error_status(error: QueryError) -> int:
+    return 503 if isinstance(error, SearchTimeout) else 400
 
 
 def snippet_text(snippet_html: str) -> tuple[str, list[list[int]]]:
@@ -130,7 +140,7 @@ def search(request: HttpRequest) -> JsonResponse:
     try:
         results = search_articles(form.params())
     except QueryError as exc:
-        return json_response({"error": str(exc)}, status=400)
+        return query_error(exc)
     return json_response(search_document(results, request))
 
 

@@ -66,3 +66,25 @@ def test_every_search_result_field_is_described(client, five_articles):
     data = client.get(reverse("articles:api_search"), {"q": "职工"}).json()
     assert set(data) == set(schemas["SearchResults"]["properties"])
     assert set(data["results"][0]) == set(schemas["Article"]["properties"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"org": '不存在" OR kind:"news'},
+        {"org": '不存在" OR text_bigrams:* OR "x'},
+        {"q": "职工", "org": '不存在" OR text_bigrams:?? OR "x', "sub": "1"},
+        {"reporter": '不存在" OR kind:"news'},
+        {"q": '记者:不存在" OR kind:"news'},
+    ],
+)
+def test_a_filter_value_holding_query_syntax_finds_nothing(client, five_articles, params):
+    response = client.get(reverse("articles:api_search"), params)
+    assert (response.status_code, response.json()["total"]) == (200, 0)
+
+
+def test_a_search_past_the_time_budget_is_a_503_with_a_json_error(client, five_articles, settings):
+    settings.SEARCH_TIME_BUDGET_SECONDS = 0
+    response = client.get(reverse("articles:api_search"), {"q": "职工"})
+    assert response.status_code == 503
+    assert response.json()["error"].startswith("搜索超时")

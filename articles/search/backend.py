@@ -44,6 +44,7 @@ from whoosh.reading import ReaderClosed
 from whoosh.writing import CLEAR
 
 from articles.search.analysis import segmenter
+from articles.search.deadline import current_deadline
 from articles.search.docset_search import DocSetSearch
 from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
 from articles.search.readers import ArticleFileIndex, build_beside, shared_index, write_lock
@@ -246,7 +247,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
         if not self.index.doc_count():
             return {"results": [], "hits": 0}
         searcher = self.index.searcher()
-        sets = DocSetSearch(searcher, self.index.segment_cache)
+        sets = DocSetSearch(searcher, self.index.segment_cache, current_deadline())
         parsed = self.parser.parse(query_string)
         narrowing = [self.parser.parse(force_str(q)) for q in narrow_queries or ()]
         content_types = self._content_types(models, limit_to_registered_models)
