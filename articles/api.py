@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from articles.models import Credit
@@ -27,6 +28,12 @@ SUGGEST_KINDS = {"", "reporter", "union"}
 MAX_SUGGEST_LENGTH = 100
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 _SPACE_RE = re.compile(r"\s+")
+
+
+def read_only(view):
+    """GET only: any other method is a 405 with `Allow: GET`. No CSRF check, since the view
+    changes nothing: Django's check answered an unknown method (QUERY) 403 before the view."""
+    return csrf_exempt(require_GET(view))
 
 
 def json_response(data: dict, status: int = 200) -> JsonResponse:
@@ -132,7 +139,7 @@ def search_document(results: SearchPage, request: HttpRequest) -> dict:
     }
 
 
-@require_GET
+@read_only
 def search(request: HttpRequest) -> JsonResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -144,7 +151,7 @@ def search(request: HttpRequest) -> JsonResponse:
     return json_response(search_document(results, request))
 
 
-@require_GET
+@read_only
 def suggest(request: HttpRequest) -> JsonResponse:
     """Reporters and unions whose names contain `q`, for suggestions as the reader types."""
     text = request.GET.get("q", "").strip()
@@ -174,7 +181,7 @@ def _openapi_document() -> str:
     return OPENAPI_PATH.read_text(encoding="utf-8")
 
 
-@require_GET
+@read_only
 def openapi(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3 description of this API, with this server's address."""
     document = json.loads(_openapi_document())
