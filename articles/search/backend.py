@@ -34,6 +34,7 @@ from haystack.backends.whoosh_backend import (
 )
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError, SkipDocument
+from haystack.inputs import Clean, Exact
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
@@ -365,6 +366,23 @@ def _cancel(writer) -> None:
 
 
 class ArticleWhooshSearchQuery(WhooshSearchQuery):
+    def build_query_fragment(self, field: str, filter_type: str, value) -> str:
+        """A reader's text on the document field (a word) or the bigram field (an exact string)
+        as a value token too: haystack wraps a word in single quotes it does not escape, and
+        `x')OR(kind:'news` was read as a filter on kind."""
+        if filter_type == "content" and type(value) in (str, Clean, Exact):
+            unified = connections[self._using].get_unified_index()
+            name = (
+                unified.document_field if field == "content" else unified.get_index_fieldname(field)
+            )
+            text = value if isinstance(value, str) else value.query_string
+            bigram = unified.all_searchfields().get(name)
+            if (name == unified.document_field and type(value) is not Exact) or (
+                bigram is not None and bigram.field_type == "bigram"
+            ):
+                return f"{name}:({value_token(text)})"
+        return super().build_query_fragment(field, filter_type, value)
+
     def build_value_query(self, text: str) -> str:
         """A whole value (articles.search.inputs.Value) as a token the parser reads back as
         one Term: no character of the value is query syntax."""

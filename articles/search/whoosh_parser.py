@@ -7,7 +7,8 @@
 - a quoted string on the document field means the exact string, ranked by its jieba words
   (what a phrase of jieba words approximates; haystack's Exact and AutoQuery send it);
 - a value token (`reporters:wholevalue…`, written by value_token) is that whole value, one
-  Term built from it and never parsed: names may hold quotes, operators and wildcards;
+  Term built from it and never parsed: names may hold quotes, operators and wildcards; on
+  the document field it means the value's jieba words, on the bigram field the exact string;
 - other fields as Whoosh parses them; haystack's match-all `*` is every document.
 """
 
@@ -118,7 +119,11 @@ class ArticleQueryParser(QueryParser):
         tokenize: bool = True,
         removestops: bool = True,
     ) -> query.Query | None:
-        value = value_of(text) if fieldname not in (self.fieldname, self.bigram_fieldname) else None
+        value = value_of(text)
+        if value is not None and fieldname == self.fieldname:
+            return self.words_query(value, boost=boost)
+        if value is not None and fieldname == self.bigram_fieldname:
+            return self.exact_string_query(value)
         if value is not None:
             return query.Term(fieldname, value, boost=boost)
         if termclass is query.Term and tokenize:

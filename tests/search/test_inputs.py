@@ -121,3 +121,10 @@ def test_query_operators_take_the_rest_of_the_word_as_a_name(archive, name):
 def test_a_name_holding_a_filter_of_another_field_finds_only_its_article(archive):
     assert found(organization='不存在" OR kind:"news') == about('不存在" OR kind:"news')
     assert len(about('不存在" OR kind:"news')) == 1
+
+
+@pytest.mark.parametrize(
+    "q", ["x')OR(kind:'news", "x')OR(text_bigrams:*", "zz')OR(reporters:'张*", "职工')OR('x"]
+)
+def test_a_word_holding_quotes_and_fields_is_a_word(archive, q):
+    assert found(q=q) == set()

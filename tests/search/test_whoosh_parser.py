@@ -25,6 +25,9 @@ def test_only_a_whole_token_of_hex_pairs_is_a_value():
     assert value_of("工会") is None
 
 
-def test_a_value_token_on_the_text_field_is_an_ordinary_word():
+def test_a_value_token_on_the_text_fields_is_a_reader_word_or_exact_string():
     parser = ArticleQueryParser("text", "text_bigrams", schema=SCHEMA)
-    assert parser.parse(f"text:{value_token('x')}") != query.Term("text", "x")
+    word = "x')OR(kind:'news"
+    assert parser.parse(f"text:({value_token(word)})") == parser.words_query(word)
+    assert parser.parse(value_token(word)) == parser.words_query(word)
+    assert parser.parse(f"text_bigrams:({value_token(word)})") == parser.exact_string_query(word)
