@@ -372,14 +372,13 @@ class ArticleWhooshSearchQuery(WhooshSearchQuery):
         `x')OR(kind:'news` was read as a filter on kind."""
         if filter_type == "content" and type(value) in (str, Clean, Exact):
             unified = connections[self._using].get_unified_index()
-            name = (
-                unified.document_field if field == "content" else unified.get_index_fieldname(field)
-            )
-            text = value if isinstance(value, str) else value.query_string
-            bigram = unified.all_searchfields().get(name)
-            if (name == unified.document_field and type(value) is not Exact) or (
-                bigram is not None and bigram.field_type == "bigram"
-            ):
+            document = unified.document_field
+            name = document if field == "content" else unified.get_index_fieldname(field)
+            searchfield = unified.all_searchfields().get(name)
+            bigrams = searchfield is not None and searchfield.field_type == "bigram"
+            # Exact on the document field is the parser's phrase: the string ranked by words.
+            if bigrams or (name == document and type(value) is not Exact):
+                text = value if isinstance(value, str) else value.query_string
                 return f"{name}:({value_token(text)})"
         return super().build_query_fragment(field, filter_type, value)
 

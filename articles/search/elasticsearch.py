@@ -112,7 +112,9 @@ class ArticleElasticsearchSearchQuery(Elasticsearch7SearchQuery):
         """The query string without the whole values every match must have (term filters)."""
         rest, _ = self._split_values()
         query_string = rest.as_query_string(self.build_query_fragment)
-        return query_string or self.matching_all_fragment()
+        query_string = query_string or self.matching_all_fragment()
+        boosts = [self.boost_fragment(word, value) for word, value in self.boost.items()]
+        return " ".join([query_string, *boosts])
 
     def build_params(self, *args, **kwargs) -> dict:
         params = super().build_params(*args, **kwargs)
