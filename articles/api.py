@@ -14,9 +14,11 @@ import re
 from pathlib import Path
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from articles.models import Credit
+from articles.search.deadline import SearchTimeout
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, SearchPage, search_articles
 from articles.suggestions import SUGGESTION_LIMIT, suggest_names
@@ -26,6 +28,12 @@ SUGGEST_KINDS = {"", "reporter", "union"}
 MAX_SUGGEST_LENGTH = 100
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 _SPACE_RE = re.compile(r"\s+")
+
+
+def read_only(view):
+    """GET only: any other method is a 405 with `Allow: GET`. No CSRF check, since the view
+    changes nothing: Django's check answered an unknown method (QUERY) 403 before the view."""
+    return csrf_exempt(require_GET(view))
 
 
 def json_response(data: dict, status: int = 200) -> JsonResponse:
@@ -43,6 +51,15 @@ def field_errors(form: SearchForm) -> dict[str, list[str]]:
 
 def bad_request(fields: dict[str, list[str]]) -> JsonResponse:
     return json_response({"error": "参数有误", "fields": fields}, status=400)
+
+
+def query_error(error: QueryError) -> JsonResponse:
+    """400 for a query that cannot run; 503 for one stopped at the search time budget."""
+    return json_response({"error": str(error)}, status=error_status(error))
+
+
+def error_status(error: QueryError) -> int:
+    return 503 if isinstance(error, SearchTimeout) else 400
 
 
 def snippet_text(snippet_html: str) -> tuple[str, list[list[int]]]:
@@ -122,7 +139,7 @@ def search_document(results: SearchPage, request: HttpRequest) -> dict:
     }
 
 
-@require_GET
+@read_only
 def search(request: HttpRequest) -> JsonResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -130,11 +147,11 @@ def search(request: HttpRequest) -> JsonResponse:
     try:
         results = search_articles(form.params())
     except QueryError as exc:
-        return json_response({"error": str(exc)}, status=400)
+        return query_error(exc)
     return json_response(search_document(results, request))
 
 
-@require_GET
+@read_only
 def suggest(request: HttpRequest) -> JsonResponse:
     """Reporters and unions whose names contain `q`, for suggestions as the reader types."""
     text = request.GET.get("q", "").strip()
@@ -164,7 +181,7 @@ def _openapi_document() -> str:
     return OPENAPI_PATH.read_text(encoding="utf-8")
 
 
-@require_GET
+@read_only
 def openapi(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3 description of this API, with this server's address."""
     document = json.loads(_openapi_document())

@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from articles import browse, charts
-from articles.api import bad_request, field_errors, json_response
+from articles.api import bad_request, error_status, field_errors, query_error
 from articles.citation import citation, citation_meta, description
 from articles.health import health, public_health
 from articles.models import Article, Issue, Organization, Page, Person, RetiredArticle
@@ -255,16 +255,16 @@ def search(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?{urlencode(kept)}".rstrip("?"))
     form = SearchForm(request.GET)
     results = error = None
+    status = 400 if form.errors else 200
     hints = []
     if form.is_valid() and form.params().has_criteria:
         params = form.params()
         try:
             results = search_articles(params)
         except QueryError as exc:
-            error = str(exc)
+            error, status = str(exc), error_status(exc)
         else:
             hints = did_you_mean(request.GET, results.query, params.reporter, params.organization)
-    status = 400 if form.errors or error else 200
     context = {
         "form": form,
         "results": results,
@@ -284,7 +284,7 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         results = export_search(form.params())
     except QueryError as exc:
-        return json_response({"error": str(exc)}, status=400)
+        return query_error(exc)
     base_url = request.build_absolute_uri("/").rstrip("/")
     if fmt == "csv":
         response = HttpResponse(as_csv(results, base_url), content_type="text/csv; charset=utf-8")

@@ -33,6 +33,19 @@ WORDS = [
     "新质生产力",
     "会员代表大会",
 ]
+# Filter values holding query syntax (issue 20): each must find nothing (200 with total 0) or
+# be refused (400), well within the search time budget; one took 71 s and matched 93,940.
+INJECTIONS = [
+    {"org": '不存在" OR kind:"news'},
+    {"org": '不存在" OR text_bigrams:* OR "x'},
+    {"q": "职工", "org": '不存在" OR text_bigrams:?? OR "x'},
+    {"q": "职工", "org": '不存在" OR text_bigrams:?? OR "x', "sub": "1"},
+    {"reporter": '不存在" OR kind:"news'},
+    {"reporter": '不存在" OR text_bigrams:* OR "x', "sub": "1"},
+    {"q": '记者:"不存在" OR kind:"news'},
+    {"kind": 'news" OR "photo'},
+]
+INJECTION_SECONDS = 5.0
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 BASE = re.compile(r'name="(base_\d+)" value="([0-9a-f]*)"')
 
@@ -56,10 +69,32 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
+def injection(client: httpx.Client, params: dict[str, str], recorder: Recorder) -> None:
+    """One filter value holding query syntax: nothing found or refused, and quickly."""
+    started = time.perf_counter()
+    try:
+        response = client.get("/api/search", params=params)
+        error = None
+        if response.status_code == 200 and response.json()["total"]:
+            error = f"total {response.json()['total']} for {params}"
+        elif response.status_code not in (200, 400):
+            error = f"HTTP {response.status_code} for {params}"
+    except httpx.HTTPError as exc:
+        error = repr(exc)
+    seconds = time.perf_counter() - started
+    if not error and seconds > INJECTION_SECONDS:
+        error = f"{seconds:.1f} s for {params}"
+    recorder.record("injection api", seconds, error)
+
+
 def searcher(base: str, stop: float, recorder: Recorder, seed: int) -> None:
     words = itertools.cycle(WORDS[seed % len(WORDS) :] + WORDS[: seed % len(WORDS)])
+    injections = itertools.cycle(
+        INJECTIONS[seed % len(INJECTIONS) :] + INJECTIONS[: seed % len(INJECTIONS)]
+    )
     with httpx.Client(base_url=base, timeout=30) as client:
         while time.monotonic() < stop:
+            injection(client, next(injections), recorder)
             q = next(words)
             for kind, path in (("search page", "/search/"), ("search api", "/api/search")):
                 started = time.perf_counter()

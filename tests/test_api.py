@@ -2,8 +2,10 @@
 
 import datetime
 import json
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles.api import OPENAPI_PATH, snippet_text
@@ -66,3 +68,79 @@ def test_every_search_result_field_is_described(client, five_articles):
     data = client.get(reverse("articles:api_search"), {"q": "职工"}).json()
     assert set(data) == set(schemas["SearchResults"]["properties"])
     assert set(data["results"][0]) == set(schemas["Article"]["properties"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"org": '不存在" OR kind:"news'},
+        {"org": '不存在" OR text_bigrams:* OR "x'},
+        {"q": "职工", "org": '不存在" OR text_bigrams:?? OR "x', "sub": "1"},
+        {"reporter": '不存在" OR kind:"news'},
+        {"q": '记者:不存在" OR kind:"news'},
+    ],
+)
+def test_a_filter_value_holding_query_syntax_finds_nothing(client, five_articles, params):
+    response = client.get(reverse("articles:api_search"), params)
+    assert (response.status_code, response.json()["total"]) == (200, 0)
+
+
+def test_a_search_past_the_time_budget_is_a_503_with_a_json_error(client, five_articles, settings):
+    settings.SEARCH_TIME_BUDGET_SECONDS = 0
+    response = client.get(reverse("articles:api_search"), {"q": "职工"})
+    assert response.status_code == 503
+    assert response.json()["error"].startswith("搜索超时")
+
+
+def test_an_empty_date_counts_as_not_given(client, five_articles):
+    url = reverse("articles:api_search")
+    empty = client.get(url, {"q": "职工", "from": "", "to": ""})
+    assert (empty.status_code, empty.json()["total"]) == (200, 5)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("2024-03-12", True),
+        ("1000-01-01", True),
+        ("9999-12-31", True),
+        ("0273-09-13", False),  # before the dates the index can filter on
+        ("2024-3-12", False),
+        (" 2024-03-12", False),
+        ("03/12/2024", False),
+        ("２０２４-03-12", False),
+        ("2024-02-30", None),  # the pattern's shape, not a date: format "date" refuses it
+    ],
+)
+def test_the_api_document_states_which_dates_are_accepted(client, value, valid):
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    parameters = document["paths"]["/api/search"]["get"]["parameters"]
+    pattern = next(p["schema"]["pattern"] for p in parameters if p["name"] == "to")
+    response = client.get(reverse("articles:api_search"), {"to": value})
+    assert response.status_code == (200 if valid else 400)
+    if valid is not None:
+        assert bool(re.fullmatch(pattern, value)) is valid
+
+
+def test_an_unknown_method_is_a_405_naming_get(client):
+    response = client.generic("QUERY", reverse("articles:api_search"), "q=职工")
+    assert (response.status_code, response["Allow"]) == (405, "GET")
+
+
+def test_a_post_to_the_api_is_a_405_not_a_csrf_failure():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("articles:api_suggest"), {"q": "刘"})
+    assert (response.status_code, response["Allow"]) == (405, "GET")
+
+
+@pytest.mark.parametrize(("value", "status"), [("1", 200), ("true", 200), ("0", 200), ("", 200)])
+def test_sub_takes_the_flags_the_document_lists(client, five_articles, value, status):
+    response = client.get(reverse("articles:api_search"), {"org": "市总", "sub": value})
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("value", ["-58800", "yes", "True", "on"])
+def test_sub_refuses_any_other_text(client, value):
+    response = client.get(reverse("articles:api_search"), {"org": "市总", "sub": value})
+    assert response.status_code == 400
+    assert "sub" in response.json()["fields"]

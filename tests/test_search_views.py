@@ -166,3 +166,10 @@ def test_server_error_page_is_chinese_and_needs_no_database():
     from django.template.loader import render_to_string
 
     assert "服务器出错了" in render_to_string("500.html")
+
+
+def test_search_page_past_the_time_budget_explains_it_with_a_503(client, archive, settings):
+    settings.SEARCH_TIME_BUDGET_SECONDS = 0
+    response = client.get(reverse("articles:search"), {"q": "疗休养"})
+    assert response.status_code == 503
+    assert "搜索超时" in response.content.decode()

@@ -27,9 +27,14 @@ from itertools import chain
 from django.conf import settings
 from django.utils.encoding import force_str
 from haystack import connections
-from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.backends.whoosh_backend import (
+    WhooshEngine,
+    WhooshSearchBackend,
+    WhooshSearchQuery,
+)
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError, SkipDocument
+from haystack.inputs import Clean, Exact
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
@@ -40,10 +45,11 @@ from whoosh.reading import ReaderClosed
 from whoosh.writing import CLEAR
 
 from articles.search.analysis import segmenter
+from articles.search.deadline import current_deadline
 from articles.search.docset_search import DocSetSearch
 from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
 from articles.search.readers import ArticleFileIndex, build_beside, shared_index, write_lock
-from articles.search.whoosh_parser import ArticleQueryParser
+from articles.search.whoosh_parser import ArticleQueryParser, value_token
 
 # Seconds a write waits for another writer (Whoosh allows one) before it fails; connection
 # option WRITE_TIMEOUT. A failed write raises, so the caller can keep the update for later.
@@ -242,7 +248,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
         if not self.index.doc_count():
             return {"results": [], "hits": 0}
         searcher = self.index.searcher()
-        sets = DocSetSearch(searcher, self.index.segment_cache)
+        sets = DocSetSearch(searcher, self.index.segment_cache, current_deadline())
         parsed = self.parser.parse(query_string)
         narrowing = [self.parser.parse(force_str(q)) for q in narrow_queries or ()]
         content_types = self._content_types(models, limit_to_registered_models)
@@ -359,5 +365,29 @@ def _cancel(writer) -> None:
     writer.cancel()
 
 
+class ArticleWhooshSearchQuery(WhooshSearchQuery):
+    def build_query_fragment(self, field: str, filter_type: str, value) -> str:
+        """A reader's text on the document field (a word) or the bigram field (an exact string)
+        as a value token too: haystack wraps a word in single quotes it does not escape, and
+        `x')OR(kind:'news` was read as a filter on kind."""
+        if filter_type == "content" and type(value) in (str, Clean, Exact):
+            unified = connections[self._using].get_unified_index()
+            document = unified.document_field
+            name = document if field == "content" else unified.get_index_fieldname(field)
+            searchfield = unified.all_searchfields().get(name)
+            bigrams = searchfield is not None and searchfield.field_type == "bigram"
+            # Exact on the document field is the parser's phrase: the string ranked by words.
+            if bigrams or (name == document and type(value) is not Exact):
+                text = value if isinstance(value, str) else value.query_string
+                return f"{name}:({value_token(text)})"
+        return super().build_query_fragment(field, filter_type, value)
+
+    def build_value_query(self, text: str) -> str:
+        """A whole value (articles.search.inputs.Value) as a token the parser reads back as
+        one Term: no character of the value is query syntax."""
+        return value_token(text)
+
+
 class ArticleWhooshEngine(WhooshEngine):
     backend = ArticleSearchBackend
+    query = ArticleWhooshSearchQuery

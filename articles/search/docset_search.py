@@ -18,12 +18,13 @@ from operator import itemgetter
 
 import numpy as np
 from whoosh import query
-from whoosh.collectors import TopCollector
+from whoosh.collectors import Collector, FilterCollector, TopCollector, WrappingCollector
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from articles.search.deadline import NO_DEADLINE, Deadline
 from articles.search.docsets import (
     EXACT_SCORE,
     DocSet,
@@ -90,12 +91,19 @@ def _has_exact(node: query.Query) -> bool:
 class DocSetSearch:
     """One search over a searcher's segments with document sets (SegmentDocs): the matches as
     one bitset of global document numbers, facet counts, and the page of matches in order,
-    scoring or sorting only as many documents as the page needs."""
+    scoring or sorting only as many documents as the page needs; SearchTimeout once
+    `deadline` has passed."""
 
-    def __init__(self, searcher: Searcher, cache_of: Callable[[IndexReader], SegmentCache]):
+    def __init__(
+        self,
+        searcher: Searcher,
+        cache_of: Callable[[IndexReader], SegmentCache],
+        deadline: Deadline = NO_DEADLINE,
+    ):
         self.searcher = searcher
+        self.deadline = deadline
         self.segments = [
-            (SegmentDocs(reader, cache_of(reader)), offset)
+            (SegmentDocs(reader, cache_of(reader), deadline), offset)
             for reader, offset in searcher.reader().leaf_readers()
         ]
 
@@ -136,6 +144,7 @@ class DocSetSearch:
         document number, reversed with the order)."""
         best = []
         for segment, offset, local in self._local(bits):
+            self.deadline.check()
             columns = [segment.keys(name) for name in fieldnames]
 
             def key(docnum: int, columns=columns, offset=offset) -> tuple:
@@ -166,8 +175,10 @@ class DocSetSearch:
         try:
             rest = _rest(q, True, exact)
         except _Unranked:
-            results = self.searcher.search(q, filter=DocSet(bits), limit=end)
-            return [(docnum, score) for score, docnum in results.top_n]
+            top = DeadlineCollector(self.searcher.collector(limit=end), self.deadline)
+            collector = FilterCollector(top, allow=DocSet(bits))
+            self.searcher.search_with_collector(q, collector)
+            return [(docnum, score) for score, docnum in collector.results().top_n]
         tiers = {0: bits}
         for part in exact:
             found = self.docs(part)
@@ -208,7 +219,8 @@ class DocSetSearch:
                 pass
         offsets = {id(searcher): offset for searcher, offset in self.searcher.leaf_searchers()}
         collector = TopCollector(limit, usequality=False, replace=0)
-        self.searcher.search_with_collector(query.And([Only(allowed, offsets), q]), collector)
+        only = query.And([Only(allowed, offsets), q])
+        self.searcher.search_with_collector(only, DeadlineCollector(collector, self.deadline))
         return collector.results().top_n
 
     def _top_arrays(self, q: query.Query, allowed: int, limit: int) -> list[tuple[float, int]]:
@@ -230,6 +242,24 @@ class DocSetSearch:
             return []
         docs, top = best(np.concatenate(found_docs), np.concatenate(found_scores), limit)
         return list(zip(top.tolist(), docs.tolist(), strict=True))
+
+
+class DeadlineCollector(WrappingCollector):
+    """Whoosh's collector `child`, checking `deadline` every CHECK_EVERY documents it steps
+    through (Whoosh's TimeLimitCollector needs a timer thread or a signal). Innermost: a
+    FilterCollector around it reads its matches."""
+
+    CHECK_EVERY = 256
+
+    def __init__(self, child: Collector, deadline: Deadline) -> None:
+        super().__init__(child)
+        self.deadline = deadline
+
+    def matches(self) -> Iterator[int]:
+        for count, sub_docnum in enumerate(self.child.matches()):
+            if not count % self.CHECK_EVERY:
+                self.deadline.check()
+            yield sub_docnum
 
 
 class Only(query.Query):

@@ -18,6 +18,7 @@ from whoosh.idsets import DocIdSet
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
+from articles.search.deadline import NO_DEADLINE, Deadline
 from articles.search.segment_arrays import (
     NO_POSTINGS,
     ByteBoundedCache,
@@ -122,18 +123,23 @@ class SegmentDocs:
 
     And/Or/Not become integer operations; terms are read a block at a time and kept in the
     segment's cache, so a search costs little more than the number of its terms, where a
-    Whoosh matcher steps through every matching document in Python.
+    Whoosh matcher steps through every matching document in Python. Every node, term and
+    posting block checks `deadline` first (SearchTimeout once it has passed).
     """
 
-    def __init__(self, reader: IndexReader, cache: SegmentCache) -> None:
+    def __init__(
+        self, reader: IndexReader, cache: SegmentCache, deadline: Deadline = NO_DEADLINE
+    ) -> None:
         self.reader = reader
         self.cache = cache
+        self.deadline = deadline
         self.size = reader.doc_count_all()
         self.everything = (1 << self.size) - 1
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
         self.live = self.everything & ~bitset_of(deleted, self.size)
 
     def docs(self, q: query.Query) -> int:
+        self.deadline.check()
         kind = type(q)
         if kind is query.Term:
             return self.term(q.fieldname, q.text)
@@ -163,6 +169,7 @@ class SegmentDocs:
         if isinstance(q, query.MultiTerm) and not isinstance(q, query.FuzzyTerm):
             bits = 0
             for btext in q._btexts(self.reader):
+                self.deadline.check()  # a wildcard may expand to thousands of terms
                 bits |= self.term(q.fieldname, btext)
             return bits
         if isinstance(q, query.NumericRange):
@@ -236,6 +243,7 @@ class SegmentDocs:
             targets.tolist(), at.tolist(), blocks.tolist(), strict=True
         ):
             if block_of != block:
+                self.deadline.check()
                 block, first = block_of, int(postings.block_starts[block_of])
                 key = (fieldname, word, block)
                 values = self.cache.get_block(key)

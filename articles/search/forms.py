@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
@@ -17,14 +19,50 @@ from articles.search.service import (
     Sort,
 )
 
+ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class IsoDateField(forms.DateField):
+    """YYYY-MM-DD and nothing else (what a date input sends and the API document states):
+    Django's DateField also took `2024-1-5`, ` 2024-01-05` and `01/05/2024`."""
+
+    input_formats = ("%Y-%m-%d",)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value and not ISO_DATE_RE.fullmatch(value):
+            raise forms.ValidationError(
+                "日期格式应为 YYYY-MM-DD，例如 2024-03-12。", code="invalid"
+            )
+        return super().to_python(value)
+
+
+class FlagField(forms.BooleanField):
+    """true/1 or false/0 (or empty: false), as the API document lists them; Django's
+    BooleanField took any other text (`sub=-58800`) as true."""
+
+    VALUES = {"": False, "false": False, "0": False, "true": True, "1": True}
+
+    class Input(forms.CheckboxInput):
+        def value_from_datadict(self, data, files, name: str):
+            return data.get(name, "")  # the text sent, for to_python to judge
+
+    widget = Input
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            if value not in self.VALUES:
+                raise forms.ValidationError("只能是 true、false、1 或 0。", code="invalid")
+            value = self.VALUES[value]
+        return super().to_python(value)
+
 
 def _date_field(label: str) -> forms.DateField:
-    """A date the index can filter on (see EARLIEST_DATE)."""
+    """A date the index can filter on (see EARLIEST_DATE); empty is not given."""
     validators = [
         MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
         MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
     ]
-    return forms.DateField(label=label, required=False, validators=validators)
+    return IsoDateField(label=label, required=False, validators=validators)
 
 
 class SearchForm(forms.Form):
@@ -32,7 +70,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label="关键词", required=False, max_length=MAX_QUERY_LENGTH)
     org = forms.CharField(label="工会", required=False, max_length=200)
-    sub = forms.BooleanField(label="包括下级工会", required=False)
+    sub = FlagField(label="包括下级工会", required=False)
     reporter = forms.CharField(label="记者", required=False, max_length=100)
     paper_page = forms.IntegerField(label="版次", required=False, min_value=1, max_value=999)
     kind = forms.ChoiceField(

@@ -44,7 +44,8 @@ class Unsupported(Exception):
 
 def evaluate(matcher, segment: SegmentDocs) -> Scored:
     """The documents of the segment that `matcher` (built on its reader) matches, and their
-    scores."""
+    scores. Checks the segment's deadline at every node."""
+    segment.deadline.check()
     kind = type(matcher)
     if kind is FilterMatcher and type(matcher.child) is W3LeafMatcher:
         # The reader's mask of deleted documents: callers only ask about live ones.

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 from haystack.inputs import Exact
@@ -25,7 +26,9 @@ from haystack.query import SQ, SearchQuerySet
 from articles.authority import find_organization
 from articles.models import Article, Credit, Organization
 from articles.search.analysis import index_words, query_words
+from articles.search.deadline import Deadline, time_budget
 from articles.search.highlight import highlight, highlight_terms
+from articles.search.inputs import Value
 from articles.search.query import ParsedQuery, QueryError, parse_query
 
 logger = logging.getLogger(__name__)
@@ -200,22 +203,24 @@ def _node_json(node: UnionNode) -> dict:
 
 
 def search_articles(params: SearchParams) -> SearchPage:
-    """Run the search; raise QueryError (a reader-facing message) for a query that cannot run."""
+    """Run the search; raise QueryError (a reader-facing message) for a query that cannot run,
+    SearchTimeout (a QueryError) for one still running after SEARCH_TIME_BUDGET_SECONDS."""
     started = time.perf_counter()
     query = parse_query(params.q)
     if query.only_excludes and not params.has_filters:
         raise QueryError("只有排除词无法搜索：请再输入至少一个要查找的词，或选择筛选条件。")
-    searchqueryset = search_queryset(query, params)
-    start = (params.page - 1) * params.per_page
-    results = list(searchqueryset[start : start + params.per_page])
-    total = searchqueryset.count()
-    num_pages = max(1, math.ceil(total / params.per_page))
-    if params.page > num_pages:
-        if params.page > 1 and not results:
-            total = search_queryset(query, params).count()
-            num_pages = max(1, math.ceil(total / params.per_page))
-        raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
-    counts = searchqueryset.facet_counts()
+    with time_budget(Deadline(settings.SEARCH_TIME_BUDGET_SECONDS)):
+        searchqueryset = search_queryset(query, params)
+        start = (params.page - 1) * params.per_page
+        results = list(searchqueryset[start : start + params.per_page])
+        total = searchqueryset.count()
+        num_pages = max(1, math.ceil(total / params.per_page))
+        if params.page > num_pages:
+            if params.page > 1 and not results:
+                total = search_queryset(query, params).count()
+                num_pages = max(1, math.ceil(total / params.per_page))
+            raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
+        counts = searchqueryset.facet_counts()
     facets = _facets(counts)
     fields = counts.get("fields", {}) if counts else {}
     tree = union_tree(_counts(fields, "organizations"), _counts(fields, UNION_TREE_FIELD))
@@ -261,19 +266,19 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
             sqs = sqs.filter(words_or_exact(word))
         else:
             # A union's name or alias (全总) also finds the articles filed under the union.
-            sqs = sqs.filter(words_or_exact(word) | SQ(organizations=Exact(union.name)))
+            sqs = sqs.filter(words_or_exact(word) | SQ(organizations=Value(union.name)))
     for phrase in query.phrases:
         sqs = sqs.filter(exact_string(phrase))
     for text in query.excluded:
         sqs = sqs.exclude(**{BIGRAM_FIELD: Exact(text)})
     for name in (*query.reporters, *filter(None, [params.reporter])):
-        sqs = sqs.filter(reporters=Exact(name))
+        sqs = sqs.filter(reporters=Value(name))
     for name in (*query.organizations, *filter(None, [params.organization])):
         union = find_organization([name]) if params.include_sub_unions else None
         if union is None:
-            sqs = sqs.filter(organization_names=Exact(name))
+            sqs = sqs.filter(organization_names=Value(name))
         else:
-            sqs = sqs.filter(**{UNION_TREE_FIELD: Exact(union.name)})
+            sqs = sqs.filter(**{UNION_TREE_FIELD: Value(union.name)})
     for date in filter(None, [params.date_from, params.date_to]):
         if not EARLIEST_DATE <= date <= LATEST_DATE:
             raise QueryError(DATE_RANGE_MESSAGE)
@@ -284,7 +289,7 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
     if params.paper_page:
         sqs = sqs.filter(page=params.paper_page)
     if params.kind:
-        sqs = sqs.filter(kind=Exact(params.kind))
+        sqs = sqs.filter(kind=Value(params.kind))
     if params.sort == Sort.OLDEST:
         sqs = sqs.order_by("date")
     elif params.sort == Sort.NEWEST or not query.has_text:

@@ -6,10 +6,15 @@
   that ORs the two (as the search service builds it) ranks exact matches first;
 - a quoted string on the document field means the exact string, ranked by its jieba words
   (what a phrase of jieba words approximates; haystack's Exact and AutoQuery send it);
+- a value token (`reporters:wholevalue…`, written by value_token) is that whole value, one
+  Term built from it and never parsed: names may hold quotes, operators and wildcards; on
+  the document field it means the value's jieba words, on the bigram field the exact string;
 - other fields as Whoosh parses them; haystack's match-all `*` is every document.
 """
 
 from __future__ import annotations
+
+import re
 
 from whoosh import query
 from whoosh.fields import Schema
@@ -17,6 +22,22 @@ from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
 
 from articles.search.analysis import compact, query_words
 from articles.search.docsets import EXACT_SCORE, ExactScoreQuery
+
+# A whole value in a query string: this prefix, then the value's UTF-8 in hex, so no character
+# of it is query syntax.
+VALUE_PREFIX = "wholevalue"
+_VALUE_RE = re.compile(rf"{VALUE_PREFIX}((?:[0-9a-f]{{2}})*)")
+
+
+def value_token(text: str) -> str:
+    """`text` written for the query string so that the parser reads it back whole."""
+    return VALUE_PREFIX + text.encode().hex()
+
+
+def value_of(token: str) -> str | None:
+    """The value a value_token wrote, or None for any other text."""
+    match = _VALUE_RE.fullmatch(token)
+    return bytes.fromhex(match.group(1)).decode() if match else None
 
 
 class ArticleQueryParser(QueryParser):
@@ -98,6 +119,13 @@ class ArticleQueryParser(QueryParser):
         tokenize: bool = True,
         removestops: bool = True,
     ) -> query.Query | None:
+        value = value_of(text)
+        if value is not None and fieldname == self.fieldname:
+            return self.words_query(value, boost=boost)
+        if value is not None and fieldname == self.bigram_fieldname:
+            return self.exact_string_query(value)
+        if value is not None:
+            return query.Term(fieldname, value, boost=boost)
         if termclass is query.Term and tokenize:
             if fieldname == self.fieldname:
                 return self.words_query(text, boost=boost)

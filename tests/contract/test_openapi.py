@@ -1,10 +1,10 @@
 """schemathesis generates requests from /api/openapi.json and checks every response against it.
 
-Checks chosen: no 5xx, documented status codes, content types, headers and body schemas.
-Left out on purpose: `positive_data_acceptance` (a result page past the last one is a
-documented 400 for well-formed input), `negative_data_rejection` (an empty parameter, `to=`,
-means "not given", as on the HTML form) and `unsupported_method` (Django's CSRF check answers
-an unsafe method with 403 before the view's 405).
+Checks chosen: no 5xx, documented status codes, content types, headers and body schemas,
+input the document calls invalid refused (an empty parameter is valid: `allowEmptyValue`, it
+means "not given" as on the HTML form), and a method the API lacks answered 405 with `Allow`.
+Left out on purpose: `positive_data_acceptance` (a result page past the last one, or a query
+of punctuation alone, is a documented 400 for well-formed input).
 """
 
 import subprocess
@@ -18,6 +18,9 @@ CHECKS = ",".join(
         "content_type_conformance",
         "response_headers_conformance",
         "response_schema_conformance",
+        "negative_data_rejection",
+        "unsupported_method",
+        "allow_header_conformance",
     ]
 )
 

@@ -10,7 +10,7 @@ from haystack.inputs import Exact
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
-from articles.search.elasticsearch import ArticleElasticsearchBackend
+from articles.search.elasticsearch import ArticleElasticsearchBackend, quoted
 from articles.search.query import parse_query
 from articles.search.service import FACET_BUCKETS, SearchParams, search_queryset
 from articles.search_indexes import ArticleIndex
@@ -82,34 +82,77 @@ def test_search_through_a_live_elasticsearch(monkeypatch):
     connections.reload("default")
 
 
+ELASTICSEARCH_CONFIG = {
+    "default": {
+        "ENGINE": "articles.search.elasticsearch.ArticleElasticsearchEngine",
+        "URL": "http://127.0.0.1:9200/",
+        "INDEX_NAME": "t",
+    }
+}
+
+
+def request_body(monkeypatch, q: str, **params) -> tuple[str, dict]:
+    """The query string and request body the service's search gives Elasticsearch (no server
+    needed to build them)."""
+    with override_settings(HAYSTACK_CONNECTIONS=ELASTICSEARCH_CONFIG):
+        monkeypatch.setattr(connections, "connections_info", ELASTICSEARCH_CONFIG)
+        engine = connections.reload("default")
+        try:
+            sqs = search_queryset(parse_query(q), SearchParams(**params))
+            query_string = sqs.query.build_query()
+            body = engine.get_backend().build_search_kwargs(
+                query_string, **sqs.query.build_params()
+            )
+        finally:
+            monkeypatch.undo()
+            connections.reload("default")
+    return query_string, body
+
+
 @pytest.mark.django_db
 def test_elasticsearch_gets_the_same_fields_for_words_phrases_and_exclusions(monkeypatch):
     """The service's query meaning is in its fields, so Elasticsearch searches the bigram field
-    for exact strings as Whoosh does (no server needed to build the request body)."""
-    config = {
-        "default": {
-            "ENGINE": "articles.search.elasticsearch.ArticleElasticsearchEngine",
-            "URL": "http://127.0.0.1:9200/",
-            "INDEX_NAME": "t",
-        }
-    }
-    with override_settings(HAYSTACK_CONNECTIONS=config):
-        monkeypatch.setattr(connections, "connections_info", config)
-        engine = connections.reload("default")
-        sqs = search_queryset(parse_query('职工 "劳动模范" -会议'), SearchParams(kind="news"))
-        query_string = sqs.query.build_query()
-        body = engine.get_backend().build_search_kwargs(query_string, facets=sqs.query.facets)
-    connections.reload("default")
+    for exact strings as Whoosh does."""
+    query_string, body = request_body(monkeypatch, '职工 "劳动模范" -会议', kind="news")
     assert query_string == (
         '((text:(职工) OR text_bigrams:("职工"))'
         ' AND (text_bigrams:("劳动模范") AND (text:(劳动模范) OR text_bigrams:("劳动模范")))'
-        ' AND NOT (text_bigrams:("会议")) AND kind:("news"))'
+        ' AND NOT (text_bigrams:("会议")))'
     )
     assert body["query"]["bool"]["must"]["query_string"]["query"] == query_string
+    assert body["query"]["bool"]["filter"][1:] == [{"term": {"kind": "news"}}]
     assert body["aggs"]["organization_tree"]["terms"] == {
         "field": "organization_tree",
         "size": FACET_BUCKETS,
     }
+
+
+@pytest.mark.django_db
+def test_elasticsearch_gets_names_as_term_filters_never_as_query_syntax(monkeypatch):
+    name = '不存在" OR text_bigrams:* OR "x'
+    query_string, body = request_body(
+        monkeypatch, "记者:张*", organization=name, reporter=name, kind='news" OR "x'
+    )
+    assert query_string == "*:*"
+    assert body["query"]["bool"]["filter"] == [
+        {"terms": {"django_ct": ["articles.article"]}},
+        {"term": {"reporters": "张*"}},
+        {"term": {"reporters": name}},
+        {"term": {"organization_names": name}},
+        {"term": {"kind": 'news" OR "x'}},
+    ]
+    assert body["query"]["bool"]["must"] == {"match_all": {}}
+
+
+@pytest.mark.django_db
+def test_elasticsearch_quotes_a_name_inside_an_or_with_lucene_escapes(monkeypatch):
+    make_organization('北京"市总\\工会', aliases=("市总",))
+    query_string, _ = request_body(monkeypatch, "市总")
+    assert 'organizations:("北京\\"市总\\\\工会")' in query_string
+
+
+def test_quoted_escapes_what_lucene_reads_inside_quotes():
+    assert quoted('a"b\\') == '"a\\"b\\\\"'
 
 
 def test_a_rebuild_on_elasticsearch_clears_then_indexes_each_batch(monkeypatch):

@@ -7,6 +7,7 @@ from whoosh.reading import SegmentReader
 
 from articles.identity import retire_articles
 from articles.models import Article, Credit, Issue
+from articles.search.deadline import SearchTimeout
 from articles.search.indexing import apply_pending_updates
 from articles.search.query import QueryError
 from articles.search.service import SearchParams, Sort, search_articles
@@ -295,3 +296,14 @@ def test_whoosh_operators_typed_by_readers_are_text(q, literal, operator_match):
 def test_whoosh_operators_in_a_name_filter_are_text(archive, name):
     assert search(reporter=name) == []
     assert search(organization=name) == []
+
+
+def test_a_search_past_its_time_budget_stops_with_a_message(archive, settings):
+    settings.SEARCH_TIME_BUDGET_SECONDS = 0
+    with pytest.raises(SearchTimeout, match="搜索超时"):
+        search_articles(SearchParams(q="职工"))
+
+
+def test_a_search_within_its_time_budget_is_answered(archive, settings):
+    settings.SEARCH_TIME_BUDGET_SECONDS = 60
+    assert len(search("职工")) == 2
