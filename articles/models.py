@@ -404,3 +404,6 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from articles.scan_model import PageScan  # noqa: E402, F401 - beside Page, defined after it
