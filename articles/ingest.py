@@ -324,8 +324,8 @@ def _store(
         if not force or not page.source_name:
             page.source_name = Path(source).name
         page.save()
-        if scan is not None:
-            attach_scan(page, scan)  # a dry run's rollback drops the row (the file is reused)
+        if scan is not None and not dry_run:
+            attach_scan(page, scan)
         report = sync_articles(page, stored, parsed.articles, new, choices=choices, user=user)
         result = IngestResult(
             source,

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.ingest import (
-    PAGE_FILE_NAME,
     IngestError,
     IngestResult,
     Outcome,
@@ -29,10 +28,14 @@ def page_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     image beside the .txt of its page goes with that .txt (ingest_file) and is not listed."""
     for path in map(Path, paths):
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file() and PAGE_FILE_NAME.match(p.name))
+            found = (p for p in path.rglob("*") if p.is_file() and _page_suffix(p))
             yield from sorted(p for p in found if not _beside_text(p))
         elif not _beside_text(path):
             yield path
+
+
+def _page_suffix(path: Path) -> bool:
+    return path.suffix.lower() == ".txt" or is_scan_name(path.name)
 
 
 def _beside_text(path: Path) -> bool:
@@ -111,9 +114,10 @@ def store_scan_only(
                 source_sha256=sha256_text(""),
                 warnings=[scan.notice],
             )
-        attach_scan(page, scan)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            attach_scan(page, scan)
     return IngestResult(
         scan.name,
         Outcome.CREATED if created else Outcome.UNCHANGED,

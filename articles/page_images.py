@@ -139,6 +139,19 @@ class Region:
     article: Article
     boxes: list[Box]
 
+    @property
+    def rects(self) -> list[dict[str, str]]:
+        """The boxes as SVG <rect> attributes, in the page's unit."""
+        return [
+            {
+                "x": f"{b.x0:.1f}",
+                "y": f"{b.top:.1f}",
+                "width": f"{b.x1 - b.x0:.1f}",
+                "height": f"{b.bottom - b.top:.1f}",
+            }
+            for b in self.boxes
+        ]
+
 
 def page_regions(scan: PageScan, articles: list[Article]) -> list[Region]:
     """Each article found on the page with its rectangles; articles not found are left out."""

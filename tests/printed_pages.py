@@ -97,3 +97,40 @@ def printed_page(text_file: Path, out: Path, columns: int = 4) -> Path:
             expected = json.loads(candidate.read_text(encoding="utf-8"))
             break
     return print_pdf(page_html(text, expected, columns), out)
+
+
+def scan_like_pdf(width: int = 400, height: int = 560) -> bytes:
+    """A PDF with an image and no text layer, as a scanner makes (drawn by Pillow)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for row in range(20, height - 20, 14):
+        draw.line((20, row, width - 20, row), fill="black", width=3)
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=72.0)
+    return out.getvalue()
+
+
+def page_image_bytes(kind: str = "PNG", width: int = 300, height: int = 420) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, kind)
+    return out.getvalue()
+
+
+def encrypted(pdf: bytes) -> bytes:
+    """The PDF with a standard security handler in its trailer whose user password is not
+    empty: readers ask for a password."""
+    handler = (
+        b"/Encrypt << /Filter /Standard /V 1 /R 2 /P -4 "
+        b"/O <" + b"1f" * 32 + b"> /U <" + b"2e" * 32 + b"> >> "
+        b"/ID [<" + b"ab" * 16 + b"> <" + b"ab" * 16 + b">] "
+    )
+    head, trailer = pdf.rsplit(b"trailer", 1)
+    return head + b"trailer" + trailer.replace(b"<<", b"<< " + handler, 1)

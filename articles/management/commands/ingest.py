@@ -38,7 +38,9 @@ class Command(BaseCommand):
         self.verbosity = verbosity
         files = list(page_files(paths))
         if not files:
-            raise CommandError("no page files (.txt, .pdf, .jpg, .png) found in " + " ".join(paths))
+            raise CommandError(
+                "no .txt page files (nor .pdf, .jpg, .png) found in " + " ".join(paths)
+            )
         if page_number is not None and len(files) > 1:
             raise CommandError("--page names one page: give it with a single file")
         results = []
