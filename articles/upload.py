@@ -24,12 +24,12 @@ from articles.ingest import (
     Outcome,
     PagePreview,
     parse_page_bytes,
-    preview_page_bytes,
 )
 from articles.layout_service import stored_layout
 from articles.models import Article, Credit, Issue, Page, Person, Upload, UploadFile
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
+from articles.upload_scans import file_text, preview_file, scan_problems
 
 PARSE_MESSAGES = {
     parsing.EmptyPageError: "文件是空的",
@@ -85,13 +85,11 @@ def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageR
     for file in files:
         if file.page_number is None:
             # Which page it replaces is unknown until staff give its number: parse only.
-            preview = parse_page_bytes(file.data, source=file.name)
+            preview = parse_page_bytes(file_text(file), source=file.name)
         else:
-            preview = preview_page_bytes(
-                file.data,
+            preview = preview_file(
+                file,
                 issue_date=issue_date,
-                page_number=file.page_number,
-                source=file.name,
                 layout=stored_layout(issue_date, file.page_number, file.layout),
             )
         articles = [_review_article(a) for a in preview.parsed.articles] if preview.parsed else []
@@ -101,10 +99,15 @@ def review_pages(files: list[PageFile], issue_date: datetime.date) -> list[PageR
 
 
 def unreadable_pages(files: list[PageFile]) -> list[str]:
-    """One message per file that does not parse, naming it."""
+    """One message per file that does not parse (or PDF or image that does not open), naming it."""
     failed = []
     for file in files:
-        preview = parse_page_bytes(file.data, source=file.name)
+        if problems := scan_problems([file]):
+            failed.extend(problems)
+            continue
+        if file.scan_name and not file_text(file):
+            continue  # an image only: no text to parse
+        preview = parse_page_bytes(file_text(file), source=file.name)
         if preview.error is not None:
             message = PARSE_MESSAGES.get(type(preview.error), str(preview.error))
             failed.append(f"{file.name}：{message}")
@@ -153,7 +156,13 @@ def stage_upload(
         )
         UploadFile.objects.bulk_create(
             UploadFile(
-                upload=upload, name=f.name, page_number=f.page_number, size=len(f.data), data=f.data
+                upload=upload,
+                name=f.name,
+                page_number=f.page_number,
+                size=len(f.data) + len(f.scan),
+                data=f.data,
+                scan_name=f.scan_name,
+                scan_data=f.scan or None,
             )
             for f in files
         )
@@ -162,7 +171,15 @@ def stage_upload(
 
 def staged_files(upload: Upload) -> list[PageFile]:
     return [
-        PageFile(f.name, bytes(f.data), f.page_number, f.pk, tuple(f.layout_corrections))
+        PageFile(
+            f.name,
+            bytes(f.data),
+            f.page_number,
+            f.pk,
+            tuple(f.layout_corrections),
+            f.scan_name,
+            bytes(f.scan_data or b""),
+        )
         for f in upload.files.all()
     ]
 
@@ -237,11 +254,9 @@ def confirm_upload(
                 ]
             )
         for file in files:
-            preview = preview_page_bytes(
-                file.data,
+            preview = preview_file(
+                file,
                 issue_date=upload.issue_date,
-                page_number=file.page_number,
-                source=file.name,
                 dry_run=False,
                 banners_checked=banners_checked,
                 layout=stored_layout(upload.issue_date, file.page_number, file.layout),
@@ -269,7 +284,7 @@ def confirm_upload(
             ]
         }
         upload.save()
-        upload.files.update(data=None)
+        upload.files.update(data=None, scan_data=None)
     return results
 
 
