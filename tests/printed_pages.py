@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +25,7 @@ body { font-family: "WenQuanYi Micro Hei", sans-serif; font-size: 10pt; line-hei
 .columns { column-count: %(columns)s; column-gap: 8mm; }
 p { margin: 0; text-indent: 2em; text-align: justify; }
 .kicker, .sub { font-size: 13pt; text-indent: 0; text-align: center; margin: 2mm 0; }
+.gap { margin-top: 3em; }
 .headline { font-size: 19pt; font-weight: bold; text-indent: 0; text-align: center;
             margin: 4mm 0 2mm; }
 """
@@ -39,7 +41,17 @@ def page_html(text: str, expected: dict | None = None, columns: int = 4) -> str:
         for role in ("kicker", "headline", "subheadline"):
             if article.get(role):
                 roles[article[role]] = "sub" if role == "subheadline" else role
-    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    # Two empty lines or more (a gap between articles in a text export) print as a wide blank.
+    pieces = re.split(r"\n[ \t\u3000]*\n", text.replace("\r\n", "\n"))
+    blocks = [piece.strip() for piece in pieces if piece.strip()]
+    gapped, after_empty = set(), False
+    for piece in pieces:
+        if piece.strip():
+            if after_empty:
+                gapped.add(piece.strip())
+            after_empty = False
+        else:
+            after_empty = True
     top = [b for b in blocks if b in banners]
     rest = [b for b in blocks if b not in banners]
     size = sum(len(b) for b in rest)
@@ -47,7 +59,9 @@ def page_html(text: str, expected: dict | None = None, columns: int = 4) -> str:
     height = max(420, int(size / (columns * 30) * 5.5) + 80)
     style = STYLE % {"width": 297, "height": height, "columns": columns}
     body = "".join(
-        f'<p class="{roles.get(b, "")}">{html.escape(b).replace(chr(10), "<br>")}</p>' for b in rest
+        f'<p class="{roles.get(b, "")}{" gap" if b in gapped else ""}">'
+        f"{html.escape(b).replace(chr(10), '<br>')}</p>"
+        for b in rest
     )
     head = "".join(f"<p>{html.escape(b)}</p>" for b in top)
     return (
