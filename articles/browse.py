@@ -97,7 +97,7 @@ def issue_counts_by_month(year: int) -> list[tuple[int, int]]:
 
 def pages_of_issue(issue: Issue) -> QuerySet[Page]:
     """The issue's pages for a page strip (第1版 要闻 … 第8版)."""
-    return issue.pages.select_related("issue").order_by("number")
+    return issue.pages.select_related("issue", "scan").order_by("number")
 
 
 @dataclass(frozen=True)

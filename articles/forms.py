@@ -114,10 +114,13 @@ class IssueUploadForm(forms.Form):
     files = MultipleFileField(
         label="版面文件",
         required=False,
-        help_text="可多选 .txt 文件；版次取自文件名，如 02.txt 或 2024-03-12_02.txt",
+        help_text=(
+            "可多选 .txt 文件，以及各版的版面 PDF 或图片（.pdf .jpg .png，可与同版 .txt 一起上传）；"
+            "版次取自文件名，如 02.txt 或 2024-03-12_02.pdf"
+        ),
     )
     archive = forms.FileField(
-        label="或：zip 压缩包", required=False, help_text="内含各版 .txt 文件"
+        label="或：zip 压缩包", required=False, help_text="内含各版 .txt 文件和版面 PDF 或图片"
     )
     page_number = forms.IntegerField(
         label="版次", required=False, min_value=1, help_text="只上传一个文件且文件名不含版次时填写"

@@ -1,4 +1,5 @@
-"""Page files -> rows: ingest_file, ingest_page_bytes and reparse_page, one transaction per page.
+"""Page text -> rows: ingest_page_bytes and reparse_page, one transaction per page (files on
+disk come through articles.ingest_files).
 
 The management commands and the admin upload both go through here, so there is one way a page
 enters the archive.
@@ -11,7 +12,7 @@ import datetime
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +29,14 @@ from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout
 from articles.models import Page
 from articles.names import normalize_name
+from articles.page_images import ScanSource, attach_scan
 from articles.row_locks import lock_articles, locked_issue
 from articles.search.indexing import index_queue_transaction
 
+# A page's text (.txt), or its printed page: a PDF (whose text layer gives the text when no
+# .txt comes with it) or an image (articles.page_images).
 PAGE_FILE_NAME = re.compile(
-    r"^(?:(?P<date>\d{4}-\d{2}-\d{2})_)?(?P<page>\d{1,3})\.txt$", re.IGNORECASE
+    r"^(?:(?P<date>\d{4}-\d{2}-\d{2})_)?(?P<page>\d{1,3})\.(?:txt|pdf|jpe?g|png)$", re.IGNORECASE
 )
 
 
@@ -75,17 +79,6 @@ class IngestResult:
         return self.source
 
 
-def page_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Each path as given, and every .txt below a directory, in name order."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt"
-            )
-        else:
-            yield path
-
-
 def page_identity(
     name: str, issue_date: datetime.date | None = None, page_number: int | None = None
 ) -> tuple[datetime.date, int]:
@@ -119,32 +112,6 @@ def issue_date_range() -> tuple[datetime.date, datetime.date]:
     return settings.NEWSARCHIVE_FIRST_ISSUE_DATE, timezone.localdate()
 
 
-def ingest_file(
-    path: str | Path,
-    *,
-    issue_date: datetime.date | None = None,
-    page_number: int | None = None,
-    dry_run: bool = False,
-) -> IngestResult:
-    """Store one page file; a bad file gives a FAILED result with its reason, never an exception."""
-    path = Path(path)
-    try:
-        issue_date, page_number = page_identity(path.name, issue_date, page_number)
-        size = path.stat().st_size
-        if size > settings.NEWSARCHIVE_MAX_PAGE_BYTES:
-            raise IngestError(
-                f"file is {size:,} bytes, over the limit of {settings.NEWSARCHIVE_MAX_PAGE_BYTES:,}"
-            )
-        data = path.read_bytes()
-    except IngestError as exc:
-        return IngestResult(str(path), Outcome.FAILED, reason=str(exc))
-    except OSError as exc:
-        return IngestResult(str(path), Outcome.FAILED, reason=f"cannot read file: {exc.strerror}")
-    return ingest_page_bytes(
-        data, issue_date=issue_date, page_number=page_number, source=str(path), dry_run=dry_run
-    )
-
-
 def ingest_page_bytes(
     data: bytes,
     *,
@@ -152,11 +119,17 @@ def ingest_page_bytes(
     page_number: int,
     source: str,
     dry_run: bool = False,
+    scan: ScanSource | None = None,
 ) -> IngestResult:
     """Decode, parse and store one page; an identical page is left alone, a changed one has its
-    articles updated in place (articles.identity)."""
+    articles updated in place (articles.identity). `scan`: its PDF or image, kept with it."""
     return preview_page_bytes(
-        data, issue_date=issue_date, page_number=page_number, source=source, dry_run=dry_run
+        data,
+        issue_date=issue_date,
+        page_number=page_number,
+        source=source,
+        dry_run=dry_run,
+        scan=scan,
     ).result
 
 
@@ -178,6 +151,7 @@ def preview_page_bytes(
     dry_run: bool = True,
     banners_checked: bool = True,
     layout: list[dict] | None = None,
+    scan: ScanSource | None = None,
 ) -> PagePreview:
     """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
 
@@ -204,6 +178,7 @@ def preview_page_bytes(
         dry_run=dry_run,
         banners_checked=banners_checked,
         layout=layout,
+        scan=scan,
     )
     return PagePreview(result, parsed)
 
@@ -311,6 +286,7 @@ def _store(
     user=None,
     banners_checked: bool = True,
     layout: list[dict] = (),
+    scan: ScanSource | None = None,
 ) -> IngestResult:
     digest = sha256_text(text)
     mismatches = banner_mismatches(parsed, issue_date, page_number)
@@ -333,6 +309,8 @@ def _store(
             else existing.source_sha256 == digest and existing.layout_corrections == list(layout)
         )
         if unchanged:
+            if scan is not None and not dry_run:
+                attach_scan(existing, scan)
             return IngestResult(
                 source,
                 Outcome.UNCHANGED,
@@ -349,6 +327,8 @@ def _store(
         if not force or not page.source_name:
             page.source_name = Path(source).name
         page.save()
+        if scan is not None and not dry_run:
+            attach_scan(page, scan)
         report = sync_articles(page, stored, parsed.articles, new, choices=choices, user=user)
         result = IngestResult(
             source,

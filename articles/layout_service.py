@@ -12,6 +12,7 @@ from django.db import transaction
 from articles import parsing
 from articles.layout_corrections import ROLES, apply_correction, check, with_layout
 from articles.models import Page, UploadFile
+from articles.page_images import read_scan
 
 
 def stored_layout(
@@ -30,7 +31,10 @@ def page_parse(page: Page) -> parsing.ParsedPage:
 
 def staged_parse(file: UploadFile, issue_date) -> parsing.ParsedPage:
     """A staged upload file parsed, with the corrections of the page it replaces and its own."""
-    parsed = parsing.parse_page(parsing.decode_page(bytes(file.data)))
+    data = bytes(file.data or b"")
+    if not data and file.scan_name:  # a PDF alone: its text layer is the page text
+        data = read_scan(file.scan_name, bytes(file.scan_data)).page_text.encode("utf-8")
+    parsed = parsing.parse_page(parsing.decode_page(data))
     return with_layout(parsed, staged_layout(file, issue_date))
 
 

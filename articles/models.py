@@ -208,6 +208,9 @@ class UploadFile(models.Model):
     data = models.BinaryField("内容", null=True, editable=False)
     # Layout corrections staff made in the preview; the page keeps them once stored.
     layout_corrections = models.JSONField("版面校正", default=list, blank=True)
+    # The page's PDF or image (alone, or beside the .txt in `data`): articles.page_images.
+    scan_name = models.CharField("版面图文件名", max_length=255, blank=True)
+    scan_data = models.BinaryField("版面图内容", null=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "上传文件"
@@ -404,3 +407,6 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from articles.scan_model import PageScan  # noqa: E402, F401 - beside Page, defined after it

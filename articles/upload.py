@@ -17,13 +17,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from articles.ingest import IngestResult, Outcome, preview_page_bytes
+from articles.ingest import IngestResult, Outcome
 from articles.layout_service import add_staged_correction, stored_layout
 from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
 from articles.upload_review import PARSE_MESSAGES, stored_page_digests
+from articles.upload_scans import preview_file
 
 STALE_AFTER = datetime.timedelta(days=1)
 
@@ -43,7 +44,13 @@ def stage_upload(
         )
         UploadFile.objects.bulk_create(
             UploadFile(
-                upload=upload, name=f.name, page_number=f.page_number, size=len(f.data), data=f.data
+                upload=upload,
+                name=f.name,
+                page_number=f.page_number,
+                size=len(f.data) + len(f.scan),
+                data=f.data,
+                scan_name=f.scan_name,
+                scan_data=f.scan or None,
             )
             for f in files
         )
@@ -52,7 +59,15 @@ def stage_upload(
 
 def staged_files(upload: Upload) -> list[PageFile]:
     return [
-        PageFile(f.name, bytes(f.data), f.page_number, f.pk, tuple(f.layout_corrections))
+        PageFile(
+            f.name,
+            bytes(f.data),
+            f.page_number,
+            f.pk,
+            tuple(f.layout_corrections),
+            f.scan_name,
+            bytes(f.scan_data or b""),
+        )
         for f in upload.files.all()
     ]
 
@@ -141,11 +156,9 @@ def confirm_upload(
                 ]
             )
         for file in files:
-            preview = preview_page_bytes(
-                file.data,
+            preview = preview_file(
+                file,
                 issue_date=upload.issue_date,
-                page_number=file.page_number,
-                source=file.name,
                 dry_run=False,
                 banners_checked=banners_checked,
                 layout=stored_layout(upload.issue_date, file.page_number, file.layout),
@@ -173,7 +186,7 @@ def confirm_upload(
             ]
         }
         upload.save()
-        upload.files.update(data=None)
+        upload.files.update(data=None, scan_data=None)
     return results
 
 

@@ -10,6 +10,7 @@ with its header is refused by name. Messages are for newsroom staff, in Chinese.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import zipfile
 import zlib
@@ -20,6 +21,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 
 from articles.ingest import PAGE_FILE_NAME
+from articles.page_images import is_scan_name
 
 CHUNK = 64 * 1024
 
@@ -39,6 +41,22 @@ class PageFile:
     page_number: int | None = None
     key: int | None = None  # the staged UploadFile's pk
     layout: tuple[dict, ...] = ()  # layout corrections staff made in the preview
+    scan_name: str = ""  # the page's PDF or image, alone (data empty) or beside its .txt
+    scan: bytes = b""
+
+
+def _page_file(name: str, data: bytes) -> PageFile:
+    return (
+        PageFile(name, b"", scan_name=name, scan=data)
+        if is_scan_name(name)
+        else PageFile(name, data)
+    )
+
+
+def _file_limit(name: str) -> int:
+    if is_scan_name(name):
+        return settings.NEWSARCHIVE_MAX_SCAN_BYTES
+    return settings.NEWSARCHIVE_MAX_PAGE_BYTES
 
 
 class _Budget:
@@ -57,20 +75,24 @@ class _Budget:
 
 
 def read_page_files(uploads: list, archive=None) -> list[PageFile]:
-    """The `.txt` files uploaded one by one and those inside an uploaded `.zip`."""
-    limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
+    """The `.txt` files (and page PDFs or images) uploaded one by one and those inside an
+    uploaded `.zip`."""
     budget = _Budget()
     problems, files = [], []
     for upload in uploads:
-        if not upload.name.lower().endswith(".txt"):
-            problems.append(f"{upload.name}：只接受 .txt 版面文件（或一个 .zip 压缩包）")
+        limit = _file_limit(upload.name)
+        if not (upload.name.lower().endswith(".txt") or is_scan_name(upload.name)):
+            problems.append(
+                f"{upload.name}：只接受 .txt 版面文件、版面 PDF 或图片（.pdf .jpg .png），"
+                "或一个 .zip 压缩包"
+            )
         elif upload.size > limit:
             problems.append(
                 f"{upload.name}：文件 {upload.size:,} 字节，超过每版 {limit:,} 字节的上限"
             )
         else:
             budget.take(upload.name, upload.size)
-            files.append(PageFile(upload.name, upload.read()))
+            files.append(_page_file(upload.name, upload.read()))
     if archive is not None:
         try:
             files.extend(_zip_members(archive, budget))
@@ -110,7 +132,7 @@ def _zip_members(archive, budget: _Budget) -> list[PageFile]:
             problems.append(f"{member.filename}：{problem}")
             continue
         data = _read_member(bundle, member, budget)
-        files.append(PageFile(_member_path(member).name, data))
+        files.append(_page_file(_member_path(member).name, data))
     if problems:
         raise UploadError(problems)
     return files
@@ -134,14 +156,14 @@ def _added_by_an_archiver(member: zipfile.ZipInfo) -> bool:
 
 def _refused_member(member: zipfile.ZipInfo) -> str:
     """Why a member cannot be a page, from its name and header; "" when it may be one."""
-    page_limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
+    page_limit = _file_limit(member.filename)
     path = _member_path(member)
     if _outside_the_zip(member):
         return "压缩包内的路径指向包外，已拒绝"
     if path.suffix.lower() == ".zip":
         return "压缩包里不能再套压缩包"
-    if path.suffix.lower() != ".txt":
-        return "压缩包内只能有 .txt 版面文件"
+    if path.suffix.lower() != ".txt" and not is_scan_name(path.name):
+        return "压缩包内只能有 .txt 版面文件和版面 PDF 或图片（.pdf .jpg .png）"
     if member.flag_bits & 0x1:
         return "文件已加密，无法读取"
     if member.file_size > page_limit:
@@ -152,7 +174,7 @@ def _refused_member(member: zipfile.ZipInfo) -> str:
 def _read_member(bundle: zipfile.ZipFile, member: zipfile.ZipInfo, budget: _Budget) -> bytes:
     """The member's bytes, read in chunks up to the limits; zipfile checks the CRC-32 at its
     end, so a header that under-states the member (a zip bomb's trick) fails here."""
-    page_limit = settings.NEWSARCHIVE_MAX_PAGE_BYTES
+    page_limit = _file_limit(member.filename)
     chunks, size = [], 0
     try:
         with bundle.open(member) as stream:
@@ -192,7 +214,8 @@ def number_pages(
         elif number is not None and number < 1:
             problems.append(f"{file.name}：版次必须从 1 开始")
         else:
-            numbered.append(PageFile(file.name, file.data, number))
+            numbered.append(dataclasses.replace(file, page_number=number))
+    numbered = _paired(numbered)
     counts = Counter(file.page_number for file in numbered if file.page_number is not None)
     for number, count in sorted(counts.items()):
         if count > 1:
@@ -201,3 +224,20 @@ def number_pages(
     if problems:
         raise UploadError(problems)
     return sorted(numbered, key=lambda file: (file.page_number is None, file.page_number or 0))
+
+
+def _paired(files: list[PageFile]) -> list[PageFile]:
+    """A page's .txt and its PDF or image become one page: the text from the .txt, the
+    image and the regions from the other."""
+    groups: dict[int | None, list[PageFile]] = {}
+    for file in files:
+        groups.setdefault(file.page_number, []).append(file)
+    paired = []
+    for file in files:
+        group = groups[file.page_number]
+        scans = [f for f in group if f.scan_name]
+        if file.page_number is None or len(group) != 2 or len(scans) != 1:
+            paired.append(file)
+        elif not file.scan_name:
+            paired.append(dataclasses.replace(file, scan_name=scans[0].name, scan=scans[0].scan))
+    return paired

@@ -24,11 +24,12 @@ from django.db.models import Count, Max
 from articles import parsing
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
-from articles.ingest import IngestResult, PagePreview, parse_page_bytes, preview_page_bytes
+from articles.ingest import IngestResult, Outcome, PagePreview, parse_page_bytes
 from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout
 from articles.models import Article, Credit, Page, Person
 from articles.upload_files import PageFile
+from articles.upload_scans import file_scan, file_text, preview_file, scan_problems
 
 PARSE_MESSAGES = {
     parsing.EmptyPageError: "文件是空的",
@@ -116,12 +117,17 @@ class PreviewScreen:
 
 def parsed_page(file: PageFile) -> PagePreview:
     """The page's parse (no layout corrections, no archive), cached by its bytes."""
-    key = f"upload-parse:{_digest(file.name, file.data)}"
+    key = f"upload-parse:{_digest(file.name, file.data, file.scan)}"
     preview = cache.get(key)
     if preview is None:
-        preview = parse_page_bytes(file.data, source=file.name)
+        preview = parse_page_bytes(file_text(file), source=file.name)
         cache.set(key, preview, CACHE_SECONDS)
     return preview
+
+
+def image_only(file: PageFile) -> bool:
+    """A page that comes as a PDF without text layer or an image: no text to parse."""
+    return bool(file.scan_name) and not file_text(file)
 
 
 def error_message(preview: PagePreview) -> str:
@@ -131,9 +137,13 @@ def error_message(preview: PagePreview) -> str:
 
 
 def unreadable_pages(files: list[PageFile]) -> list[str]:
-    """One message per file that does not parse, naming it; the parses stay cached for the
-    preview that follows."""
-    return [f"{f.name}：{error_message(p)}" for f in files if (p := parsed_page(f)).error]
+    """One message per file that does not parse (or PDF or image that does not open), naming
+    it; the parses stay cached for the preview that follows."""
+    failed = scan_problems(files)
+    if failed:
+        return failed
+    readable = [f for f in files if not image_only(f)]
+    return [f"{f.name}：{error_message(p)}" for f in readable if (p := parsed_page(f)).error]
 
 
 def stored_page_digests(issue_date: datetime.date) -> dict[int, str]:
@@ -146,6 +156,10 @@ def summarize_pages(files: list[PageFile], issue_date: datetime.date) -> list[Pa
     stored = stored_page_digests(issue_date)
     summaries = []
     for file in files:
+        digest = stored.get(file.page_number, "")
+        if image_only(file):
+            summaries.append(PageSummary(file, 0, (), digest, ""))
+            continue
         preview = parsed_page(file)
         count, mismatches = 0, ()
         if preview.parsed is not None and file.page_number is None:
@@ -155,7 +169,6 @@ def summarize_pages(files: list[PageFile], issue_date: datetime.date) -> list[Pa
             laid_out = with_layout(preview.parsed, layout)
             count = len(laid_out.articles)
             mismatches = banner_mismatches(laid_out, issue_date, file.page_number)
-        digest = stored.get(file.page_number, "")
         summaries.append(PageSummary(file, count, mismatches, digest, error_message(preview)))
     return summaries
 
@@ -163,6 +176,11 @@ def summarize_pages(files: list[PageFile], issue_date: datetime.date) -> list[Pa
 def page_preview(file: PageFile, issue_date: datetime.date) -> PagePreview:
     """What storing the page would do (a dry run of the ingest service), with its parse; the
     result is cached by everything the dry run reads. A page without a number is only parsed."""
+    if image_only(file) and file.page_number is None:
+        notice = file_scan(file).notice
+        return PagePreview(IngestResult(file.name, Outcome.CREATED, warnings=(notice,)))
+    if image_only(file):
+        return preview_file(file, issue_date=issue_date)
     parsed = parsed_page(file)
     if file.page_number is None or parsed.parsed is None:
         return parsed
@@ -176,16 +194,10 @@ def page_preview(file: PageFile, issue_date: datetime.date) -> PagePreview:
     depends_on = json.dumps(
         [issue_date, file.page_number, layout, stored], default=str, ensure_ascii=False
     )
-    key = f"upload-dry-run:{_digest(file.name, file.data, depends_on.encode())}"
+    key = f"upload-dry-run:{_digest(file.name, file.data, file.scan, depends_on.encode())}"
     result = cache.get(key)
     if result is None:
-        result = preview_page_bytes(
-            file.data,
-            issue_date=issue_date,
-            page_number=file.page_number,
-            source=file.name,
-            layout=layout,
-        ).result
+        result = preview_file(file, issue_date=issue_date, layout=layout).result
         cache.set(key, result, CACHE_SECONDS)
     # The parse is cached once: the dry run's entry keeps only its (small) result.
     return PagePreview(result, with_layout(parsed.parsed, layout))

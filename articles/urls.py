@@ -12,7 +12,13 @@ urlpatterns = [
     path("issues/<str:date>/", views.issue, name="issue"),
     path("issues/<str:date>/<int:number>/", views.page, name="page"),
     path("issues/<str:date>/<int:number>/<int:seq>/", views.article_at, name="article_at"),
+    re_path(
+        r"^issues/(?P<date>[^/]+)/(?P<number>[0-9]+)/(?P<size>page|thumb)\.jpg$",
+        views.page_image,
+        name="page_image",
+    ),
     path("articles/<int:pk>/", views.article, name="article"),
+    path("articles/<int:pk>/clipping.jpg", views.article_clipping, name="article_clipping"),
     path("reporters/", views.reporters, name="reporters"),
     path("reporters/<int:pk>/", views.reporter, name="reporter"),
     path("unions/", views.unions, name="unions"),

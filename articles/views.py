@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -16,7 +18,8 @@ from articles import browse, charts
 from articles.api import bad_request, error_status, field_errors, query_error
 from articles.citation import citation, citation_meta, description
 from articles.health import health, public_health
-from articles.models import Article, Issue, Organization, Page, Person, RetiredArticle
+from articles.models import Article, Issue, Organization, Page, PageScan, Person, RetiredArticle
+from articles.page_images import article_region, clipping_image, page_regions, rendered_image
 from articles.search.export import (
     EXPORT_LIMIT,
     as_csv,
@@ -115,14 +118,41 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
         Page.objects.select_related("issue"), issue=the_issue, number=number
     )
     in_issue, issues = browse.page_neighbours(the_page)
+    articles = list(Article.objects.for_listing().filter(page=the_page).order_by("seq"))
+    scan = PageScan.objects.filter(page=the_page).first()
     context = {
         "page": the_page,
-        "articles": Article.objects.for_listing().filter(page=the_page).order_by("seq"),
+        "articles": articles,
         "pages": in_issue,
         "issues": issues,
         "strip": browse.pages_of_issue(the_issue),
+        "scan": scan,
+        "regions": page_regions(scan, articles) if scan else [],
     }
     return render(request, "articles/page.html", context)
+
+
+@require_GET
+def page_image(request: HttpRequest, date: str, number: int, size: str) -> HttpResponse:
+    """The page's image (版面图) at a reader's size or as a thumbnail, rendered once and kept."""
+    scan = get_object_or_404(PageScan, page__issue=_issue_or_404(date), page__number=number)
+    return _image_response(rendered_image(scan, size))
+
+
+@require_GET
+def article_clipping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article's clipping (剪报): its region cut from the page image."""
+    article = get_object_or_404(Article, pk=pk)
+    boxes = article_region(article)
+    if not boxes:
+        raise Http404("这篇文章没有剪报")
+    return _image_response(clipping_image(PageScan.objects.get(page_id=article.page_id), boxes))
+
+
+def _image_response(name: str) -> FileResponse:
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @require_GET
@@ -142,6 +172,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "citation_meta": citation_meta(the_article, canonical),
         "description": description(the_article),
         "canonical_url": canonical,
+        "has_clipping": bool(article_region(the_article)),
     }
     return render(request, "articles/article.html", context)
 

@@ -244,8 +244,18 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from it, and warns when it is missing
+# Uploaded page PDFs and images, and the page images rendered from them (articles.page_images).
+# On S3-compatible storage: pip install django-storages[s3], then MEDIA_STORAGE_BACKEND=
+# storages.backends.s3.S3Storage and MEDIA_STORAGE_OPTIONS='{"bucket_name": …}' (README).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env(
+            "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
     # Without DEBUG, hashed names and compressed copies come from `manage.py collectstatic`.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -271,6 +281,8 @@ except ValueError as error:
 
 # Largest page file the ingest service accepts (a real page is about 10 KB).
 NEWSARCHIVE_MAX_PAGE_BYTES = env_number("NEWSARCHIVE_MAX_PAGE_BYTES", 2 * 1024 * 1024, minimum=1)
+# Largest page PDF or image (JPEG, PNG) of one page; the upload's total limit counts them too.
+NEWSARCHIVE_MAX_SCAN_BYTES = env_number("NEWSARCHIVE_MAX_SCAN_BYTES", 30 * 1024 * 1024, minimum=1)
 # An admin upload of one .zip of pages: its size and how many files it may hold.
 NEWSARCHIVE_MAX_ZIP_BYTES = env_number("NEWSARCHIVE_MAX_ZIP_BYTES", 50 * 1024 * 1024, minimum=1)
 NEWSARCHIVE_MAX_ZIP_MEMBERS = env_number("NEWSARCHIVE_MAX_ZIP_MEMBERS", 100, minimum=1)

@@ -182,3 +182,23 @@ def seed_page(db):
         source="02.txt",
     )
     return Page.objects.get()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:
+    """Page scans and rendered images go under tmp_path, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def printed_seed(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The seed page laid out in four columns and printed to PDF by Chromium, once a session."""
+    from tests.printed_pages import CHROMIUM, page_html, print_pdf
+
+    if CHROMIUM is None:
+        pytest.skip("chromium not found: it prints the test PDFs (apt-get install -y chromium)")
+    expected = json.loads((DATA / "seed_page.expected.json").read_text(encoding="utf-8"))
+    text = (DATA / "seed_page.txt").read_text(encoding="utf-8")
+    out = tmp_path_factory.mktemp("pdf") / "seed.pdf"
+    return print_pdf(page_html(text, expected), out).read_bytes()

@@ -155,7 +155,8 @@ def test_cancel_discards_the_files_and_stores_nothing(editor, seed_bytes):
         ([txt("02.txt", "。".encode() * 20)], "02.txt：没有找到任何文章"),
         ([txt("2024-03-13_02.txt", b"x")], "文件名中的日期与本期日期 2024-03-12 不一致"),
         ([txt("02.txt", b"x"), txt("2024-03-12_02.txt", b"x")], "第 2 版上传了 2 次"),
-        ([txt("02.pdf", b"x")], "只接受 .txt 版面文件"),
+        ([txt("02.doc", b"x")], "只接受 .txt 版面文件"),
+        ([txt("02.pdf", b"x")], "02.pdf：PDF 文件已损坏"),
         ([], "请选择版面文件"),
     ],
 )

@@ -26,11 +26,13 @@ from articles.models import (
     PendingIndexUpdate,
     Person,
 )
+from articles.page_images import attach_scan, read_scan
 from articles.search.rebuild import rebuild_search_index
 from articles.upload import confirm_upload, stage_upload, staged_files
 from articles.upload_files import PageFile
 
 from .conftest import DATA, ROUNDTRIP_DB
+from .printed_pages import page_image_bytes
 
 SEED_DATE = datetime.date(2024, 3, 12)
 
@@ -147,6 +149,8 @@ def build_full_archive(user) -> None:
     ingest_page_bytes(without_one.encode(), issue_date=SEED_DATE, page_number=2, source="02.txt")
     Issue.objects.update(note="春节合刊")
     Page.objects.update(name="要闻")
+    # The page's image: the row travels in the archive, the file stays in the media storage.
+    attach_scan(Page.objects.get(), read_scan("02.png", page_image_bytes()))
     city = Organization.objects.get(name="北京市总工会")
     Organization.objects.exclude(pk=city.pk).filter(needs_review=True).update(
         parent=city, kind=Organization.Kind.ENTERPRISE

@@ -12,6 +12,7 @@ from articles.search.indexing import IndexWorker, apply_pending_updates
 
 from .conftest import DATA
 from .factories import as_if_parsed
+from .printed_pages import scan_like_pdf
 
 
 def run(*args):
@@ -43,6 +44,23 @@ def test_parse_page_summary_lists_every_article():
     assert out.count("[news]") == 5
     assert out.count("[photo]") == 2
     assert "孙丹(correspondent)" in out
+
+
+def test_parse_page_reads_a_pdf_through_its_text_layer(
+    tmp_path, printed_seed, check_parse, seed_expected
+):
+    path = tmp_path / "2024-03-12_02.pdf"
+    path.write_bytes(printed_seed)
+    out, _ = run("parse_page", str(path), "--json")
+    failures, checks = check_parse.score(seed_expected, json.loads(out))
+    assert checks - len(failures) >= 0.95 * checks, failures
+
+
+def test_parse_page_of_a_pdf_without_text_layer_says_the_text_must_come_as_txt(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scan_like_pdf())
+    with pytest.raises(CommandError, match=r"本版文字请以 \.txt 上传"):
+        run("parse_page", str(path))
 
 
 def test_parse_page_reports_a_missing_file(tmp_path):

@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from articles.ingest import IngestError, Outcome, ingest_file, page_identity, reparse_page
+from articles.ingest import IngestError, Outcome, page_identity, reparse_page
+from articles.ingest_files import ingest_file
 from articles.models import Article, Credit, Issue, Organization, Page, Person
 
 SEED_DATE = datetime.date(2024, 3, 12)

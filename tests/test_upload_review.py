@@ -45,7 +45,7 @@ def counted(monkeypatch) -> dict[str, int]:
 
         return wrapper
 
-    for name, attribute in (("parse", "parse_page_bytes"), ("dry run", "preview_page_bytes")):
+    for name, attribute in (("parse", "parse_page_bytes"), ("dry run", "preview_file")):
         real = getattr(upload_review, attribute)
         monkeypatch.setattr(upload_review, attribute, counting(name, real))
     return calls

@@ -5,7 +5,8 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.ingest import IngestResult, Outcome, ingest_file, page_files
+from articles.ingest import IngestResult, Outcome
+from articles.ingest_files import ingest_file, page_files
 from articles.management.progress import progress
 from articles.management.search_index import apply_index_updates
 from articles.search.indexing import deferred_index_updates
@@ -13,7 +14,7 @@ from articles.search.indexing import deferred_index_updates
 
 class Command(BaseCommand):
     help = (
-        "Parse and store newspaper pages. Files are named YYYY-MM-DD_PP.txt, or --date/--page "
+        "Parse and store newspaper pages. Files are named YYYY-MM-DD_PP.txt (or .pdf, .jpg, .png: the printed page, beside its .txt or alone), or --date/--page "
         "say which issue and page they are. Identical pages are skipped; changed ones keep "
         "their articles' ids."
     )
@@ -37,7 +38,9 @@ class Command(BaseCommand):
         self.verbosity = verbosity
         files = list(page_files(paths))
         if not files:
-            raise CommandError("no .txt page files found in " + " ".join(paths))
+            raise CommandError(
+                "no .txt page files (nor .pdf, .jpg, .png) found in " + " ".join(paths)
+            )
         if page_number is not None and len(files) > 1:
             raise CommandError("--page names one page: give it with a single file")
         results = []

@@ -6,10 +6,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import parsing
+from articles.page_images import read_scan
+from articles.pdf.text import ScanError
 
 
 class Command(BaseCommand):
-    help = "Parse one page file and print its banners and articles (nothing is stored)."
+    help = (
+        "Parse one page file (.txt, or a .pdf read through its text layer) and print its "
+        "banners and articles (nothing is stored)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -19,10 +24,16 @@ class Command(BaseCommand):
 
     def handle(self, *, file: Path, as_json: bool, **options):
         try:
-            page = parsing.parse_page(parsing.decode_page(file.read_bytes()))
+            data = file.read_bytes()
+            if file.suffix.lower() == ".pdf":
+                scan = read_scan(file.name, data)
+                if not scan.page_text:
+                    raise CommandError(f"{file}: {scan.notice}")
+                data = scan.page_text.encode("utf-8")
+            page = parsing.parse_page(parsing.decode_page(data))
         except OSError as exc:
             raise CommandError(f"{file}: cannot read file: {exc.strerror}") from exc
-        except parsing.ParseError as exc:
+        except (parsing.ParseError, ScanError) as exc:
             raise CommandError(f"{file}: {exc}") from exc
         if as_json:
             self.stdout.write(json.dumps(page.to_dict(), ensure_ascii=False, indent=1))

@@ -1,0 +1,67 @@
+"""An admin upload's page PDFs and images: read them, take the page text from a PDF that comes
+without its .txt, and store a PDF without text layer (or an image) as the page's image only.
+
+Apart from articles.upload so the upload service keeps one call per page (`preview_file`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from articles.ingest import PagePreview, preview_page_bytes
+from articles.ingest_files import store_scan_only
+from articles.page_images import ScanSource, read_scan
+from articles.pdf.text import ScanError
+from articles.upload_files import PageFile
+
+
+def file_scan(file: PageFile) -> ScanSource | None:
+    """The file's PDF or image, read (ScanError names it when it does not open)."""
+    return read_scan(file.scan_name, file.scan) if file.scan_name else None
+
+
+def file_text(file: PageFile) -> bytes:
+    """The page text: the .txt's bytes, else the PDF's text layer (b"" for an image only)."""
+    if file.data or not file.scan_name:
+        return file.data
+    scan = file_scan(file)
+    return scan.page_text.encode("utf-8") if scan else b""
+
+
+def scan_problems(files: list[PageFile]) -> list[str]:
+    """One message per PDF or image that does not open: damaged, encrypted, not an image."""
+    problems = []
+    for file in files:
+        try:
+            file_scan(file)
+        except ScanError as error:
+            problems.append(str(error))
+    return problems
+
+
+def preview_file(
+    file: PageFile,
+    *,
+    issue_date: datetime.date,
+    dry_run: bool = True,
+    banners_checked: bool = True,
+    layout: list[dict] | None = None,
+) -> PagePreview:
+    """preview_page_bytes for an upload's page, with its PDF or image; a page that comes as an
+    image only (or a PDF without text layer) keeps the image, with a notice."""
+    scan = file_scan(file)
+    text = file.data or (scan.page_text.encode("utf-8") if scan else b"")
+    if scan is not None and not text:
+        result = store_scan_only(
+            scan, issue_date=issue_date, page_number=file.page_number, dry_run=dry_run
+        )
+        return PagePreview(result)
+    return preview_page_bytes(
+        text,
+        issue_date=issue_date,
+        page_number=file.page_number,
+        source=file.name,
+        dry_run=dry_run,
+        banners_checked=banners_checked,
+        layout=layout,
+        scan=scan,
+    )

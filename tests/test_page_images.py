@@ -1,0 +1,114 @@
+import datetime
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from articles import page_images
+from articles.ingest import ingest_page_bytes
+from articles.models import Article, Page
+from articles.page_images import attach_scan, clipping_image, read_scan, rendered_image
+from articles.pdf.render import BadImageError
+from tests.printed_pages import page_image_bytes
+
+DAY = datetime.date(2024, 3, 12)
+
+
+@pytest.fixture
+def scanned_page(db, printed_seed):
+    """The seed page stored as 2024-03-12 第2版 from its printed PDF."""
+    scan = read_scan("2024-03-12_02.pdf", printed_seed)
+    ingest_page_bytes(
+        scan.page_text.encode(), issue_date=DAY, page_number=2, source="02.pdf", scan=scan
+    )
+    return Page.objects.get()
+
+
+def test_page_image_is_rendered_once_then_read_from_storage(scanned_page, monkeypatch):
+    calls = []
+    render = page_images.render_pdf
+    monkeypatch.setattr(page_images, "render_pdf", lambda *a: calls.append(a) or render(*a))
+    first = rendered_image(scanned_page.scan, "page")
+    again = rendered_image(scanned_page.scan, "page")
+    thumb = rendered_image(scanned_page.scan, "thumb")
+    assert first == again and len(calls) == 2  # the page once, the thumbnail once
+    assert default_storage.exists(first) and default_storage.size(thumb) < default_storage.size(
+        first
+    )
+
+
+def test_same_pdf_for_a_second_page_is_stored_once(scanned_page, printed_seed):
+    other = Page.objects.create(
+        issue=scanned_page.issue, number=3, source_text="", source_sha256=""
+    )
+    stored = attach_scan(other, read_scan("03.pdf", printed_seed))
+    assert stored.file.name == scanned_page.scan.file.name
+
+
+def test_page_view_draws_a_link_over_each_article(client, scanned_page):
+    html = client.get(scanned_page.get_absolute_url()).content.decode()
+    articles = Article.objects.filter(page=scanned_page)
+    assert html.count('class="region"') == articles.count() == 7
+    for article in articles:
+        assert (
+            f'<a href="{article.get_absolute_url()}" class="region" aria-label="{article.headline}">'
+            in html
+        )
+    assert reverse("articles:page_image", args=["2024-03-12", 2, "page"]) in html
+    assert "style=" not in html
+
+
+def test_page_image_and_thumbnail_are_served_as_jpeg(client, scanned_page):
+    for size in ("page", "thumb"):
+        response = client.get(reverse("articles:page_image", args=["2024-03-12", 2, size]))
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_page_strip_shows_thumbnails(client, scanned_page):
+    html = client.get(scanned_page.issue.get_absolute_url()).content.decode()
+    assert reverse("articles:page_image", args=["2024-03-12", 2, "thumb"]) in html
+
+
+def test_article_shows_its_clipping_linked_to_the_page(client, scanned_page):
+    article = Article.objects.get(page=scanned_page, seq=1)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert reverse("articles:article_clipping", args=[article.pk]) in html
+    response = client.get(reverse("articles:article_clipping", args=[article.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+
+
+def test_clipping_is_cut_once(scanned_page, monkeypatch):
+    calls = []
+    render = page_images.render_pdf
+    monkeypatch.setattr(page_images, "render_pdf", lambda *a: calls.append(a) or render(*a))
+    region = page_images.article_region(Article.objects.get(page=scanned_page, seq=2))
+    assert clipping_image(scanned_page.scan, region) == clipping_image(scanned_page.scan, region)
+    assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_page_without_a_scan_has_no_image_and_its_image_url_is_404(client, seed_page):
+    html = client.get(seed_page.get_absolute_url()).content.decode()
+    assert "page-image" not in html and "<svg" not in html
+    assert (
+        client.get(reverse("articles:page_image", args=["2024-03-12", 2, "page"])).status_code
+        == 404
+    )
+    article = Article.objects.first()
+    assert "clipping" not in client.get(article.get_absolute_url()).content.decode()
+    assert client.get(reverse("articles:article_clipping", args=[article.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_jpeg_is_kept_as_an_image_without_regions(client, seed_page):
+    attach_scan(seed_page, read_scan("02.jpg", page_image_bytes("JPEG")))
+    html = client.get(seed_page.get_absolute_url()).content.decode()
+    assert "page-image" in html and 'class="region"' not in html
+    response = client.get(reverse("articles:page_image", args=["2024-03-12", 2, "thumb"]))
+    assert response.status_code == 200
+
+
+def test_an_image_that_is_not_one_is_refused_by_name():
+    with pytest.raises(BadImageError, match=r"^02\.png："):
+        read_scan("02.png", b"\x89PNG not really")

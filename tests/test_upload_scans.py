@@ -1,0 +1,104 @@
+"""上传新一期 with page PDFs and images: alone, in a zip, beside the page's .txt."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.models import Article, Page, PageScan, Upload
+from articles.page_images import IMAGE_ONLY, NO_TEXT_LAYER
+from tests import test_admin_upload
+from tests.printed_pages import encrypted, page_image_bytes, scan_like_pdf
+from tests.test_admin_upload import confirm, nothing_stored, post_upload, txt, zipped
+
+pytestmark = pytest.mark.django_db
+
+# The admin upload tests' fixtures: a logged-in editor, the seed page's bytes.
+editor = test_admin_upload.editor
+seed_bytes = test_admin_upload.seed_bytes
+
+
+def pdf(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def test_a_pdf_alone_is_previewed_from_its_text_layer_then_stored_with_its_image(
+    editor, printed_seed
+):
+    response = post_upload(editor, [pdf("02.pdf", printed_seed)])
+    assert response.status_code == 302
+    preview = editor.get(response["Location"]).content.decode()
+    assert "新版面：将新增 7 篇文章" in preview
+    confirm(editor, response["Location"])
+    page = Page.objects.get()
+    assert (page.number, page.articles.count(), page.scan.kind) == (2, 7, PageScan.Kind.PDF)
+    assert Upload.objects.get().files.get().scan_data is None  # dropped once stored
+
+
+def test_a_pdf_beside_its_txt_gives_the_image_and_the_txt_the_text(
+    editor, printed_seed, seed_bytes
+):
+    changed = seed_bytes.replace("近日".encode(), "日前".encode())
+    response = post_upload(editor, [txt("02.txt", changed), pdf("02.pdf", printed_seed)])
+    assert response.status_code == 302
+    staged = Upload.objects.get().files.get()
+    assert (staged.name, staged.scan_name) == ("02.txt", "02.pdf")
+    confirm(editor, response["Location"])
+    page = Page.objects.get()
+    assert "日前" in page.source_text and "近日" not in page.source_text
+    assert page.scan.source_name == "02.pdf" and page.scan.blocks
+
+
+def test_a_zip_with_pdfs_and_txts_pairs_each_page(editor, printed_seed, seed_bytes):
+    archive = zipped(
+        {
+            "2024-03-12/02.txt": seed_bytes,
+            "2024-03-12/02.pdf": printed_seed,
+            "2024-03-12/03.pdf": printed_seed,
+        }
+    )
+    response = post_upload(editor, archive=archive)
+    assert response.status_code == 302
+    confirm(editor, response["Location"])
+    pages = Page.objects.order_by("number")
+    assert [(p.number, p.articles.count(), p.scan.source_name) for p in pages] == [
+        (2, 7, "02.pdf"),
+        (3, 7, "03.pdf"),
+    ]
+    assert Article.objects.count() == 14
+
+
+def test_a_scan_like_pdf_is_stored_as_the_image_only_with_a_notice(editor):
+    response = post_upload(editor, [pdf("05.pdf", scan_like_pdf())])
+    preview = editor.get(response["Location"]).content.decode()
+    assert NO_TEXT_LAYER in preview
+    confirm(editor, response["Location"])
+    page = Page.objects.get()
+    assert (page.number, page.articles.count(), page.warnings) == (5, 0, [NO_TEXT_LAYER])
+    assert page.scan.kind == PageScan.Kind.PDF
+
+
+def test_a_png_is_accepted_as_the_image_only(editor):
+    response = post_upload(editor, [pdf("06.png", page_image_bytes())])
+    assert IMAGE_ONLY in editor.get(response["Location"]).content.decode()
+    confirm(editor, response["Location"])
+    assert Page.objects.get().scan.kind == PageScan.Kind.IMAGE
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.7 cut short", "02.pdf：PDF 文件已损坏"),
+        (encrypted(scan_like_pdf()), "02.pdf：PDF 已加密"),
+    ],
+    ids=["damaged", "encrypted"],
+)
+def test_a_damaged_or_encrypted_pdf_is_refused_by_name_and_nothing_is_stored(editor, data, message):
+    response = post_upload(editor, [pdf("02.pdf", data)])
+    assert response.status_code == 200 and message in response.content.decode()
+    assert nothing_stored()
+
+
+def test_a_pdf_over_the_scan_limit_is_refused(editor, settings):
+    settings.NEWSARCHIVE_MAX_SCAN_BYTES = 1000
+    response = post_upload(editor, [pdf("02.pdf", scan_like_pdf())])
+    assert "超过每版 1,000 字节的上限" in response.content.decode()
+    assert nothing_stored()
