@@ -9,10 +9,11 @@ from haystack import connections
 from whoosh.index import LockError
 
 from articles.models import Article, PendingIndexUpdate
+from articles.search.index_check import check_index_files
 from articles.search.indexing import apply_pending_updates, deferred_index_updates
 from articles.search.rebuild import rebuild_search_index
 from tests.factories import make_article, make_page
-from tests.search.helpers import count, in_thread
+from tests.search.helpers import DAMAGE, count, in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,7 +82,7 @@ def test_a_rebuild_after_a_clear_fills_the_index(six_articles):
 
 def test_rebuild_index_waits_for_another_writer_then_fails_leaving_the_index(six_articles):
     backend = connections["default"].get_backend()
-    backend.write_timeout = 0.1
+    backend.rebuild_wait = 0.1
     held = backend.index.lock("WRITELOCK")
     assert held.acquire()
     try:
@@ -99,3 +100,16 @@ def test_a_rebuild_removes_what_a_killed_rebuild_left(six_articles, tmp_path):
     assert rebuild_search_index() == 6
     assert not left.exists()
     assert count("职工") == 6
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_rebuild_index_repairs_any_damage_without_reading_the_damaged_index(six_articles, damage):
+    harm, _ = DAMAGE[damage]
+    harm(connections["default"].get_backend().path)
+    connections.reload("default")  # a new process: setting up must not read the index either
+    out = io.StringIO()
+    call_command("rebuild_index", "--noinput", stdout=out)
+    assert "Indexing 6 articles: done" in out.getvalue()
+    backend = connections["default"].get_backend()
+    assert check_index_files(backend.index, thorough=True).documents == 6
+    assert (count("职工"), in_thread(count)) == (6, 0)
