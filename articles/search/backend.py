@@ -11,7 +11,8 @@ Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. The parts i
 - articles/search/readers.py: the index on disk, one per folder in a process with one reader
   and per-segment caches shared by every thread, and a new index built beside and swapped in.
 
-Writes: one writer at a time, waiting up to WRITE_TIMEOUT; large update_index batches are
+Writes: one writer at a time, waiting up to WRITE_TIMEOUT, each commit merging what updates
+have grown (readers.merge_grown); large update_index batches are
 analysed by INDEX_PROCS worker processes. `rebuild` (manage.py rebuild_index) fills a new
 index beside the live one and swaps it in whole; `clear` commits an empty generation. Neither
 deletes the folder under its readers, and a search whose reader lost a file reopens it.
@@ -35,7 +36,6 @@ from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import query
 from whoosh.fields import Schema
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 from whoosh.reading import ReaderClosed
@@ -47,9 +47,10 @@ from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
 from articles.search.readers import (
     ArticleFileIndex,
     build_beside,
+    merge_grown,
+    open_folder,
     rebuild_under_way,
     rebuilding_beside,
-    remove_dead_rebuilds,
     shared_index,
     write_lock,
 )
@@ -89,17 +90,11 @@ class ArticleSearchBackend(WhooshSearchBackend):
             super().setup()
             self.index = shared_index(self.storage, self.schema, self.index.indexname)
         else:
-            os.makedirs(self.path, exist_ok=True)
-            if not os.access(self.path, os.W_OK):
-                raise OSError(f"the search index folder {self.path} is not writable")
-            self.storage = FileStorage(self.path)
             self.content_field_name, self.schema = self.build_schema(
                 connections[self.connection_alias].get_unified_index().all_searchfields()
             )
-            self.index = shared_index(self.storage, self.schema, INDEX_NAME)
-            if self.index.latest_generation() < 0:
-                self.storage.create_index(self.schema, indexname=INDEX_NAME)
-            remove_dead_rebuilds(self.path)
+            self.index = open_folder(self.path, self.schema, INDEX_NAME)
+            self.storage = self.index.storage
             self.setup_complete = True
         self.parser = ArticleQueryParser(
             self.content_field_name, self.bigram_field_name, schema=self.schema
@@ -154,7 +149,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
             _cancel(writer)
             raise
         if written:
-            writer.commit()
+            writer.commit(mergetype=merge_grown)
         else:
             _cancel(writer)
         return written
@@ -199,7 +194,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_grown)
 
     def search(
         self,
