@@ -33,16 +33,16 @@ class Drift:
         return len(self.missing) + len(self.stale) + len(self.orphaned)
 
 
-def read_whole_index(using: str = "default") -> IndexCheck | None:
-    """Read every term, posting, stored field and column of a Whoosh index, as searches read
-    them (DamagedIndexError on the first that fails); None for a search cluster, which
-    checks its own shards."""
+def read_whole_index(using: str = "default", thorough: bool = True) -> IndexCheck | None:
+    """Read every term, posting, stored field and column of a Whoosh index (or a sample of
+    each file, not `thorough`), as searches read them (DamagedIndexError on the first that
+    fails); None for a search cluster, which checks its own shards."""
     backend = connections[using].get_backend()
     if not isinstance(backend, WhooshSearchBackend):
         return None
     if not backend.setup_complete:
         backend.setup()
-    return check_index_files(backend.index, thorough=True)
+    return check_index_files(backend.index, thorough=thorough)
 
 
 def indexed_versions(using: str = "default") -> dict[int, str]:

@@ -2,9 +2,10 @@
 
 A damaged file does not show in the table of contents: a `.trm` cut in half or a flipped byte
 in a `.pst` only fails the search that reads it. `check_index_files` opens every segment with
-Whoosh's SegmentReader (what ArticleFileIndex.reader() opens for searches), walks each
-segment's term dictionary, and reads postings (with segment_arrays.read_postings, as the
-search engine does), stored fields and columns: a sample of them, or every one (`thorough`).
+Whoosh's SegmentReader (what ArticleFileIndex.reader() opens for searches) and reads terms
+with their postings (with segment_arrays.read_postings, as the search engine does), stored
+fields and columns: every one (`thorough`: the whole term dictionary walked), or a sample
+spread over each file.
 
 `IndexVerifier` remembers which segments read well, by segment id and the size and time of
 their files (segments never change once written), so /health reads a segment once, and again
@@ -18,7 +19,7 @@ import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -50,7 +51,9 @@ DAMAGE_ERRORS = (
 )
 # Reads of the latest generation before a file still gone is taken as missing.
 ATTEMPTS = 3
-# Term postings and stored documents read per field and segment by a sampled check.
+# Terms (and their postings) read per segment by a sampled check; stored documents and
+# column values read per segment.
+SAMPLE_TERMS = 64
 SAMPLE = 16
 # IndexVerifier reads every term, posting and document of a segment this small (what the
 # index queue's batches write), a sample of a larger one (a rebuild's, a merge's).
@@ -97,29 +100,36 @@ def check_segment(storage, schema, segment, generation: int, thorough: bool = Fa
 
 
 def _read_terms_and_postings(reader: SegmentReader, thorough: bool, reading: list) -> None:
-    for fieldname in sorted(reader.indexed_field_names()):
+    if thorough:
+        terms = (
+            (fieldname, term)
+            for fieldname in sorted(reader.indexed_field_names())
+            for term in reader.lexicon(fieldname)
+        )
+    else:
+        reading[0] = "term dictionary"
+        terms = iter(_sampled_terms(reader, SAMPLE_TERMS))
+    for fieldname, term in terms:
         reading[0] = f"terms or postings of {fieldname}"
-        terms = reader.lexicon(fieldname)
-        for term in terms if thorough else _evenly_spaced(terms, SAMPLE):
-            postings = read_postings(reader.postings(fieldname, term))
-            if len(postings.ids) and postings.ids[-1] >= reader.doc_count_all():
-                raise ValueError(f"a posting of {term!r} points past the segment's documents")
+        postings = read_postings(reader.postings(fieldname, term))
+        if len(postings.ids) and postings.ids[-1] >= reader.doc_count_all():
+            raise ValueError(f"a posting of {term!r} points past the segment's documents")
 
 
-def _evenly_spaced(items: Iterable, most: int) -> list:
-    """Every item is read; between `most` and 2 × `most` of them kept, evenly spaced (every
-    step-th, the step doubling whenever the kept ones reach 2 × `most`), and the last."""
-    kept: list = []
-    step, last = 1, None
-    for position, item in enumerate(items):
-        last = item
-        if position % step == 0:
-            kept.append(item)
-            if len(kept) >= 2 * most:
-                kept, step = kept[::2], step * 2
-    if last is not None and (not kept or kept[-1] != last):
-        kept.append(last)
-    return kept
+def _sampled_terms(reader: SegmentReader, most: int) -> list[tuple[str, bytes]]:
+    """About `most` (field, term) pairs evenly spaced over the segment's whole term
+    dictionary, and its first and last, found without walking it: Whoosh keeps the position
+    of every key in sorted order in an array at the end of the .trm file (its binary search
+    reads it). Private members of whoosh.codec.whoosh3.W3TermsReader and
+    whoosh.filedb.filetables.OrderedHashReader, named by tests/search/test_index_check.py."""
+    terms = reader._terms
+    table = terms._tindex
+    count = table.indexlen
+    chosen = sorted({*range(0, count, max(1, count // most)), count - 1} - {-1})
+    return [
+        terms._keydecoder(table.key_at(table._get_pos(table.indexbase + n * table.indexsize)))
+        for n in chosen
+    ]
 
 
 def _read_documents(reader: SegmentReader, thorough: bool, reading: list) -> None:

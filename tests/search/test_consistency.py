@@ -51,7 +51,7 @@ def test_missing_stale_and_orphaned_documents_are_found_and_fixed():
 
 
 @pytest.mark.no_drift_check
-@pytest.mark.parametrize("fix", [(), ("--fix",)], ids=["check", "fix"])
+@pytest.mark.parametrize("fix", [(), ("--fix",), ("--sample",)], ids=["check", "fix", "sample"])
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
 def test_check_index_reports_a_damaged_index_in_one_line_and_fails(damage, fix):
     index_seven_articles()

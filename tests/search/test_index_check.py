@@ -1,7 +1,5 @@
 """Reading the index as searches read it: damage to any of its files is reported."""
 
-import itertools
-
 import pytest
 from haystack import connections
 
@@ -9,7 +7,7 @@ from articles.search import index_check
 from articles.search.index_check import (
     DamagedIndexError,
     IndexVerifier,
-    _evenly_spaced,
+    _sampled_terms,
     check_index_files,
 )
 from tests.search.helpers import DAMAGE, count, flip_bytes, index_file, index_seven_articles
@@ -64,9 +62,33 @@ def test_the_verifier_reads_a_segment_again_once_its_files_change(index):
         verifier.check(index)
 
 
-def test_evenly_spaced_keeps_a_bounded_spread_sample_and_the_last():
-    kept = _evenly_spaced(range(1000), 16)
-    assert 16 <= len(kept) <= 33
-    assert (kept[0], kept[-1]) == (0, 999)
-    gaps = {b - a for a, b in itertools.pairwise(kept[:-1])}
-    assert len(gaps) == 1
+def test_a_sample_of_terms_spans_the_whole_term_dictionary_without_walking_it(index):
+    """Names the private Whoosh members _sampled_terms reads: SegmentReader._terms,
+    W3TermsReader._tindex and _keydecoder, OrderedHashReader.indexlen, indexbase, indexsize,
+    key_at and _get_pos."""
+    (reader,) = (leaf for leaf, _ in index.reader().leaf_readers())
+    every = [
+        (fieldname, term)
+        for fieldname in sorted(reader.indexed_field_names())
+        for term in reader.lexicon(fieldname)
+    ]
+    sampled = _sampled_terms(reader, 8)
+    assert 8 <= len(sampled) <= 10
+    assert set(sampled) <= set(every)
+    assert {sampled[0], sampled[-1]} == {min(every), max(every)}
+    reader.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda folder: DAMAGE["term dictionary cut in half"][0](folder),
+        lambda folder: flip_bytes(index_file(folder, ".pst"), count=10**6),  # the second half
+        lambda folder: flip_bytes(index_file(folder, "._stored.col"), count=10**6),
+    ],
+    ids=["term dictionary cut", "postings garbled", "stored fields garbled"],
+)
+def test_a_sampled_check_finds_damage_spread_over_a_file(index, damage):
+    damage(index.storage.folder)
+    with pytest.raises(DamagedIndexError):
+        check_index_files(index)
