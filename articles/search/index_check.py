@@ -100,20 +100,22 @@ def check_segment(storage, schema, segment, generation: int, thorough: bool = Fa
 
 
 def _read_terms_and_postings(reader: SegmentReader, thorough: bool, reading: list) -> None:
+    reading[0] = "term dictionary"
     if thorough:
-        terms = (
-            (fieldname, term)
-            for fieldname in sorted(reader.indexed_field_names())
-            for term in reader.lexicon(fieldname)
-        )
+        for fieldname in sorted(reader.indexed_field_names()):
+            reading[0] = f"terms or postings of {fieldname}"
+            for term in reader.lexicon(fieldname):
+                _read_postings(reader, fieldname, term)
     else:
-        reading[0] = "term dictionary"
-        terms = iter(_sampled_terms(reader, SAMPLE_TERMS))
-    for fieldname, term in terms:
-        reading[0] = f"terms or postings of {fieldname}"
-        postings = read_postings(reader.postings(fieldname, term))
-        if len(postings.ids) and postings.ids[-1] >= reader.doc_count_all():
-            raise ValueError(f"a posting of {term!r} points past the segment's documents")
+        for fieldname, term in _sampled_terms(reader, SAMPLE_TERMS):
+            reading[0] = f"terms or postings of {fieldname}"
+            _read_postings(reader, fieldname, term)
+
+
+def _read_postings(reader: SegmentReader, fieldname: str, term: bytes) -> None:
+    postings = read_postings(reader.postings(fieldname, term))
+    if len(postings.ids) and postings.ids[-1] >= reader.doc_count_all():
+        raise ValueError(f"a posting of {term!r} points past the segment's documents")
 
 
 def _sampled_terms(reader: SegmentReader, most: int) -> list[tuple[str, bytes]]:
