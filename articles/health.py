@@ -1,14 +1,17 @@
 """Is the archive able to serve? The database answers and the search index holds its articles.
 
 Cheap enough to poll (a few milliseconds at 100k articles): counts from the database and the
-index's own document count, never a search. An index that is empty while articles exist, or
-whose queue has waited longer than SEARCH_INDEX_STALE_SECONDS, or that holds a different number
-of documents than the queue explains, is not healthy.
+index's own document count, never a search, once each segment of the index has been read as
+searches read it (index_check.py; a segment is read once, and again only if its files change).
+An index that cannot be read (damaged), that is empty while articles exist, whose queue has
+waited longer than SEARCH_INDEX_STALE_SECONDS, or that holds a different number of documents
+than the queue explains, is not healthy.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from django.conf import settings
@@ -19,38 +22,31 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
-from whoosh.index import TOC
 from whoosh.index import IndexError as WhooshIndexError
 
 from articles.models import Article, PendingIndexUpdate
+from articles.search.index_check import DamagedIndexError, IndexVerifier
 
 logger = logging.getLogger(__name__)
 
 
-# Tries at reading the index's table of contents while writers replace it.
-TOC_ATTEMPTS = 3
-
-
 def indexed_document_count(using: str = "default") -> int:
-    """How many documents the index holds. Whoosh: the sum of its segments' counts in the
-    table of contents, read afresh, so no reader is opened and no search is waited for (a
-    query that walks the terms took 8.5 s at 882 articles); a search cluster counts cheaply
-    on its own."""
+    """How many documents the index holds, once it has read as searches read it. Whoosh: the
+    segments of the latest table of contents, each opened and sampled (terms, postings,
+    stored fields, columns) the first time it is seen, then only counted; a search cluster
+    counts cheaply on its own. DamagedIndexError when a file cannot be read."""
     backend = connections[using].get_backend()
     if isinstance(backend, WhooshSearchBackend):
         if not backend.setup_complete:
             backend.setup()
-        for attempt in range(TOC_ATTEMPTS):
-            try:
-                toc = TOC.read(backend.storage, backend.index.indexname)
-            except FileNotFoundError:
-                # A writer committed a newer generation and cleaned up the one just found,
-                # or a rebuild swapped the folder: read the latest again.
-                if attempt == TOC_ATTEMPTS - 1:
-                    raise
-            else:
-                return sum(segment.doc_count() for segment in toc.segments)
+        return index_verifier().check(backend.index).documents
     return SearchQuerySet(using=using).models(Article).count()
+
+
+@functools.cache
+def index_verifier() -> IndexVerifier:
+    """The process's memory of the segments that read well."""
+    return IndexVerifier()
 
 
 def health(now: datetime.datetime | None = None) -> tuple[bool, dict]:
@@ -69,6 +65,10 @@ def health(now: datetime.datetime | None = None) -> tuple[bool, dict]:
     try:
         report["indexed"] = indexed_document_count()
         report["search_index"] = "ok"
+    except DamagedIndexError as error:
+        logger.error("health: search index damaged: %s", error)
+        report.update(search_index=f"damaged: {error}", status="damaged")
+        return False, report
     except (OSError, WhooshIndexError, SearchBackendError, TransportError) as error:
         # An unreadable index folder, a damaged or foreign index, an unreachable cluster.
         logger.exception("health: search index check failed")

@@ -10,11 +10,12 @@ from haystack import connections
 from haystack.query import SearchQuerySet
 from whoosh.index import TOC
 
-from articles.health import health
+from articles.health import health, index_verifier
 from articles.models import PendingIndexUpdate
 from articles.search.indexing import apply_pending_updates
 from newsarchive.logging import JsonFormatter
 from tests.factories import make_article, make_page
+from tests.search.helpers import DAMAGE, index_seven_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,33 @@ def test_health_is_503_when_the_index_cannot_be_read(staff_client):
     for toc in Path(backend.path).glob("*.toc"):
         toc.write_bytes(b"not a table of contents")
     status, report = get_health(staff_client)
-    assert (status, report["status"]) == (503, "error")
-    assert report["search_index"].startswith("error: ")
+    assert (status, report["status"]) == (503, "damaged")
+    assert report["search_index"].startswith("damaged: table of contents unreadable: ")
+
+
+@pytest.fixture
+def indexed_page():
+    return index_seven_articles()
+
+
+@pytest.mark.no_drift_check
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_health_is_503_naming_the_damage_once_a_file_is_damaged(indexed_page, staff_client, damage):
+    assert get_health(staff_client)[0] == 200  # verified healthy first, then damaged
+    harm, named = DAMAGE[damage]
+    harm(connections["default"].get_backend().path)
+    status, report = get_health(staff_client)
+    assert (status, report["status"]) == (503, "damaged")
+    assert named in report["search_index"]
+    assert get_health(Client()) == (503, {"status": "damaged"})
+
+
+@pytest.mark.no_drift_check
+def test_health_reports_damage_after_a_restart_too(indexed_page, client):
+    DAMAGE["term dictionary cut in half"][0](connections["default"].get_backend().path)
+    index_verifier.cache_clear()  # a new process remembers no segment
+    connections.reload("default")
+    assert get_health(client) == (503, {"status": "damaged"})
 
 
 def test_health_reads_the_latest_table_of_contents_when_a_writer_replaced_the_one_found(

@@ -11,7 +11,8 @@ Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. The parts i
 - articles/search/readers.py: the index on disk, one per folder in a process with one reader
   and per-segment caches shared by every thread, and a new index built beside and swapped in.
 
-Writes: one writer at a time, waiting up to WRITE_TIMEOUT; large update_index batches are
+Writes: one writer at a time, waiting up to WRITE_TIMEOUT, each commit merging what updates
+have grown (readers.merge_grown); large update_index batches are
 analysed by INDEX_PROCS worker processes. `rebuild` (manage.py rebuild_index) fills a new
 index beside the live one and swaps it in whole; `clear` commits an empty generation. Neither
 deletes the folder under its readers, and a search whose reader lost a file reopens it.
@@ -40,6 +41,7 @@ from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import query
 from whoosh.fields import Schema
+from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 from whoosh.reading import ReaderClosed
 from whoosh.writing import CLEAR
@@ -48,12 +50,26 @@ from articles.search.analysis import segmenter
 from articles.search.deadline import current_deadline
 from articles.search.docset_search import DocSetSearch
 from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
-from articles.search.readers import ArticleFileIndex, build_beside, shared_index, write_lock
+from articles.search.readers import (
+    ArticleFileIndex,
+    build_beside,
+    merge_grown,
+    open_folder,
+    rebuild_under_way,
+    rebuilding_beside,
+    shared_index,
+    write_lock,
+)
 from articles.search.whoosh_parser import ArticleQueryParser, value_token
 
+# Whoosh's name of the index in its folder (its files start with it), as haystack opens it.
+INDEX_NAME = "MAIN"
 # Seconds a write waits for another writer (Whoosh allows one) before it fails; connection
 # option WRITE_TIMEOUT. A failed write raises, so the caller can keep the update for later.
 WRITE_TIMEOUT = 30.0
+# Seconds a rebuild waits for the write in progress (connection option REBUILD_WAIT): an
+# update_index batch of BATCH_SIZE articles, or a merge, may hold the lock for minutes.
+REBUILD_WAIT = 600.0
 # Articles per update_index batch (connection option BATCH_SIZE; haystack's default is 1000):
 # per term costs of a segment are paid once for more documents.
 BATCH_SIZE = 4000
@@ -70,10 +86,22 @@ class ArticleSearchBackend(WhooshSearchBackend):
         self.write_timeout = float(connection_options.get("WRITE_TIMEOUT", WRITE_TIMEOUT))
         self.index_procs = int(connection_options.get("INDEX_PROCS", INDEX_PROCS))
         self.batch_size = int(connection_options.get("BATCH_SIZE", BATCH_SIZE))
+        self.rebuild_wait = float(connection_options.get("REBUILD_WAIT", REBUILD_WAIT))
 
     def setup(self) -> None:
-        super().setup()
-        self.index = shared_index(self.storage, self.schema, self.index.indexname)
+        """haystack's setup, without reading the index: it opened (and so read) the table of
+        contents, and a damaged one then stopped even rebuild_index, whose new index never
+        needs the old one. A damaged index is found by the readers (and /health)."""
+        if not self.use_file_storage:
+            super().setup()
+            self.index = shared_index(self.storage, self.schema, self.index.indexname)
+        else:
+            self.content_field_name, self.schema = self.build_schema(
+                connections[self.connection_alias].get_unified_index().all_searchfields()
+            )
+            self.index = open_folder(self.path, self.schema, INDEX_NAME)
+            self.storage = self.index.storage
+            self.setup_complete = True
         self.parser = ArticleQueryParser(
             self.content_field_name, self.bigram_field_name, schema=self.schema
         )
@@ -91,6 +119,11 @@ class ArticleSearchBackend(WhooshSearchBackend):
         """
         if not self.setup_complete:
             self.setup()
+        if self.use_file_storage and rebuild_under_way(self.path):
+            raise LockError(
+                "a rebuild of the search index is under way; the update stays queued and is "
+                "applied to the new index"
+            )
         return self.index.writer(timeout=self.write_timeout, delay=0.05, **_procs(procs))
 
     def update(self, index, iterable, commit: bool = True) -> None:
@@ -122,7 +155,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
             _cancel(writer)
             raise
         if written:
-            writer.commit()
+            writer.commit(mergetype=merge_grown)
         else:
             _cancel(writer)
         return written
@@ -132,7 +165,9 @@ class ArticleSearchBackend(WhooshSearchBackend):
         in whole (readers never see an empty or partial index); returns how many.
 
         The live index's write lock is held throughout, so no update lands in the index being
-        replaced: those wait, fail after write_timeout and stay queued for afterwards. One
+        replaced. The rebuild waits up to rebuild_wait for the write in progress; from the
+        moment it starts waiting, writers leave their updates queued for afterwards
+        (`_writer`), so the queue's writers never keep it from the lock. One
         writer (index_procs processes for PARALLEL_BATCH or more of `total` objects) takes
         every batch and commits once.
         """
@@ -143,8 +178,11 @@ class ArticleSearchBackend(WhooshSearchBackend):
             writer = new.writer(**_procs(self.index_procs if total >= PARALLEL_BATCH else 1))
             return self._write(writer, index, batches, writer.add_document)
 
-        with write_lock(self.index, self.write_timeout):
-            return build_beside(self.path, self.schema, self.index.indexname, fill)
+        with (
+            rebuilding_beside(self.path) as beside,
+            write_lock(self.index, self.rebuild_wait),
+        ):
+            return build_beside(beside, self.path, self.schema, self.index.indexname, fill)
 
     def clear(self, models=None, commit: bool = True) -> None:
         """Without models: an empty generation, committed in one step; haystack deletes the
@@ -162,7 +200,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_grown)
 
     def search(
         self,

@@ -2,16 +2,21 @@
 
 `index_drift` compares them: articles missing from the index, documents older than their
 article (stale), and documents of articles that no longer exist (orphaned). `repair` queues
-the first two through the index queue and removes the last.
+the first two through the index queue and removes the last. Both read the index's stored
+fields, so `read_whole_index` reads every file first: a damaged one is reported as such
+(DamagedIndexError), not as a zlib or pickle error half-way through.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from haystack import connections
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
+from articles.search.index_check import IndexCheck, check_index_files
 from articles.search.indexing import apply_pending_updates, queue_article_updates
 
 BATCH = 1000
@@ -26,6 +31,18 @@ class Drift:
     @property
     def total(self) -> int:
         return len(self.missing) + len(self.stale) + len(self.orphaned)
+
+
+def read_whole_index(using: str = "default", thorough: bool = True) -> IndexCheck | None:
+    """Read every term, posting, stored field and column of a Whoosh index (or a sample of
+    each file, not `thorough`), as searches read them (DamagedIndexError on the first that
+    fails); None for a search cluster, which checks its own shards."""
+    backend = connections[using].get_backend()
+    if not isinstance(backend, WhooshSearchBackend):
+        return None
+    if not backend.setup_complete:
+        backend.setup()
+    return check_index_files(backend.index, thorough=thorough)
 
 
 def indexed_versions(using: str = "default") -> dict[int, str]:

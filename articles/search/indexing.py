@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, models, transaction
 from django.db.models import QuerySet
 from haystack import connections
+from whoosh.index import LockError
 
 from articles.models import (
     Article,
@@ -246,6 +247,11 @@ class IndexWorker:
         """Apply one batch; a failure is logged, its rows stay queued for the next pass."""
         try:
             applied = apply_pending_updates(batch_size=self.batch_size, max_batches=1)
+        except LockError as error:
+            # Another writer, or a rebuild that applies the queue once its index is live.
+            self.failures += 1
+            logger.info("index worker: %s; rows stay queued", error)
+            return 0
         except Exception:
             # A worker that died of one failed batch would leave the index behind for good.
             self.failures += 1

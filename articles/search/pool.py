@@ -12,8 +12,11 @@ order. Whoosh only; no Django import.
 
 from __future__ import annotations
 
+import ctypes
 import heapq
+import os
 import pickle
+import signal
 import struct
 from collections.abc import Iterator
 from itertools import groupby
@@ -23,6 +26,8 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
+# prctl(2) option: the signal a process gets when its parent thread ends.
+PR_SET_PDEATHSIG = 1
 # A posting in a term's buffer: document number, weight, length of the value, then the value.
 _POSTING = struct.Struct("<IfI")
 # Bytes counted for a new term (its dict entry, key and bytearray) against the pool's limit.
@@ -129,10 +134,28 @@ class GroupingSegmentWriter(SegmentWriter):
         self.pool = GroupingPool(self._tempstorage, limitmb)
 
 
+def die_with_parent(parent_pid: int) -> None:
+    """Have Linux kill this process when the thread that started it ends (prctl
+    PR_SET_PDEATHSIG), so a killed rebuild takes its workers (about 530 MB each) with it;
+    exit now if that parent is already gone."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno))
+    if os.getppid() != parent_pid:  # the parent died before the call above
+        os._exit(1)
+
+
 class _GroupingTask(SubWriterTask):
-    """A worker of GroupingMpWriter: SubWriterTask.run, multisegment, with a grouping writer."""
+    """A worker of GroupingMpWriter: SubWriterTask.run, multisegment, with a grouping writer,
+    that dies with its parent."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.parent_pid = os.getpid()
 
     def run(self) -> None:
+        die_with_parent(self.parent_pid)
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = GroupingSegmentWriter(ix, _lk=False, **self.kwargs)
         while self.running:

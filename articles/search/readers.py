@@ -13,21 +13,28 @@ import shutil
 import threading
 import weakref
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
-from whoosh.fields import Schema
+from whoosh.fields import Schema, ensure_schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
-from whoosh.reading import IndexReader, ReaderClosed
+from whoosh.reading import IndexReader, ReaderClosed, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.util.numeric import length_to_byte
+from whoosh.writing import MERGE_SMALL
 
 from articles.search.docsets import RecentValues, SegmentCache
 from articles.search.pool import GroupingMpWriter, GroupingSegmentWriter
 
+# A segment with this share of its documents deleted is rewritten at the next commit, if it
+# holds at least MERGE_MIN_DOCUMENTS.
+MERGE_DELETED_SHARE = 0.1
+MERGE_MIN_DOCUMENTS = 100
+# Segments an index keeps at most after a commit (a rebuild writes one per index process).
+MAX_SEGMENTS = 8
 # renameat2(2): exchange two paths in one step; the directory file descriptor of the cwd.
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -112,7 +119,11 @@ class ArticleFileIndex(FileIndex):
     """
 
     def __init__(self, storage, schema: Schema, indexname: str) -> None:
-        super().__init__(storage, schema=schema, indexname=indexname)
+        # Not FileIndex.__init__, which reads the table of contents: a damaged one must stop
+        # only the readers (and show in /health), not a rebuild that replaces it.
+        self.storage = storage
+        self._schema = ensure_schema(schema)
+        self.indexname = indexname
         self.search_lock = threading.RLock()
         self._shared: IndexReader | None = None
         self._opened: tuple[int, int, int] | None = None
@@ -198,6 +209,49 @@ def shared_index(storage: FileStorage, schema: Schema, indexname: str) -> Articl
         return index
 
 
+def merge_grown(writer, segments: list) -> list:
+    """Whoosh's merge policy for a commit (`mergetype`), for an index that updates grow.
+
+    An update deletes the old document where it is and adds the new one in a new segment;
+    Whoosh's default (MERGE_SMALL) merges only small segments, so the large ones of a rebuild
+    kept every deleted document (557 to 766 MiB after 8,000 updates at 100k). Here a segment
+    of MERGE_MIN_DOCUMENTS or more whose deleted documents reach MERGE_DELETED_SHARE is
+    rewritten without them, and the smallest segments are merged whenever more than
+    MAX_SEGMENTS would remain (smaller ones are Whoosh's to merge).
+    """
+    worn = [
+        s
+        for s in segments
+        if s.doc_count_all() >= MERGE_MIN_DOCUMENTS
+        and s.deleted_count() >= MERGE_DELETED_SHARE * s.doc_count_all()
+    ]
+    kept = sorted((s for s in segments if s not in worn), key=lambda s: s.doc_count_all())
+    # The commit adds one segment: the merged ones and its new documents.
+    excess = len(kept) + 1 - MAX_SEGMENTS
+    merged = worn + kept[: max(excess, 0)]
+    if not merged:
+        return MERGE_SMALL(writer, segments)
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in merged]
+
+
+def open_folder(folder: str, schema: Schema, indexname: str) -> ArticleFileIndex:
+    """The process's index of `folder`, without reading it (a damaged one is for the
+    readers to find); an empty index is created where there is none, and the folders of
+    killed rebuilds beside it are removed."""
+    os.makedirs(folder, exist_ok=True)
+    if not os.access(folder, os.W_OK):
+        raise OSError(f"the search index folder {folder} is not writable")
+    index = shared_index(FileStorage(folder), schema, indexname)
+    if index.latest_generation() < 0:
+        index.storage.create_index(schema, indexname=indexname)
+    remove_dead_rebuilds(folder)
+    return index
+
+
 @contextmanager
 def write_lock(index: FileIndex, timeout: float, delay: float = 0.05):
     """Hold the index's write lock (the one every Whoosh writer takes) for the block."""
@@ -210,34 +264,82 @@ def write_lock(index: FileIndex, timeout: float, delay: float = 0.05):
         lock.release()
 
 
-def build_beside(
-    folder: str, schema: Schema, indexname: str, fill: Callable[[ArticleFileIndex], int]
-) -> int:
-    """Build a whole new index in a folder beside `folder` with `fill`, then swap it in; call
-    with the live index's write lock held.
-
-    A reader opens either the old index or the new one, never an empty or partial one: the
-    new index is complete before the swap, and the swap is one rename. Returns what `fill`
-    returns (documents written). The old index is deleted once swapped out; readers of it
-    that still hold its files open keep reading them.
-    """
+def _rebuild_folders(folder: str) -> list[tuple[str, int]]:
+    """(path, process id) of each folder a rebuild builds a new index in beside `folder`."""
     parent, name = os.path.split(os.path.abspath(folder))
-    # What killed rebuilds left: the caller holds the live index's write lock, so no other
-    # rebuild is running.
-    for left in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(name)}.rebuild-*")):
-        shutil.rmtree(left, ignore_errors=True)
+    pattern = os.path.join(glob.escape(parent), f".{glob.escape(name)}.rebuild-*")
+    found = []
+    for path in glob.glob(pattern):
+        pid = path.rpartition("-")[2]
+        if pid.isdigit():
+            found.append((path, int(pid)))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_dead_rebuilds(folder: str) -> list[str]:
+    """Remove the folders of rebuilds whose process is gone (killed: hundreds of MiB at
+    100k); returns them. Called whenever a process sets up the index and by each rebuild."""
+    removed = []
+    for path, pid in _rebuild_folders(folder):
+        if not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def rebuild_under_way(folder: str) -> bool:
+    """Is a live process rebuilding the index of `folder` (or waiting to)?"""
+    return any(_alive(pid) for _, pid in _rebuild_folders(folder))
+
+
+@contextmanager
+def rebuilding_beside(folder: str) -> Iterator[str]:
+    """A new folder beside `folder`, named after this process, for a new index; removed at
+    the end (then holding the old index, swapped out, or a failed new one). While it exists,
+    writers of the live index leave their updates queued (rebuild_under_way), so a rebuild
+    waiting for the write lock gets it as soon as the write in progress ends."""
+    remove_dead_rebuilds(folder)
+    parent, name = os.path.split(os.path.abspath(folder))
     beside = os.path.join(parent, f".{name}.rebuild-{os.getpid()}")
     os.makedirs(beside)
     try:
-        storage = FileStorage(beside)
-        storage.create_index(schema, indexname=indexname)
-        written = fill(ArticleFileIndex(storage, schema, indexname))
-        if os.path.exists(folder):
-            exchange(beside, folder)
-        else:
-            os.rename(beside, folder)
+        yield beside
     finally:
-        shutil.rmtree(beside, ignore_errors=True)  # the old index, or a failed new one
+        shutil.rmtree(beside, ignore_errors=True)
+
+
+def build_beside(
+    beside: str,
+    folder: str,
+    schema: Schema,
+    indexname: str,
+    fill: Callable[[ArticleFileIndex], int],
+) -> int:
+    """Build a whole new index in `beside` (rebuilding_beside) with `fill`, then swap it in
+    for `folder`; call with the live index's write lock held. The live index is never read.
+
+    A reader opens either the old index or the new one, never an empty or partial one: the
+    new index is complete before the swap, and the swap is one rename. Returns what `fill`
+    returns (documents written). Readers of the old index that still hold its files open
+    keep reading them.
+    """
+    storage = FileStorage(beside)
+    storage.create_index(schema, indexname=indexname)
+    written = fill(ArticleFileIndex(storage, schema, indexname))
+    if os.path.exists(folder):
+        exchange(beside, folder)
+    else:
+        os.rename(beside, folder)
     return written
 
 

@@ -1,6 +1,12 @@
 """Writers with postings grouped by term write what Whoosh's own writers write."""
 
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
@@ -102,3 +108,61 @@ def test_workers_commit_while_the_parent_merges_the_older_segments_in_its_own_po
         assert searcher.doc_count() == len(TEXTS)
         assert searcher.doc_frequency("grams", "工会") == 15
         assert sorted(searcher.reader().all_doc_ids()) == list(range(len(TEXTS)))
+
+
+# A rebuild in its own process: its workers started, its new index half written, then it
+# waits to be killed. argv: the live index's folder.
+KILLED_REBUILD = """
+import sys
+from whoosh.fields import ID, TEXT, Schema
+from articles.search.readers import build_beside, rebuilding_beside
+
+folder = sys.argv[1]
+
+def fill(new):
+    writer = new.writer(procs=2, batchsize=10)
+    for n in range(50):
+        writer.add_document(id=str(n), text="工会 职工")
+    print(" ".join(str(task.pid) for task in writer.tasks), flush=True)
+    sys.stdin.read()
+
+with rebuilding_beside(folder) as beside:
+    build_beside(beside, folder, Schema(id=ID(stored=True), text=TEXT), "MAIN", fill)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """Dead, or a zombie waiting for init to reap it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def test_a_killed_rebuild_takes_its_workers_with_it_and_its_folder_goes_at_the_next_start():
+    from haystack import connections
+
+    folder = Path(connections["default"].get_backend().path)
+    rebuild = subprocess.Popen(
+        [sys.executable, "-c", KILLED_REBUILD, str(folder)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    workers = [int(pid) for pid in rebuild.stdout.readline().split()]
+    beside = folder.parent / f".{folder.name}.rebuild-{rebuild.pid}"
+    assert (len(workers), beside.is_dir()) == (2, True)
+    rebuild.kill()
+    rebuild.wait()
+    deadline = time.monotonic() + 10  # the kernel signals the workers as their parent dies
+    while not all(map(_gone, workers)) and time.monotonic() < deadline:
+        os.sched_yield()
+    survivors = [pid for pid in workers if not _gone(pid)]
+    for pid in survivors:  # a failing run leaves none behind
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+    assert beside.is_dir()
+    connections.reload("default").get_backend().setup()  # the next start of any process
+    assert not beside.exists()

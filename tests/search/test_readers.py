@@ -6,12 +6,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from haystack import connections
+from haystack.query import SearchQuerySet
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.query import Term
 from whoosh.reading import SegmentReader
 
-from articles.search.indexing import apply_pending_updates
-from articles.search.readers import ArticleCodec
-from articles.search.service import warm_up
-from tests.factories import make_article
+from articles.search.indexing import apply_pending_updates, queue_article_updates
+from articles.search.readers import (
+    MAX_SEGMENTS,
+    ArticleCodec,
+    ArticleFileIndex,
+    merge_grown,
+)
+from articles.search.service import warm_up, words_or_exact
+from tests.factories import make_article, make_page
 from tests.search.helpers import count, in_thread
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +131,75 @@ def test_segments_are_written_by_the_codec_without_length_statistics():
         segment = index.shared_reader().leaf_readers()[0][0].segment()
     assert isinstance(segment.codec(), ArticleCodec)
     assert not segment.codec().length_stats
+
+
+def _plain_index(folder) -> ArticleFileIndex:
+    schema = Schema(id=ID(stored=True, unique=True), text=TEXT(stored=True))
+    FileStorage(str(folder)).create_index(schema, indexname="MAIN")
+    return ArticleFileIndex(FileStorage(str(folder)), schema, "MAIN")
+
+
+def _update_one_at_a_time(index: ArticleFileIndex, ids: range, mergetype) -> list[tuple]:
+    for n in ids:
+        writer = index.writer()
+        writer.update_document(id=str(n), text=f"更新 {n}")
+        writer.commit(mergetype=mergetype)
+    return [(s.doc_count_all(), s.deleted_count()) for s in index._segments()]
+
+
+@pytest.mark.parametrize(
+    ("mergetype", "stored"),
+    [(None, 115), (merge_grown, 100)],  # Whoosh's default keeps every deleted document
+    ids=["whoosh", "merge_grown"],
+)
+def test_a_large_segment_is_rewritten_once_updates_deleted_a_tenth_of_it(
+    tmp_path, mergetype, stored
+):
+    index = _plain_index(tmp_path)
+    writer = index.writer()
+    for n in range(100):
+        writer.add_document(id=str(n), text=f"原文 {n}")
+    writer.commit()
+    segments = _update_one_at_a_time(index, range(15), mergetype)
+    # Documents in the files, deleted or not; what the last commits deleted waits for more.
+    assert stored <= sum(count for count, _ in segments) < stored + 10
+    assert index.doc_count() == 100
+    with index.searcher() as searcher:
+        assert len(searcher.search(Term("text", "更新"), limit=None)) == 15
+
+
+def test_segments_beyond_the_most_kept_are_merged(tmp_path):
+    index = _plain_index(tmp_path)
+    for n in range(3 * MAX_SEGMENTS):  # one new document a commit: nothing deleted
+        writer = index.writer()
+        writer.add_document(id=str(n), text="原文")
+        writer.commit(mergetype=merge_grown)
+    assert len(index._segments()) <= MAX_SEGMENTS
+    assert index.doc_count_all() == 3 * MAX_SEGMENTS
+
+
+def test_many_small_updates_are_merged_and_searches_answer_the_same():
+    page = make_page()
+    articles = [
+        make_article(page, seq=n, headline=f"职工报道{n}", paragraphs=[f"工会第{n}次技能大赛。"])
+        for n in range(1, 21)
+    ]
+    apply_pending_updates()
+    words = ["职工", "工会", "技能大赛", "报道7"]
+    before = {
+        word: sorted(SearchQuerySet().filter(words_or_exact(word)).values_list("pk", flat=True))
+        for word in words
+    }
+    for _ in range(3):
+        for article in articles:  # 60 commits, each deleting a document and adding it again
+            queue_article_updates([article.pk])
+    index = connections["default"].get_backend().index
+    segments = index._segments()
+    assert len(segments) <= MAX_SEGMENTS
+    # Without merging the files would hold 80 documents, 60 of them deleted.
+    assert sum(s.doc_count_all() for s in segments) < 40
+    after = {
+        word: sorted(SearchQuerySet().filter(words_or_exact(word)).values_list("pk", flat=True))
+        for word in words
+    }
+    assert after == before

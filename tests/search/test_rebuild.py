@@ -1,6 +1,7 @@
 """rebuild_index while the site serves: readers see the old index whole until the swap."""
 
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -9,10 +10,11 @@ from haystack import connections
 from whoosh.index import LockError
 
 from articles.models import Article, PendingIndexUpdate
+from articles.search.index_check import check_index_files
 from articles.search.indexing import apply_pending_updates, deferred_index_updates
 from articles.search.rebuild import rebuild_search_index
 from tests.factories import make_article, make_page
-from tests.search.helpers import count, in_thread
+from tests.search.helpers import DAMAGE, count, in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,7 +83,7 @@ def test_a_rebuild_after_a_clear_fills_the_index(six_articles):
 
 def test_rebuild_index_waits_for_another_writer_then_fails_leaving_the_index(six_articles):
     backend = connections["default"].get_backend()
-    backend.write_timeout = 0.1
+    backend.rebuild_wait = 0.1
     held = backend.index.lock("WRITELOCK")
     assert held.acquire()
     try:
@@ -99,3 +101,49 @@ def test_a_rebuild_removes_what_a_killed_rebuild_left(six_articles, tmp_path):
     assert rebuild_search_index() == 6
     assert not left.exists()
     assert count("职工") == 6
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_rebuild_index_repairs_any_damage_without_reading_the_damaged_index(six_articles, damage):
+    harm, _ = DAMAGE[damage]
+    harm(connections["default"].get_backend().path)
+    connections.reload("default")  # a new process: setting up must not read the index either
+    out = io.StringIO()
+    call_command("rebuild_index", "--noinput", stdout=out)
+    assert "Indexing 6 articles: done" in out.getvalue()
+    backend = connections["default"].get_backend()
+    assert check_index_files(backend.index, thorough=True).documents == 6
+    assert (count("职工"), in_thread(count)) == (6, 0)
+
+
+def test_a_rebuild_waits_for_the_write_in_progress_while_new_writes_stay_queued(
+    six_articles, monkeypatch
+):
+    """Under uploads the queue's writers took the lock in turn and the rebuild timed out."""
+    from articles.search import backend as backend_module
+
+    backend = connections["default"].get_backend()
+    waiting, real_write_lock = threading.Event(), backend_module.write_lock
+
+    def write_lock_announced(*args, **kwargs):
+        waiting.set()
+        return real_write_lock(*args, **kwargs)
+
+    monkeypatch.setattr(backend_module, "write_lock", write_lock_announced)
+    writing = backend.index.lock("WRITELOCK")  # a queue writer in the middle of its batch
+    assert writing.acquire()
+    rebuilt = []
+    rebuild = threading.Thread(target=lambda: rebuilt.append(rebuild_search_index()))
+    rebuild.start()
+    waiting.wait()
+    target = six_articles[0]
+    Article.objects.filter(pk=target.pk).update(headline="重建时改的标题")
+    PendingIndexUpdate.objects.create(article_id=target.pk)
+    with pytest.raises(LockError, match="rebuild of the search index is under way"):
+        apply_pending_updates()  # a second writer does not wait for the lock: it stays queued
+    writing.release()
+    rebuild.join()
+    assert rebuilt == [6]
+    assert PendingIndexUpdate.objects.filter(article_id=target.pk).exists()
+    apply_pending_updates()  # what rebuild_index does next
+    assert (count("重建时改的标题"), count("旧版本")) == (1, 6)

@@ -1,0 +1,94 @@
+"""Reading the index as searches read it: damage to any of its files is reported."""
+
+import pytest
+from haystack import connections
+
+from articles.search import index_check
+from articles.search.index_check import (
+    DamagedIndexError,
+    IndexVerifier,
+    _sampled_terms,
+    check_index_files,
+)
+from tests.search.helpers import DAMAGE, count, flip_bytes, index_file, index_seven_articles
+
+pytestmark = [pytest.mark.django_db, pytest.mark.no_drift_check]
+
+
+@pytest.fixture
+def index():
+    index_seven_articles()
+    return connections["default"].get_backend().index
+
+
+def test_a_healthy_index_reads_whole(index):
+    checked = check_index_files(index, thorough=True)
+    assert (checked.segments, checked.documents) == (1, 7)
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_damage_to_any_file_is_reported_with_where_it_is(index, damage):
+    harm, named = DAMAGE[damage]
+    harm(index.storage.folder)
+    with pytest.raises(DamagedIndexError, match=named):
+        check_index_files(index, thorough=True)
+
+
+def test_a_term_dictionary_cut_in_half_fails_searches_as_the_check_says(index):
+    DAMAGE["term dictionary cut in half"][0](index.storage.folder)
+    with pytest.raises(DamagedIndexError):
+        check_index_files(index)
+    with pytest.raises(Exception):  # noqa: B017 what a search meets: whatever Whoosh raises
+        count("职工")
+
+
+def test_the_verifier_reads_a_healthy_segment_once(index, monkeypatch):
+    verifier, checked = IndexVerifier(), []
+    check_segment = index_check.check_segment
+    monkeypatch.setattr(
+        index_check,
+        "check_segment",
+        lambda *args: checked.append(args[2].segment_id()) or check_segment(*args),
+    )
+    assert [verifier.check(index).documents for _ in range(3)] == [7, 7, 7]
+    assert len(checked) == 1
+
+
+def test_the_verifier_reads_a_segment_again_once_its_files_change(index):
+    verifier = IndexVerifier()
+    assert verifier.check(index).documents == 7
+    flip_bytes(index_file(index.storage.folder, ".pst"))
+    with pytest.raises(DamagedIndexError, match="terms or postings of"):
+        verifier.check(index)
+
+
+def test_a_sample_of_terms_spans_the_whole_term_dictionary_without_walking_it(index):
+    """Names the private Whoosh members _sampled_terms reads: SegmentReader._terms,
+    W3TermsReader._tindex and _keydecoder, OrderedHashReader.indexlen, indexbase, indexsize,
+    key_at and _get_pos."""
+    (reader,) = (leaf for leaf, _ in index.reader().leaf_readers())
+    every = [
+        (fieldname, term)
+        for fieldname in sorted(reader.indexed_field_names())
+        for term in reader.lexicon(fieldname)
+    ]
+    sampled = _sampled_terms(reader, 8)
+    assert 8 <= len(sampled) <= 10
+    assert set(sampled) <= set(every)
+    assert {sampled[0], sampled[-1]} == {min(every), max(every)}
+    reader.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda folder: DAMAGE["term dictionary cut in half"][0](folder),
+        lambda folder: flip_bytes(index_file(folder, ".pst"), count=10**6),  # the second half
+        lambda folder: flip_bytes(index_file(folder, "._stored.col"), count=10**6),
+    ],
+    ids=["term dictionary cut", "postings garbled", "stored fields garbled"],
+)
+def test_a_sampled_check_finds_damage_spread_over_a_file(index, damage):
+    damage(index.storage.folder)
+    with pytest.raises(DamagedIndexError):
+        check_index_files(index)
