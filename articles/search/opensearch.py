@@ -13,8 +13,8 @@ unions, kind, year) are keywords, dates and page numbers are typed, facets are t
 aggregations.
 
 OPENSEARCH_INDEX names an alias. `rebuild` fills a new index and swaps the alias in one step,
-so searches never see an empty or partial index; writes meanwhile go to both indexes, each
-versioned by the article's updated_at, so no older copy overwrites a newer one.
+so searches never see an empty or partial index; updates meanwhile go to both indexes, and the
+rebuild only creates documents, so it never overwrites an update's newer copy.
 """
 
 from __future__ import annotations
@@ -158,8 +158,9 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
             targets.append(self.building_alias)
         return targets
 
-    def _actions(self, index, objects: Iterable, targets: list[str]) -> Iterator[dict]:
-        updated_field = index.get_updated_field()
+    def _actions(
+        self, index, objects: Iterable, targets: list[str], op_type: str = "index"
+    ) -> Iterator[dict]:
         for obj in objects:
             try:
                 doc = index.full_prepare(obj)
@@ -167,13 +168,8 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
                 continue
             source = {key: self._from_python(key, value) for key, value in doc.items()}
             source.pop("boost", None)
-            action = {"_id": doc[ID], "_source": source}
-            updated = getattr(obj, updated_field, None) if updated_field else None
-            if isinstance(updated, datetime.datetime):
-                action.update(_version=int(updated.timestamp() * 1_000_000))
-                action.update(_version_type="external_gte")
             for target in targets:
-                yield {**action, "_index": target}
+                yield {"_op_type": op_type, "_index": target, "_id": doc[ID], "_source": source}
 
     def _from_python(self, name: str, value):
         if name == self.content_field_name:
@@ -187,7 +183,7 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
         return value
 
     def _bulk(self, actions: Iterable[dict], refresh: bool) -> None:
-        # 409: a newer version of the document is there already.
+        # 409: a rebuild's create found the document written by a newer update.
         helpers.bulk(
             self.client,
             actions,
@@ -231,8 +227,9 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
         written = 0
         try:
             for batch in batches:
-                # Counted as sent: one refused as older than the copy there is not lost.
-                actions = list(self._actions(index, batch, [name]))
+                # Created only where absent: an update applied meanwhile is newer. Counted as
+                # sent, since the article is in the index either way.
+                actions = list(self._actions(index, batch, [name], op_type="create"))
                 self._bulk(actions, refresh=False)
                 written += len(actions)
             self.client.indices.put_settings(index=name, body={"refresh_interval": None})

@@ -1,6 +1,7 @@
 """The archive on a live two-node OpenSearch cluster (make test-cluster starts it: deploy/
 search-cluster). Marked `cluster`, off in addopts; OPENSEARCH_URL names the nodes."""
 
+import io
 import os
 import subprocess
 import threading
@@ -8,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from haystack import connections
 
@@ -209,3 +211,19 @@ def test_one_node_stopped_searches_still_answer_and_health_says_yellow(cluster):
         subprocess.run([str(CLUSTER), "start-node", node], check=True, capture_output=True)
     wait_green(cluster)
     assert count("帮扶") == 3
+
+
+def test_rebuild_index_and_check_index_commands_run_against_the_cluster(cluster):
+    articles = make_articles(3, "技能大赛")
+    out = io.StringIO()
+    call_command("rebuild_index", "--noinput", stdout=out, stderr=io.StringIO())
+    assert "Indexing 3 articles: done" in out.getvalue()
+    cluster.client.delete(
+        index=cluster.alias, id=f"articles.article.{articles[0].pk}", refresh=True
+    )
+    with pytest.raises(CommandError, match="1 differences"):
+        call_command("check_index", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("check_index", "--fix", stdout=out)
+    assert "repaired 1 differences: 0 drift" in out.getvalue()
+    assert count("技能大赛") == 3
