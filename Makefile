@@ -6,7 +6,8 @@ UV := $(VENV)/bin/uv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo serve index-worker test test-browser test-api test-corpus lint fmt bench clean
+.PHONY: setup demo serve index-worker test test-browser test-api test-corpus lint fmt bench clean \
+	search-cluster test-cluster
 
 setup: $(VENV)/.synced
 
@@ -65,3 +66,19 @@ node_modules/.package-lock.json: package.json package-lock.json
 # The JSON API against /api/openapi.json: schemathesis on the demo server (tests/contract/).
 test-api: setup
 	$(PY) -m pytest -m api
+
+# The two-node OpenSearch cluster on loopback (deploy/search-cluster: Maven Central parts, Java
+# 17), in the foreground; Ctrl-C stops both nodes. Then HAYSTACK_ENGINE=articles.search.
+# opensearch.ArticleOpenSearchEngine points the archive at it (README, "A search cluster").
+search-cluster:
+	deploy/search-cluster/cluster run
+
+# The cluster tests (pytest -m cluster) on a fresh cluster of their own, stopped afterwards
+# whatever the outcome.
+CLUSTER_TEST_HOME := $(CURDIR)/var/search-cluster-test
+test-cluster: setup
+	rm -rf $(CLUSTER_TEST_HOME)
+	export SEARCH_CLUSTER_HOME=$(CLUSTER_TEST_HOME); \
+	deploy/search-cluster/cluster start || { deploy/search-cluster/cluster stop; exit 1; }; \
+	$(PY) -m pytest -m cluster; status=$$?; \
+	deploy/search-cluster/cluster stop; exit $$status

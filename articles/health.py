@@ -22,6 +22,7 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
+from opensearchpy import TransportError as ClusterTransportError
 from whoosh.index import IndexError as WhooshIndexError
 
 from articles.models import Article, PendingIndexUpdate
@@ -65,11 +66,20 @@ def health(now: datetime.datetime | None = None) -> tuple[bool, dict]:
     try:
         report["indexed"] = indexed_document_count()
         report["search_index"] = "ok"
+        cluster_status = getattr(connections["default"].get_backend(), "cluster_status", None)
+        if cluster_status is not None:  # green, yellow (a node down: replicas serve) or red
+            report["search_cluster"] = cluster_status()
     except DamagedIndexError as error:
         logger.error("health: search index damaged: %s", error)
         report.update(search_index=f"damaged: {error}", status="damaged")
         return False, report
-    except (OSError, WhooshIndexError, SearchBackendError, TransportError) as error:
+    except (
+        OSError,
+        WhooshIndexError,
+        SearchBackendError,
+        TransportError,
+        ClusterTransportError,
+    ) as error:
         # An unreadable index folder, a damaged or foreign index, an unreachable cluster.
         logger.exception("health: search index check failed")
         report.update(search_index=f"error: {error.__class__.__name__}", status="error")
@@ -77,7 +87,9 @@ def health(now: datetime.datetime | None = None) -> tuple[bool, dict]:
     waited = ((now or timezone.now()) - oldest).total_seconds() if oldest else 0.0
     report["index_lag_seconds"] = round(waited, 1)
     report["status"] = _index_status(report, waited)
-    return report["status"] == "ok", report
+    if report["status"] == "ok" and report.get("search_cluster", "green") != "green":
+        report["status"] = report["search_cluster"]
+    return report["status"] in ("ok", "yellow"), report
 
 
 def _index_status(report: dict, waited: float) -> str:

@@ -9,6 +9,7 @@ subheadline and body (article_text, one field per line).
 
     .venv/bin/python bench/search_bench.py --n 10000
     .venv/bin/python bench/search_bench.py --n 100000 --like-queries 100
+    .venv/bin/python bench/search_bench.py --n 10000 --engine opensearch   # a running cluster
 
 The corpus comes from ../shared/corpus/make_pages.py (--shared to point elsewhere); nothing of it
 is kept unless --keep names a folder for the database and index.
@@ -366,6 +367,12 @@ def main() -> None:
     parser.add_argument(
         "--batch-size", type=int, help="update_index --batch-size (default: the backend's)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("whoosh", "opensearch"),
+        default="whoosh",
+        help="opensearch: the cluster of deploy/search-cluster, started beforehand",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR (new) and keep it")
@@ -378,6 +385,11 @@ def main() -> None:
         run_first_query(*args.first_query, warm=args.warm)
         return
 
+    cluster = args.engine == "opensearch"
+    if cluster:
+        import cluster_engine
+
+        cluster_engine.configure()  # before settings are read, also by the first-query runs
     with tempfile.TemporaryDirectory() as tmp:
         var_dir = Path(args.keep) if args.keep else Path(tmp) / "var"
         var_dir.mkdir(parents=True)
@@ -399,7 +411,10 @@ def main() -> None:
         build_rss = peak_rss_mib()
         # The index workers are this process's only children yet (the corpus script is small).
         worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        index_mib = directory_mib(var_dir / "whoosh_index")
+        if cluster:
+            index_mib = cluster_engine.index_mib()
+        else:
+            index_mib = directory_mib(var_dir / "whoosh_index")
         texts = [base_texts[i % len(corpus)] for i in range(args.n)]
         db, fts_seconds = build_sqlite(Path(tmp) / "fts.sqlite3", texts)
         db_mib = (Path(tmp) / "fts.sqlite3").stat().st_size / 2**20
@@ -419,7 +434,7 @@ def main() -> None:
 
         warm_up()
         rows = []
-        all_hits = IndexHits()
+        all_hits = cluster_engine.ClusterHits() if cluster else IndexHits()
         for label, quote in (("plain", "{}"), ("quoted", '"{}"')):
             typed = [quote.format(q) for q in queries]
             latencies, pages = timed(service_query, typed)
@@ -501,6 +516,13 @@ def main() -> None:
             f"this process {rows_rss:.0f} MiB after creating the rows, {build_rss:.0f} MiB after "
             f"the build, {query_rss:.0f} MiB at the end; largest index worker {worker_rss:.0f} MiB"
         )
+        if cluster:
+            nodes = cluster_engine.nodes_rss_mib()
+            print(
+                f"engine opensearch: index store (primary and replica) {index_mib:.1f} MiB; "
+                + ", ".join(f"{name} RSS {mib:.0f} MiB" for name, mib in nodes.items())
+            )
+            cluster_engine.drop_index()
 
 
 if __name__ == "__main__":

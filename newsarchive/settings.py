@@ -210,6 +210,13 @@ if "elasticsearch" in HAYSTACK_ENGINE:
         "INDEX_NAME": env("ELASTICSEARCH_INDEX", default="newsarchive"),
         "CHINESE_ANALYZER": env("ELASTICSEARCH_CHINESE_ANALYZER", default="ik"),
     }
+elif "opensearch" in HAYSTACK_ENGINE:
+    # An OpenSearch cluster, e.g. deploy/search-cluster's two nodes on loopback (README):
+    # articles.search.opensearch.ArticleOpenSearchEngine; URL: the nodes, comma-separated.
+    _search = {
+        "URL": env("OPENSEARCH_URL", default="http://127.0.0.1:9250,http://127.0.0.1:9251"),
+        "INDEX_NAME": env("OPENSEARCH_INDEX", default="newsarchive"),
+    }
 else:
     _search = {
         "PATH": env("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index")),
