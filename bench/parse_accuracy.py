@@ -33,6 +33,33 @@ sys.path.insert(0, str(REPO))
 
 from articles import parsing  # noqa: E402
 
+DEVSET_FOLDERS = ("pages", "pages2")
+# The paper that printed each devset page, as its banner or ../shared/devset/README.md names it.
+# 2025-09-26_02 mixes items of several provincial papers under one banner.
+PAPERS = {
+    "劳动午报": [
+        "pages/2015-09-18_06",
+        "pages/2017-01-23_03",
+        "pages/2017-05-22_01",
+        "pages/2019-08-12_04",
+        "pages/2020-12-31_04",
+        "pages2/2017-05-25_16",
+        "pages2/2017-08-08_04",
+        "pages2/2019-05-05_11",
+        "pages2/2021-01-13_04",
+        "pages2/2023-04-10_06",
+        "pages2/2025-08-14_08",
+    ],
+    "工人日报": ["pages/2016-06-17_02", "pages2/2009-10-13_06", "pages2/2012-03-28_02"],
+    "浙江工人日报": ["pages/2021-08-16_02"],
+    "陕西工人报": ["pages2/2008-05-19_01", "pages2/2016-12-20_03"],
+    "四川工人日报": ["pages2/2024-01-03_01", "pages2/2025-03-22_02", "pages2/2025-10-28_02"],
+    "甘肃工人报": ["pages2/2018-12-26_01"],
+    "南方工报": ["pages2/2023-01-20_01"],
+    "山东工人报": ["pages2/2025-12-29_01"],
+    "省报混合": ["pages/2025-09-26_02"],
+}
+
 KINDS = [
     ("banners", "banners:"),
     ("unexpected article", "unexpected article:"),
@@ -77,28 +104,46 @@ def kind_of(failure: str) -> str:
     return next((kind for kind, marker in KINDS if marker in failure), "other")
 
 
-def parse_file(path: Path) -> dict:
+def parse_file(path: Path, **options) -> dict:
     try:
-        return parsing.parse_page(parsing.decode_page(path.read_bytes())).to_dict()
+        return parsing.parse_page(parsing.decode_page(path.read_bytes()), **options).to_dict()
     except parsing.ParseError:
         return {}
 
 
-def score_devset(scorer: ModuleType, shared: Path) -> tuple[list[tuple[str, int, int]], Run]:
-    """Score every ../shared/devset page: (page, passed, checks) rows and the failures by kind."""
-    pages = sorted((shared / "devset" / "pages").glob("*.txt"))
+def devset_pages(shared: Path) -> list[Path]:
+    """Every page of ../shared/devset, both batches, in folder then date order."""
+    return [
+        page
+        for folder in DEVSET_FOLDERS
+        for page in sorted((shared / "devset" / folder).glob("*.txt"))
+    ]
+
+
+def page_id(page: Path) -> str:
+    return f"{page.parent.name}/{page.stem}"
+
+
+def score_devset(
+    scorer: ModuleType, shared: Path, pages: list[Path] | None = None, parse=None
+) -> tuple[list[tuple[str, int, int]], Run]:
+    """Score devset pages: (page, passed, checks) rows and the failures by kind.
+
+    parse (path -> dict) defaults to the shipped parser; the held-out runs pass their own."""
+    pages = devset_pages(shared) if pages is None else pages
+    parse = parse or parse_file
     run = Run(pages=len(pages))
     rows = []
     for page in pages:
         expected = json.loads(
             page.with_name(page.stem + ".expected.json").read_text(encoding="utf-8")
         )
-        failures, checks = scorer.score(expected, parse_file(page))
-        rows.append((page.stem, checks - len(failures), checks))
+        failures, checks = scorer.score(expected, parse(page))
+        rows.append((page_id(page), checks - len(failures), checks))
         run.total += checks
         run.passed += checks - len(failures)
         for failure in failures:
-            run.by_kind[kind_of(failure)].append(f"{page.stem}: {failure}")
+            run.by_kind[kind_of(failure)].append(f"{page_id(page)}: {failure}")
     return rows, run
 
 
@@ -112,7 +157,7 @@ def print_failures(run: Run, examples: int) -> None:
 
 
 def report_devset(scorer: ModuleType, shared: Path, examples: int) -> None:
-    if not (shared / "devset" / "pages").is_dir():
+    if not devset_pages(shared):
         print(f"devset: not found under {shared}")
         return
     rows, run = score_devset(scorer, shared)
@@ -124,6 +169,32 @@ def report_devset(scorer: ModuleType, shared: Path, examples: int) -> None:
         f"devset score: {run.passed}/{run.total} checks = {run.score:.2f}%, worst page {worst:.1f}%"
     )
     print_failures(run, examples)
+
+
+def paper_of(page: Path) -> str:
+    return next(paper for paper, ids in PAPERS.items() if page_id(page) in ids)
+
+
+def held_out_parse(paper: str, shared: Path):
+    """A parse function whose learned parts never saw `paper`'s pages."""
+    return parse_file
+
+
+def report_held_out(scorer: ModuleType, shared: Path) -> None:
+    """Leave one paper out: each paper's pages scored by a parser that never learned from them."""
+    pages = devset_pages(shared)
+    print("leave-one-paper-out (learned parts trained without the paper's pages):")
+    passed = total = 0
+    for paper in PAPERS:
+        group = [p for p in pages if paper_of(p) == paper]
+        rows, run = score_devset(scorer, shared, group, held_out_parse(paper, shared))
+        worst = min(100 * p / t for _, p, t in rows)
+        print(
+            f"  {paper:<8} {len(group):>2} pages  {run.passed:>4}/{run.total:<4} = "
+            f"{run.score:5.1f}%  worst page {worst:5.1f}%"
+        )
+        passed, total = passed + run.passed, total + run.total
+    print(f"leave-one-paper-out score: {passed}/{total} checks = {100 * passed / total:.2f}%")
 
 
 def score_corpus(scorer: ModuleType, shared: Path, seed: int, *, breaks: bool = True) -> Run:
@@ -158,11 +229,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-breaks", action="store_true", help="pages without column breaks")
     ap.add_argument("--examples", type=int, default=3, help="examples shown per kind of failure")
     ap.add_argument("--devset-only", action="store_true", help="score ../shared/devset only")
+    ap.add_argument(
+        "--held-out", action="store_true", help="the leave-one-paper-out table only"
+    )
     opts = ap.parse_args(argv)
 
     scorer = load_scorer(opts.shared)
+    if opts.held_out:
+        report_held_out(scorer, opts.shared)
+        return 0
     if opts.devset_only:
         report_devset(scorer, opts.shared, opts.examples)
+        report_held_out(scorer, opts.shared)
         return 0
     if opts.seeds:
         scores = []
@@ -176,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"worst: {min(scores):.2f}%, mean: {sum(scores) / len(scores):.2f}%")
         report_devset(scorer, opts.shared, opts.examples)
+        report_held_out(scorer, opts.shared)
         return 0
 
     run = score_corpus(scorer, opts.shared, opts.seed, breaks=not opts.no_breaks)
@@ -191,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures:
         print(f"    {failure}")
     report_devset(scorer, opts.shared, opts.examples)
+    report_held_out(scorer, opts.shared)
     return 0
 
 
