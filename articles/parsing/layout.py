@@ -16,7 +16,15 @@ from .blocks import Block, split_blocks
 from .bylines import lead_credits, parse_credit_line, tail_credits
 from .cohesion import Context
 from .errors import NoArticlesError
-from .furniture import is_epaper_export, is_furniture, printed_date, printed_page
+from .furniture import (
+    is_epaper_export,
+    is_furniture,
+    is_top_furniture,
+    printed_date,
+    printed_page,
+    printed_paper,
+    printed_section,
+)
 from .headlines import DOUBT, headline_doubt, subheadline_doubt
 from .model import Credit, Kind, ParsedArticle, ParsedPage, Role
 from .organizations import find_organizations
@@ -54,23 +62,28 @@ def parse_page(text: str) -> ParsedPage:
     banners: list[str] = []
     warnings: list[str] = []
     drafts: list[_Draft] = []
-    top: list[Block] = []
+    top: list[Block] = []  # the lines above the first body text: furniture, then titles
     furniture = [is_furniture(b.text) for b in blocks]  # each line once, not per look-ahead
     for i, block in enumerate(blocks):
         following = [b for j, b in enumerate(blocks[i + 1 : i + 4], i + 1) if not furniture[j]]
         nxt = following[0] if following else None
-        if furniture[i]:
-            banners.append(block.text)
-        elif drafts:
-            _read(block, following, drafts)
-        elif _opens_page(block, nxt, top):
+        if drafts:
+            if furniture[i]:
+                banners.append(block.text)
+            else:
+                _read(block, following, drafts)
+        elif (
+            furniture[i] or is_top_furniture(block.text) or _opens_page(block, nxt, _title_run(top))
+        ):
             top.append(block)
-        elif top:
+        elif _title_run(top):
             drafts.append(_first_draft(top, banners))
             _read(block, following, drafts)
         elif parse_credit_line(block.text) is None:
             warnings.append(notices.skipped_before_headline(block.text))
-    if not drafts and top:
+    if not drafts:
+        banners.extend(b.text for b in top if _is_top_furniture(b))
+    if not drafts and _title_run(top):
         warnings.append(notices.titles_without_text())
     articles = []
     epaper = is_epaper_export(banners)
@@ -86,6 +99,8 @@ def parse_page(text: str) -> ParsedPage:
         tuple(warnings),
         printed_page=printed_page(banners),
         printed_date=printed_date(banners),
+        paper=printed_paper(banners),
+        section=printed_section(banners),
     )
 
 
@@ -100,12 +115,31 @@ def _opens_page(block: Block, nxt: Block | None, top: list[Block]) -> bool:
     return _more_titles([b.text for b in top], block, nxt, limit=6)
 
 
+def _is_top_furniture(block: Block) -> bool:
+    return is_top_furniture(block.text)
+
+
+def _title_run(top: list[Block]) -> list[Block]:
+    """The lines at the bottom of `top` that may be titles: those below its last furniture."""
+    run: list[Block] = []
+    for block in reversed(top):
+        if _is_top_furniture(block):
+            break
+        run.insert(0, block)
+    return run
+
+
 def _first_draft(top: list[Block], banners: list[str]) -> _Draft:
-    """Split the lines above the first paragraph into page banners and the first title block."""
-    titles = top[-3:]
-    banners.extend(b.text for b in top[:-3])
+    """Split the lines above the first body text into page banners and the first title block.
+
+    The page is read from its first body text upward: the title block is the one to three
+    lines right above it, and every line above those is furniture, whatever its form."""
+    run = _title_run(top)
+    titles = run[-3:]
     if len(titles) == 3 and looks_like_slogan(titles[0].text):
-        banners.append(titles.pop(0).text)
+        titles.pop(0)
+    first = top.index(titles[0])
+    banners.extend(b.text for b in top[:first])
     return _Draft([b.text for b in titles], photo=titles[0].gap >= PHOTO_GAP)
 
 
