@@ -32,33 +32,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from articles import parsing  # noqa: E402
-
-DEVSET_FOLDERS = ("pages", "pages2")
-# The paper that printed each devset page, as its banner or ../shared/devset/README.md names it.
-# 2025-09-26_02 mixes items of several provincial papers under one banner.
-PAPERS = {
-    "劳动午报": [
-        "pages/2015-09-18_06",
-        "pages/2017-01-23_03",
-        "pages/2017-05-22_01",
-        "pages/2019-08-12_04",
-        "pages/2020-12-31_04",
-        "pages2/2017-05-25_16",
-        "pages2/2017-08-08_04",
-        "pages2/2019-05-05_11",
-        "pages2/2021-01-13_04",
-        "pages2/2023-04-10_06",
-        "pages2/2025-08-14_08",
-    ],
-    "工人日报": ["pages/2016-06-17_02", "pages2/2009-10-13_06", "pages2/2012-03-28_02"],
-    "浙江工人日报": ["pages/2021-08-16_02"],
-    "陕西工人报": ["pages2/2008-05-19_01", "pages2/2016-12-20_03"],
-    "四川工人日报": ["pages2/2024-01-03_01", "pages2/2025-03-22_02", "pages2/2025-10-28_02"],
-    "甘肃工人报": ["pages2/2018-12-26_01"],
-    "南方工报": ["pages2/2023-01-20_01"],
-    "山东工人报": ["pages2/2025-12-29_01"],
-    "省报混合": ["pages/2025-09-26_02"],
-}
+from articles.parsing.titlemodel import TitleModel  # noqa: E402
+from articles.parsing.training import (  # noqa: E402
+    DEVSET_PAPERS,
+    devset_pages,
+    page_id,
+    paper_of,
+    training_examples,
+)
 
 KINDS = [
     ("banners", "banners:"),
@@ -111,19 +92,6 @@ def parse_file(path: Path, **options) -> dict:
         return {}
 
 
-def devset_pages(shared: Path) -> list[Path]:
-    """Every page of ../shared/devset, both batches, in folder then date order."""
-    return [
-        page
-        for folder in DEVSET_FOLDERS
-        for page in sorted((shared / "devset" / folder).glob("*.txt"))
-    ]
-
-
-def page_id(page: Path) -> str:
-    return f"{page.parent.name}/{page.stem}"
-
-
 def score_devset(
     scorer: ModuleType, shared: Path, pages: list[Path] | None = None, parse=None
 ) -> tuple[list[tuple[str, int, int]], Run]:
@@ -171,13 +139,10 @@ def report_devset(scorer: ModuleType, shared: Path, examples: int) -> None:
     print_failures(run, examples)
 
 
-def paper_of(page: Path) -> str:
-    return next(paper for paper, ids in PAPERS.items() if page_id(page) in ids)
-
-
 def held_out_parse(paper: str, shared: Path):
-    """A parse function whose learned parts never saw `paper`'s pages."""
-    return parse_file
+    """A parse function whose title model was fitted without `paper`'s pages."""
+    model = TitleModel.fit(training_examples(shared, without=paper))
+    return lambda path: parse_file(path, model=model)
 
 
 def report_held_out(scorer: ModuleType, shared: Path) -> None:
@@ -185,8 +150,8 @@ def report_held_out(scorer: ModuleType, shared: Path) -> None:
     pages = devset_pages(shared)
     print("leave-one-paper-out (learned parts trained without the paper's pages):")
     passed = total = 0
-    for paper in PAPERS:
-        group = [p for p in pages if paper_of(p) == paper]
+    for paper in DEVSET_PAPERS:
+        group = [p for p in pages if paper_of(page_id(p)) == paper]
         rows, run = score_devset(scorer, shared, group, held_out_parse(paper, shared))
         worst = min(100 * p / t for _, p, t in rows)
         print(
@@ -229,9 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-breaks", action="store_true", help="pages without column breaks")
     ap.add_argument("--examples", type=int, default=3, help="examples shown per kind of failure")
     ap.add_argument("--devset-only", action="store_true", help="score ../shared/devset only")
-    ap.add_argument(
-        "--held-out", action="store_true", help="the leave-one-paper-out table only"
-    )
+    ap.add_argument("--held-out", action="store_true", help="the leave-one-paper-out table only")
     opts = ap.parse_args(argv)
 
     scorer = load_scorer(opts.shared)

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from . import notices
 from .blocks import Block, split_blocks
-from .bylines import lead_credits, parse_credit_line, tail_credits
+from .bylines import (
+    caption_credits,
+    is_bare_name_line,
+    lead_credits,
+    parse_credit_line,
+    tail_credits,
+)
 from .cohesion import Context
 from .errors import NoArticlesError
 from .furniture import (
@@ -29,7 +35,8 @@ from .headlines import DOUBT, headline_doubt, subheadline_doubt
 from .model import Credit, Kind, ParsedArticle, ParsedPage, Role
 from .organizations import find_organizations
 from .text import ends_sentence, squeeze
-from .titleblock import is_colon_kicker, title_roles
+from .titleblock import is_colon_kicker
+from .titlemodel import TitleModel, base_model
 from .titles import (
     PARTIAL_DATELINE_RE,
     is_dateline,
@@ -54,10 +61,17 @@ class _Draft:
     byline_line: bool = False
     closed: bool = False
     closing: list[Credit] = field(default_factory=list)  # a closing credit line with no 摄 yet
+    below: str = ""  # the line under the titles: a byline or the first paragraph
 
 
-def parse_page(text: str) -> ParsedPage:
-    """Turn one page of text into banners and articles; see the package docstring."""
+def parse_page(
+    text: str, *, model: TitleModel | None = None, paper: str | None = None
+) -> ParsedPage:
+    """Turn one page of text into banners and articles; see the package docstring.
+
+    model reads the title blocks (default: the shipped one); paper names the paper that printed
+    the page, for the model's overlay of that paper (default: the name the banner prints)."""
+    model = model or base_model()
     blocks = split_blocks(text)
     banners: list[str] = []
     warnings: list[str] = []
@@ -71,14 +85,14 @@ def parse_page(text: str) -> ParsedPage:
             if furniture[i]:
                 banners.append(block.text)
             else:
-                _read(block, following, drafts)
+                _read(block, following, drafts, model)
         elif (
             furniture[i] or is_top_furniture(block.text) or _opens_page(block, nxt, _title_run(top))
         ):
             top.append(block)
         elif _title_run(top):
             drafts.append(_first_draft(top, banners))
-            _read(block, following, drafts)
+            _read(block, following, drafts, model)
         elif parse_credit_line(block.text) is None:
             warnings.append(notices.skipped_before_headline(block.text))
     if not drafts:
@@ -87,8 +101,9 @@ def parse_page(text: str) -> ParsedPage:
         warnings.append(notices.titles_without_text())
     articles = []
     epaper = is_epaper_export(banners)
+    paper = paper or printed_paper(banners)
     for draft in drafts:
-        article = _finish(draft, warnings, epaper=epaper)
+        article = _finish(draft, warnings, model=model, epaper=epaper, paper=paper)
         if article is not None:
             articles.append(article)
     if not articles:
@@ -99,7 +114,7 @@ def parse_page(text: str) -> ParsedPage:
         tuple(warnings),
         printed_page=printed_page(banners),
         printed_date=printed_date(banners),
-        paper=printed_paper(banners),
+        paper=paper,
         section=printed_section(banners),
     )
 
@@ -143,7 +158,7 @@ def _first_draft(top: list[Block], banners: list[str]) -> _Draft:
     return _Draft([b.text for b in titles], photo=titles[0].gap >= PHOTO_GAP)
 
 
-def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
+def _read(block: Block, following: list[Block], drafts: list[_Draft], model: TitleModel) -> None:
     nxt = following[0] if following else None
     draft = drafts[-1]
     credits = parse_credit_line(block.text)
@@ -154,12 +169,16 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
         elif credits is not None:
             draft.credits.extend(credits)
             draft.byline_line = True
+            draft.below = draft.below or block.text
             # 本报记者 崔欣 摄影报道 makes a picture item; 文/本报记者 A 摄影/B a written one
             draft.photo = draft.photo or all(c.role is Role.PHOTOGRAPHER for c in credits)
+        elif not draft.byline_line and is_bare_name_line(block.text) and _text_follows(nxt):
+            draft.byline_line = True  # □刘冰, 李海: names with no role give no credit
         elif not draft.byline_line and _more_titles(draft.titles, block, nxt, limit=3):
             draft.titles.append(block.text)
         else:
             draft.paragraphs.append(block.text)
+            draft.below = draft.below or block.text
         return
     if credits is not None and (draft.photo or block.text[:1] not in "（("):
         # a picture credit closes the item; in a news report a bracketed one is a caption
@@ -179,7 +198,7 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft]) -> None:
         draft.paragraphs[-1] = last + block.text  # a column break: the paragraph goes on
         return
     if _opens_with_kicker(block, following) or _starts_article(
-        last, block, nxt, context=lambda: _context(drafts, following)
+        last, block, nxt, context=lambda: _context(drafts, following, model)
     ):
         drafts.append(_Draft([block.text], photo=block.gap >= PHOTO_GAP))
     else:
@@ -222,6 +241,11 @@ def _opens_with_kicker(block: Block, following: list[Block]) -> bool:
     return not looks_like_title(text.text)
 
 
+def _text_follows(nxt: Block | None) -> bool:
+    """Body text comes next: a line no title could be."""
+    return nxt is not None and not looks_like_title(nxt.text)
+
+
 def _title_follows(nxt: Block) -> bool:
     """A dateline or a byline line comes only under a headline."""
     if is_dateline(nxt.text) or PARTIAL_DATELINE_RE.match(nxt.text):
@@ -257,27 +281,33 @@ def _starts_article(
     return doubt < DOUBT
 
 
-def _context(drafts: list[_Draft], following: list[Block]) -> Context:
+def _context(drafts: list[_Draft], following: list[Block], model: TitleModel) -> Context:
     """The current article and the lines below, for the topic and genre they share."""
     draft = drafts[-1]
     reports = [bool(d.paragraphs) and is_dateline(d.paragraphs[0]) for d in drafts]
     return Context(
         above="".join(draft.titles + draft.paragraphs),
         below="\n".join(b.text for b in following[:2]),
-        headline=title_roles(draft.titles, epaper=False)[1],
+        headline=model.read(draft.titles).headline,
         after_report=reports[-1],
         report_page=len(reports) >= 2 and all(reports),
     )
 
 
-def _finish(draft: _Draft, warnings: list[str], *, epaper: bool) -> ParsedArticle | None:
-    kicker, headline, subheadline = title_roles(draft.titles, epaper=epaper)
+def _finish(
+    draft: _Draft, warnings: list[str], *, model: TitleModel, epaper: bool, paper: str | None
+) -> ParsedArticle | None:
+    reading = model.read(draft.titles, below=draft.below, epaper=epaper, paper=paper)
+    kicker, headline, subheadline = reading.kicker, reading.headline, reading.subheadline
     if not draft.paragraphs:
         warnings.append(notices.headline_without_text(headline))
         return None
     kind = Kind.PHOTO if draft.photo else Kind.NEWS
+    if reading.doubt:
+        warnings.append(reading.doubt)
     credits = [
         *lead_credits(draft.paragraphs[0]),
+        *(c for caption in reading.captions for c in caption_credits(caption)),
         *draft.credits,
         *tail_credits(draft.paragraphs, photo=kind is Kind.PHOTO),
     ]

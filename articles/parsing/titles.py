@@ -13,7 +13,7 @@ from .text import TERMINAL, squeeze
 DATELINE_RE = re.compile(
     r"^(?:据|综合)?(?:(?:本报|新华社|中新社)[^，。！？、：:“”\n]{0,30}?[讯电]"
     r"|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|午报|时报|报)(?:客户端|网)?(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电])"
-    r"|[\u4e00-\u9fff]{2,6}?网讯)"
+    r"|(?:本|[0-9０-９\u4e00-\u9fff]{2,6}?)网讯)"
 )
 # A dateline cut short by a column break: 新华社北京１２月 / ３０日电…
 PARTIAL_DATELINE_RE = re.compile(r"^(?:据)?(?:本报|新华社)[^，。]{0,12}?(?:[0-9０-９]|[月日电讯])")
