@@ -3,12 +3,17 @@
     .venv/bin/python bench/parse_accuracy.py [--shared PATH] [--seed N] [--no-breaks]
     .venv/bin/python bench/parse_accuracy.py --seeds 1 3 5 11 13
     .venv/bin/python bench/parse_accuracy.py --devset-only
+    .venv/bin/python bench/parse_accuracy.py --held-out
+    .venv/bin/python bench/parse_accuracy.py --learning-curve
 
 Generates every corpus page with ../shared/corpus/make_pages.py (column breaks on unless
 --no-breaks) into a temporary folder, parses each page, and prints the aggregate score, the
 failures grouped by kind with a few examples, the speed, and the seed page's score. Then it
 scores the real union-paper pages of ../shared/devset: one line per page, and the failures
 by kind (the union papers are what the archive meets in real life; the corpus is one paper).
+Both batches (pages/, pages2/) are read. --held-out prints the leave-one-paper-out table: each
+paper's pages parsed with a title model fitted without them (hand rules cannot be held out).
+--learning-curve teaches a held-out model a paper's first k pages, as an editor's corrections.
 
 Where --breaks cuts depends on the seed, so one seed says little: --seeds prints one line per
 seed and the worst of them. Tune on odd seeds and check on even ones (headlines.py).
@@ -35,6 +40,7 @@ from articles import parsing  # noqa: E402
 from articles.parsing.titlemodel import TitleModel  # noqa: E402
 from articles.parsing.training import (  # noqa: E402
     DEVSET_PAPERS,
+    devset_examples,
     devset_pages,
     page_id,
     paper_of,
@@ -162,6 +168,30 @@ def report_held_out(scorer: ModuleType, shared: Path) -> None:
     print(f"leave-one-paper-out score: {passed}/{total} checks = {100 * passed / total:.2f}%")
 
 
+def report_learning_curve(scorer: ModuleType, shared: Path) -> None:
+    """For each paper with at least three pages, in date order: the title model fitted without
+    the paper, then taught the expected title blocks of its first k pages (an editor's confirmed
+    roles), scored on the pages after the first two (the same pages for every k)."""
+    print("learning curve (k pages of the paper taught, scored on its pages from the third on):")
+    for paper, ids in DEVSET_PAPERS.items():
+        if len(ids) < 3:
+            continue
+        pages = sorted((shared / "devset" / f"{i}.txt" for i in ids), key=lambda p: p.stem)
+        held_out = TitleModel.fit(training_examples(shared, without=paper))
+        cells = []
+        for k in (0, 1, 2):
+            taught = [e for page in pages[:k] for e in devset_examples(page)]
+            model = held_out.with_examples(paper, taught) if taught else held_out
+            _, run = score_devset(
+                scorer,
+                shared,
+                pages[2:],
+                lambda path, model=model, paper=paper: parse_file(path, model=model, paper=paper),
+            )
+            cells.append(f"k={k}: {run.passed}/{run.total} = {run.score:5.1f}%")
+        print(f"  {paper:<8} {len(pages) - 2:>2} pages  " + "   ".join(cells))
+
+
 def score_corpus(scorer: ModuleType, shared: Path, seed: int, *, breaks: bool = True) -> Run:
     """Generate the corpus pages for one seed, parse them, and score them."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -195,9 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--examples", type=int, default=3, help="examples shown per kind of failure")
     ap.add_argument("--devset-only", action="store_true", help="score ../shared/devset only")
     ap.add_argument("--held-out", action="store_true", help="the leave-one-paper-out table only")
+    ap.add_argument(
+        "--learning-curve",
+        action="store_true",
+        help="per paper with 3+ pages: scores after teaching the first k = 0, 1, 2 pages",
+    )
     opts = ap.parse_args(argv)
 
     scorer = load_scorer(opts.shared)
+    if opts.learning_curve:
+        report_learning_curve(scorer, opts.shared)
+        return 0
     if opts.held_out:
         report_held_out(scorer, opts.shared)
         return 0

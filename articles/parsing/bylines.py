@@ -12,7 +12,7 @@ import re
 from .dictionary import DATA
 from .model import Credit, Role
 from .text import SPACE_RE, squeeze
-from .titles import DATELINE_RE
+from .titles import DATELINE_RE, LIST_ITEM_RE
 
 _AGENCIES = (
     "本报|新华社|中新社|人民日报|工人日报|光明日报|经济日报|解放军报|中国青年报|北京日报|北京晚报|"
@@ -96,6 +96,10 @@ _NOT_NAMES = frozenset(
     ]
 )
 _MAX_LINE = 60
+# A caption opens on a pointer or closes on its credit: ▶…/摄, …供图, 华琳 作
+# (a bracketed credit closes a picture item's own caption paragraph: 威风锣鼓庆丰收（孟仁泉摄）)
+_CAPTION_RE = re.compile(r"^[▶►◀↑↓←→]|(?:摄|摄影|/图|供图|\s[\u4e00-\u9fff]{2,3}\s*作)$")
+_CAPTION_MAX = 80
 
 
 @functools.cache
@@ -324,6 +328,17 @@ def tail_credits(paragraphs: tuple[str, ...] | list[str], *, photo: bool) -> tup
             credits.extend(found)
         text = text[: m.start()].rstrip()
     return _unique(credits)
+
+
+def is_caption_line(line: str) -> bool:
+    """A picture's caption or credit set under the titles: ▶…　全媒体记者林景余/摄, 仁寿县总供图,
+    农民工返乡专列线路图　华琳 作 (a pure credit line is a byline instead)."""
+    text = SPACE_RE.sub(" ", line).strip()
+    if len(squeeze(text)) > _CAPTION_MAX or "。" in text or DATELINE_RE.match(text):
+        return False
+    if LIST_ITEM_RE.match(text) or text[:1] == "图":  # １、…, 图①…: a picture item's captions
+        return False
+    return bool(_CAPTION_RE.search(text)) and parse_credit_line(text) is None
 
 
 def caption_credits(caption: str) -> tuple[Credit, ...]:

@@ -16,6 +16,7 @@ from .blocks import Block, split_blocks
 from .bylines import (
     caption_credits,
     is_bare_name_line,
+    is_caption_line,
     lead_credits,
     parse_credit_line,
     tail_credits,
@@ -45,6 +46,11 @@ from .titles import (
     looks_like_title,
 )
 
+# A picture credit that states its role last: …摄, …摄影报道
+_PHOTO_END_RE = re.compile(r"摄(?:影报道|影)?\s*[）)]?$")
+# 编者按 on its own line opens an item's text; ——… under a line is its subheadline
+_EDITOR_NOTE_RE = re.compile(r"^(?:编者按|编者的话|编后|编者)[：:]?$")
+_SUB_DASH_RE = re.compile(r"^(?:——|－－|--)")
 PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
 _INNER_KICKER = 15  # a kicker inside the page is a name or a topic: 西罗园街道总工会：
 # Words of a sentence that introduces a list or a quotation: …走出了一条路子：, 读到了这样几封信：
@@ -62,6 +68,8 @@ class _Draft:
     closed: bool = False
     closing: list[Credit] = field(default_factory=list)  # a closing credit line with no 摄 yet
     below: str = ""  # the line under the titles: a byline or the first paragraph
+    captions: list[str] = field(default_factory=list)  # picture captions under the titles
+    headline: str | None = None  # the headline read once the text began, for its topic
 
 
 def parse_page(
@@ -172,6 +180,8 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft], model: Tit
             draft.below = draft.below or block.text
             # 本报记者 崔欣 摄影报道 makes a picture item; 文/本报记者 A 摄影/B a written one
             draft.photo = draft.photo or all(c.role is Role.PHOTOGRAPHER for c in credits)
+        elif draft.titles and is_caption_line(block.text):
+            draft.captions.append(block.text)  # neither a title nor text; its 摄 name credits
         elif not draft.byline_line and is_bare_name_line(block.text) and _text_follows(nxt):
             draft.byline_line = True  # □刘冰, 李海: names with no role give no credit
         elif not draft.byline_line and _more_titles(draft.titles, block, nxt, limit=3):
@@ -182,13 +192,17 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft], model: Tit
         return
     if credits is not None and (draft.photo or block.text[:1] not in "（("):
         # a picture credit closes the item; in a news report a bracketed one is a caption
-        if _has_photographer(credits) and draft.closing:
-            # 记者周金友、洪菡婷 / 通讯员张晓燕 摄影报道: one picture credit over two lines
+        photo = _has_photographer(credits)
+        # 记者周金友、洪菡婷 / 通讯员张晓燕 摄影报道: one picture credit over two lines; but
+        # 记者：邓霞 / 摄影：石家豪 states each role, and the story is a text with a picture
+        merged = photo and bool(draft.closing) and bool(_PHOTO_END_RE.search(block.text))
+        if merged:
             draft.credits = [c for c in draft.credits if c not in draft.closing]
             draft.credits.extend(Credit(c.name, Role.PHOTOGRAPHER) for c in draft.closing)
-        draft.closing = [] if _has_photographer(credits) else list(credits)
+        text_credit = bool(draft.closing) and not merged
+        draft.closing = [] if photo else list(credits)
         draft.credits.extend(credits)
-        draft.photo = draft.photo or _has_photographer(credits)
+        draft.photo = draft.photo or (photo and not text_credit)
         draft.closed = True
         return
     last = draft.paragraphs[-1]
@@ -247,7 +261,11 @@ def _text_follows(nxt: Block | None) -> bool:
 
 
 def _title_follows(nxt: Block) -> bool:
-    """A dateline or a byline line comes only under a headline."""
+    """A dateline, a byline line, a `——` subheadline or an editor's-note label (编者按) comes
+    only under a headline."""
+    text = squeeze(nxt.text)
+    if _EDITOR_NOTE_RE.match(text) or (_SUB_DASH_RE.match(text) and looks_like_title(text)):
+        return True
     if is_dateline(nxt.text) or PARTIAL_DATELINE_RE.match(nxt.text):
         return True  # a dateline, maybe cut short by a column break: 本报北京１月８日 / 电…
     byline = parse_credit_line(nxt.text)
@@ -288,10 +306,17 @@ def _context(drafts: list[_Draft], following: list[Block], model: TitleModel) ->
     return Context(
         above="".join(draft.titles + draft.paragraphs),
         below="\n".join(b.text for b in following[:2]),
-        headline=model.read(draft.titles).headline,
+        headline=_headline(draft, model),
         after_report=reports[-1],
         report_page=len(reports) >= 2 and all(reports),
     )
+
+
+def _headline(draft: _Draft, model: TitleModel) -> str:
+    """The draft's headline as a topic cue; its titles are settled once its text began."""
+    if draft.headline is None:
+        draft.headline = model.read(draft.titles).headline
+    return draft.headline
 
 
 def _finish(
@@ -306,8 +331,8 @@ def _finish(
     if reading.doubt:
         warnings.append(reading.doubt)
     credits = [
-        *lead_credits(draft.paragraphs[0]),
-        *(c for caption in reading.captions for c in caption_credits(caption)),
+        *_lead_credits(draft.paragraphs),
+        *(c for caption in (*draft.captions, *reading.captions) for c in caption_credits(caption)),
         *draft.credits,
         *tail_credits(draft.paragraphs, photo=kind is Kind.PHOTO),
     ]
@@ -324,6 +349,15 @@ def _finish(
     )
     warnings.extend(notices.article_notices(article))
     return article
+
+
+def _lead_credits(paragraphs: list[str]) -> tuple[Credit, ...]:
+    """The byline of the dateline that opens the text: in paragraph 1, or in paragraph 2 under
+    a lead-in paragraph (南方工报讯 （全媒体记者林婷玉 通讯员曹俊峰） opening paragraph 2)."""
+    found = lead_credits(paragraphs[0])
+    if not found and len(paragraphs) > 1 and is_dateline(paragraphs[1]):
+        return lead_credits(paragraphs[1])
+    return found
 
 
 def _has_photographer(credits: tuple[Credit, ...]) -> bool:

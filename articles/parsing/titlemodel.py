@@ -45,7 +45,7 @@ MODEL_PATH = Path(__file__).resolve().parent / "data" / "title_model.bin"
 # A reading is in doubt when the runner-up is at least this likely relative to it.
 DOUBT_RATIO = 0.5
 _ITERATIONS, _RATE, _L2 = 300, 2.0, 1e-4
-_OVERLAY_ITERATIONS, _OVERLAY_L2, _OVERLAY_WEIGHT = 200, 1e-3, 1.0
+_OVERLAY_ITERATIONS, _OVERLAY_L2, _OVERLAY_WEIGHT = 300, 1e-3, 1.0
 
 _NGRAMS = True
 PRIOR = 4.0  # the hand-written reading's log-odds for the role it gives
@@ -152,7 +152,8 @@ def line_features(lines: tuple[str, ...], i: int, below: str, epaper: bool) -> t
     if _NGRAMS:
         names += [f"head:{text[:2]}", f"tail:{text[-2:]}", f"tail1:{text[-1:]}"]
         names += [f"bi:{text[k : k + 2]}" for k in range(len(text) - 1)]
-    return tuple(sorted({zlib.crc32(name.encode("utf-8")) % DIM for name in names}))
+    # every feature is read per block size: a three-line block is no two-line one plus a line
+    return tuple(sorted({zlib.crc32(f"{name}#{n}".encode()) % DIM for name in names}))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -185,6 +186,8 @@ def _rows(
     rows, cols, targets, weights, priors = [], [], [], [], []
     for example in examples:
         lines = tuple(example.lines)
+        if len(lines) < 2:
+            continue  # one line has one reading: it decides nothing and would only teach a bias
         for i, role in enumerate(example.roles):
             feats = line_features(lines, i, example.below, example.epaper)
             rows += [len(targets)] * len(feats)
@@ -224,6 +227,10 @@ def _descend(
     if count == 0:
         return weights
     share = (sample_weights / sample_weights.sum())[:, None]
+    # a step no longer than the curvature allows: a few rows with many features each (an
+    # overlay of one paper's examples) would otherwise overshoot and swing back and forth
+    nnz = np.bincount(rows, minlength=count).max()
+    rate = min(_RATE, 1.0 / (0.5 * nnz * share.max()))
     truth = np.eye(len(ROLES))[targets]
     for _ in range(iterations):
         logits = _logits(weights, rows, cols, count)
@@ -236,7 +243,7 @@ def _descend(
             [np.bincount(cols, weights=error[rows, c], minlength=DIM) for c in range(len(ROLES))],
             axis=1,
         )
-        weights -= _RATE * (grad + l2 * weights)
+        weights -= rate * (grad + l2 * weights)
     return weights
 
 
