@@ -39,6 +39,7 @@ from .text import ends_sentence, squeeze
 from .titleblock import is_colon_kicker
 from .titlemodel import TitleModel, base_model
 from .titles import (
+    COLUMN_TAG_RE,
     PARTIAL_DATELINE_RE,
     is_dateline,
     is_list_item,
@@ -50,6 +51,7 @@ from .titles import (
 _PHOTO_END_RE = re.compile(r"摄(?:影报道|影)?\s*[）)]?$")
 # 编者按 on its own line opens an item's text; ——… under a line is its subheadline
 _EDITOR_NOTE_RE = re.compile(r"^(?:编者按|编者的话|编后|编者)[：:]?$")
+_NOTE_LABEL = 12
 _SUB_DASH_RE = re.compile(r"^(?:——|－－|--)")
 PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
 _INNER_KICKER = 15  # a kicker inside the page is a name or a topic: 西罗园街道总工会：
@@ -207,6 +209,8 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft], model: Tit
         return
     last = draft.paragraphs[-1]
     cut = not draft.closed and not ends_sentence(last) and block.gap < PHOTO_GAP
+    # 编者按 stands as its own paragraph (only a short paragraph can be the label)
+    cut = cut and not (len(last) <= _NOTE_LABEL and _EDITOR_NOTE_RE.match(squeeze(last)))
     fresh = is_list_item(block.text) or is_dateline(block.text)
     if cut and not fresh and not (nxt and _title_follows(nxt) and looks_like_title(block.text)):
         draft.paragraphs[-1] = last + block.text  # a column break: the paragraph goes on
@@ -233,7 +237,11 @@ def _more_titles(titles: list[str], block: Block, nxt: Block | None, *, limit: i
     """
     if len(titles) >= limit or block.gap >= PHOTO_GAP or nxt is None:
         return False
+    if _EDITOR_NOTE_RE.match(squeeze(block.text)):
+        return False  # 编者按 opens the text
     if is_colon_kicker(titles[-1]):  # 西罗园街道总工会： / 做职工最坚强的后盾
+        return looks_like_title(block.text, relaxed=True)
+    if _SUB_DASH_RE.match(squeeze(block.text)):  # ——… under the titles is their subheadline
         return looks_like_title(block.text, relaxed=True)
     strong = _title_follows(nxt)
     if not looks_like_title(block.text, closing_bracket=False, relaxed=strong):
@@ -283,7 +291,7 @@ def _starts_article(
     that it carries on into the next block. context is built only when the line is in doubt."""
     if nxt is None:  # `following` never holds furniture
         return False
-    strong = _title_follows(nxt)
+    strong = _title_follows(nxt) or bool(COLUMN_TAG_RE.match(squeeze(block.text)))
     shaped = looks_like_title(block.text, relaxed=strong, single=block.gap >= PHOTO_GAP)
     if not shaped or len(squeeze(block.text)) > MAX_HEADLINE:
         return False
