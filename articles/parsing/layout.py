@@ -40,6 +40,7 @@ from .titleblock import is_colon_kicker
 from .titlemodel import TitleModel, base_model
 from .titles import (
     COLUMN_TAG_RE,
+    EDITOR_NOTE_RE,
     PARTIAL_DATELINE_RE,
     is_dateline,
     is_list_item,
@@ -50,7 +51,6 @@ from .titles import (
 # A picture credit that states its role last: …摄, …摄影报道
 _PHOTO_END_RE = re.compile(r"摄(?:影报道|影)?\s*[）)]?$")
 # 编者按 on its own line opens an item's text; ——… under a line is its subheadline
-_EDITOR_NOTE_RE = re.compile(r"^(?:编者按|编者的话|编后|编者)[：:]?$")
 _NOTE_LABEL = 12
 _SUB_DASH_RE = re.compile(r"^(?:——|－－|--)")
 PHOTO_GAP = 2  # blank lines above a picture item (the layout uses three)
@@ -133,6 +133,8 @@ def _opens_page(block: Block, nxt: Block | None, top: list[Block]) -> bool:
     """Is this line one of the banner and title lines at the top of the page?"""
     if nxt is None or parse_credit_line(block.text) is not None:
         return False
+    if top and is_bare_name_line(block.text) and _text_follows(nxt):
+        return False  # □刘冰, 李海 under the titles: a byline line
     if not top:  # nothing above to carry on from: a headline-shaped line is a headline
         if is_colon_kicker(block.text):
             return looks_like_title(nxt.text)
@@ -210,7 +212,7 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft], model: Tit
     last = draft.paragraphs[-1]
     cut = not draft.closed and not ends_sentence(last) and block.gap < PHOTO_GAP
     # 编者按 stands as its own paragraph (only a short paragraph can be the label)
-    cut = cut and not (len(last) <= _NOTE_LABEL and _EDITOR_NOTE_RE.match(squeeze(last)))
+    cut = cut and not (len(last) <= _NOTE_LABEL and EDITOR_NOTE_RE.match(squeeze(last)))
     fresh = is_list_item(block.text) or is_dateline(block.text)
     if cut and not fresh and not (nxt and _title_follows(nxt) and looks_like_title(block.text)):
         draft.paragraphs[-1] = last + block.text  # a column break: the paragraph goes on
@@ -237,7 +239,7 @@ def _more_titles(titles: list[str], block: Block, nxt: Block | None, *, limit: i
     """
     if len(titles) >= limit or block.gap >= PHOTO_GAP or nxt is None:
         return False
-    if _EDITOR_NOTE_RE.match(squeeze(block.text)):
+    if EDITOR_NOTE_RE.match(squeeze(block.text)):
         return False  # 编者按 opens the text
     if is_colon_kicker(titles[-1]):  # 西罗园街道总工会： / 做职工最坚强的后盾
         return looks_like_title(block.text, relaxed=True)
@@ -264,15 +266,15 @@ def _opens_with_kicker(block: Block, following: list[Block]) -> bool:
 
 
 def _text_follows(nxt: Block | None) -> bool:
-    """Body text comes next: a line no title could be."""
-    return nxt is not None and not looks_like_title(nxt.text)
+    """Body text comes next (a line no title could be), or a picture caption above it."""
+    return nxt is not None and (not looks_like_title(nxt.text) or is_caption_line(nxt.text))
 
 
 def _title_follows(nxt: Block) -> bool:
     """A dateline, a byline line, a `——` subheadline or an editor's-note label (编者按) comes
     only under a headline."""
     text = squeeze(nxt.text)
-    if _EDITOR_NOTE_RE.match(text) or (_SUB_DASH_RE.match(text) and looks_like_title(text)):
+    if EDITOR_NOTE_RE.match(text) or (_SUB_DASH_RE.match(text) and looks_like_title(text)):
         return True
     if is_dateline(nxt.text) or PARTIAL_DATELINE_RE.match(nxt.text):
         return True  # a dateline, maybe cut short by a column break: 本报北京１月８日 / 电…

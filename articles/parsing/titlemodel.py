@@ -289,6 +289,8 @@ class TitleModel:
     ) -> Reading:
         """The roles of a block of 1 to 3 title lines (more: the first ones are dropped)."""
         block = tuple(lines[-3:])
+        if len(block) == 1:  # one line has one reading
+            return Reading(None, block[0], None)
         weights = self.weights
         if paper in self.overlays:
             weights = weights + self.overlays[paper]

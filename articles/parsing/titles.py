@@ -26,6 +26,8 @@ LIST_ITEM_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、．.]|[0-9０-９]{1,2}(?:、|[．.：:](?![0-9０-９]))"
     r"|[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[①-⑳])"
 )
+# 编者按 printed on its own line: the label opens an item's text and is a paragraph of its own
+EDITOR_NOTE_RE = re.compile(r"^(?:编者按|编者的话|编后|编者)[：:]?$")
 # A column tag opens a headline: 【工会缩影】…, 建外丨… (the tag is part of the title)
 COLUMN_TAG_RE = re.compile(r"^(?:【[^【】]{2,8}】|[\u4e00-\u9fff]{2,6}[丨｜|])(?=[^\s])")
 # Quotes, exclamations and the like may close a headline; a colon or comma never does.
