@@ -365,7 +365,10 @@ def _lead_credits(paragraphs: list[str]) -> tuple[Credit, ...]:
     """The byline of the dateline that opens the text: in paragraph 1, or in paragraph 2 under
     a lead-in paragraph (南方工报讯 （全媒体记者林婷玉 通讯员曹俊峰） opening paragraph 2)."""
     found = lead_credits(paragraphs[0])
-    if not found and len(paragraphs) > 1 and is_dateline(paragraphs[1]):
+    if is_dateline(paragraphs[0]):
+        return found  # two dispatches (新华社…电 / 本报…电记者 X): the first one's byline holds
+    lead_in = paragraphs[0].rstrip()[-1:] in "。！？…"  # a sentence, not a display line's note
+    if not found and lead_in and len(paragraphs) > 1 and is_dateline(paragraphs[1]):
         return lead_credits(paragraphs[1])
     return found
 
