@@ -212,7 +212,7 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft], model: Tit
     last = draft.paragraphs[-1]
     cut = not draft.closed and not ends_sentence(last) and block.gap < PHOTO_GAP
     # 编者按 stands as its own paragraph (only a short paragraph can be the label)
-    cut = cut and not (len(last) <= _NOTE_LABEL and EDITOR_NOTE_RE.match(squeeze(last)))
+    cut = cut and not _is_note_label(last)
     fresh = is_list_item(block.text) or is_dateline(block.text)
     if cut and not fresh and not (nxt and _title_follows(nxt) and looks_like_title(block.text)):
         draft.paragraphs[-1] = last + block.text  # a column break: the paragraph goes on
@@ -239,11 +239,11 @@ def _more_titles(titles: list[str], block: Block, nxt: Block | None, *, limit: i
     """
     if len(titles) >= limit or block.gap >= PHOTO_GAP or nxt is None:
         return False
-    if EDITOR_NOTE_RE.match(squeeze(block.text)):
+    if _is_note_label(block.text):
         return False  # 编者按 opens the text
     if is_colon_kicker(titles[-1]):  # 西罗园街道总工会： / 做职工最坚强的后盾
         return looks_like_title(block.text, relaxed=True)
-    if _SUB_DASH_RE.match(squeeze(block.text)):  # ——… under the titles is their subheadline
+    if _SUB_DASH_RE.match(block.text.lstrip()):  # ——… under the titles is their subheadline
         return looks_like_title(block.text, relaxed=True)
     strong = _title_follows(nxt)
     if not looks_like_title(block.text, closing_bracket=False, relaxed=strong):
@@ -273,8 +273,9 @@ def _text_follows(nxt: Block | None) -> bool:
 def _title_follows(nxt: Block) -> bool:
     """A dateline, a byline line, a `——` subheadline or an editor's-note label (编者按) comes
     only under a headline."""
-    text = squeeze(nxt.text)
-    if EDITOR_NOTE_RE.match(text) or (_SUB_DASH_RE.match(text) and looks_like_title(text)):
+    if _is_note_label(nxt.text) or (
+        _SUB_DASH_RE.match(nxt.text.lstrip()) and looks_like_title(nxt.text)
+    ):
         return True
     if is_dateline(nxt.text) or PARTIAL_DATELINE_RE.match(nxt.text):
         return True  # a dateline, maybe cut short by a column break: 本报北京１月８日 / 电…
@@ -293,7 +294,7 @@ def _starts_article(
     that it carries on into the next block. context is built only when the line is in doubt."""
     if nxt is None:  # `following` never holds furniture
         return False
-    strong = _title_follows(nxt) or bool(COLUMN_TAG_RE.match(squeeze(block.text)))
+    strong = _title_follows(nxt) or bool(COLUMN_TAG_RE.match(block.text.lstrip()))
     shaped = looks_like_title(block.text, relaxed=strong, single=block.gap >= PHOTO_GAP)
     if not shaped or len(squeeze(block.text)) > MAX_HEADLINE:
         return False
@@ -371,6 +372,11 @@ def _lead_credits(paragraphs: list[str]) -> tuple[Credit, ...]:
     if not found and lead_in and len(paragraphs) > 1 and is_dateline(paragraphs[1]):
         return lead_credits(paragraphs[1])
     return found
+
+
+def _is_note_label(text: str) -> bool:
+    """编者按 alone on its line (only a short line can be the label: no squeeze of long text)."""
+    return len(text) <= _NOTE_LABEL and bool(EDITOR_NOTE_RE.match(squeeze(text)))
 
 
 def _has_photographer(credits: tuple[Credit, ...]) -> bool:
