@@ -182,8 +182,12 @@ def _read(block: Block, following: list[Block], drafts: list[_Draft], model: Tit
             draft.credits.extend(credits)
             draft.byline_line = True
             draft.below = draft.below or block.text
-            # 本报记者 崔欣 摄影报道 makes a picture item; 文/本报记者 A 摄影/B a written one
-            draft.photo = draft.photo or all(c.role is Role.PHOTOGRAPHER for c in credits)
+            # 本报记者 崔欣 摄影报道 makes a picture item; 文/本报记者 A 摄影/B a written one, and
+            # so does a bracketed （本报记者 刘强 摄）: the credit of a picture beside the story
+            bracketed = block.text.lstrip()[:1] in "（("
+            draft.photo = draft.photo or (
+                not bracketed and all(c.role is Role.PHOTOGRAPHER for c in credits)
+            )
         elif draft.titles and is_caption_line(block.text):
             draft.captions.append(block.text)  # neither a title nor text; its 摄 name credits
         elif not draft.byline_line and is_bare_name_line(block.text) and _text_follows(nxt):
