@@ -16,6 +16,7 @@ decides is the shape of the whole block and the page's own convention:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .grammar import tagged
@@ -64,6 +65,7 @@ def is_colon_kicker(line: str) -> bool:
     return not (_SENTENCE_RE.search(text) or "、" in text or text[-2] in "们者")
 
 
+@functools.lru_cache(maxsize=4096)  # the layout and the title model both ask about a pair
 def is_split_headline(first: str, second: str) -> bool:
     """北京经济技术开发区1700余名职工 / 健走展风采: a subject with no predicate over a short line
     that supplies it."""
