@@ -48,7 +48,7 @@ def main() -> None:
     from articles import parsing
     from articles.search.query import QueryError
     from articles.search.service import SearchParams, search_articles, warm_up
-    from tests.strategies import pages, queries
+    from tests.strategies import HOSTILE_PAGES, pages, queries
 
     parsing.parse_page((REPO / "sample" / "2024-03-12_02.txt").read_text(encoding="utf-8"))
     warm_up()
@@ -85,6 +85,14 @@ def main() -> None:
 
     started = time.perf_counter()
     parse()
+    for text in HOSTILE_PAGES.values():  # the hand-made worst cases too
+        before = time.perf_counter()
+        try:
+            parsing.parse_page(text)
+            outcomes["page: hostile, parsed"] += 1
+        except parsing.NoArticlesError:
+            outcomes["page: hostile, refused"] += 1
+        slowest["page"] = max(slowest["page"], time.perf_counter() - before)
     search()
     over = [kind for kind, seconds in slowest.items() if seconds > 1.0]
     print(

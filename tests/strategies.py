@@ -96,3 +96,16 @@ queries = st.one_of(
     ).map("".join),
     st.text(min_size=150, max_size=2500),  # over the length limit
 )
+
+
+# Pages built to make a parser slow (one huge line, deep brackets, thousands of bylines):
+# tests/parsing/test_robustness.py parses them, bench/fuzz.py times them.
+HOSTILE_PAGES = {
+    "huge line": "字" * 200_000,
+    "nested brackets": "（" * 50_000 + "记者" + "）" * 50_000,
+    "only bylines": "\n\n".join(["本报讯（记者 张三 李四 通讯员 王五）"] * 2000),
+    "union storm": "标题\n\n本报讯（记者 张三）" + "工会。" * 20_000,
+    "many headlines": "\n\n".join(f"标题{i}号" for i in range(5000)),
+    "control chars": "".join(chr(c) for c in range(32)) * 1000,
+    "astral": "\U0001f600\U00020000\n\n" * 3000,
+}
