@@ -15,7 +15,9 @@ sample page (7 articles each: 150 pages are 1,050 articles). For --seconds:
 - the editors, in rounds, stage their own version of the same new date, preview, and confirm
   at the same moment: one must be stored and the other sent back to a fresh preview (never a
   silent replace, never a 500), which it confirms again, replacing the page knowingly;
-- one `manage.py rebuild_index` runs a third of the way in;
+- one `manage.py rebuild_index` runs a third of the way in, and one `manage.py export_archive`
+  (a backup, which must block no writer) two thirds of the way in; the backup's file must hold
+  every article the archive had when it began (at least the pages ingested at the start);
 - a poller reads /health twice a second (anything but 200 is an error).
 Prints requests, errors and latency percentiles per kind, then checks that the database holds
 exactly the expected pages and articles (none lost, none doubled, each contested page the last
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import itertools
+import json
 import os
 import secrets
 import shutil
@@ -64,6 +68,30 @@ def rebuilder(env: dict, at: float, recorder: Recorder) -> None:
     )
     error = None if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1]
     recorder.record("rebuild_index", time.perf_counter() - started, error)
+
+
+# Articles on each page the archive and the uploads hold (variants of the sample page).
+ARTICLES_PER_PAGE = 7
+
+
+def backer_up(env: dict, at: float, recorder: Recorder, least_articles: int) -> None:
+    time.sleep(max(0.0, at - time.monotonic()))
+    backup = Path(env["NEWSARCHIVE_VAR_DIR"]) / "backup.jsonl.gz"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "export_archive", str(backup)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    error = None if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1]
+    if error is None:
+        with gzip.open(backup, "rt", encoding="utf-8") as lines:
+            counts = json.loads(next(lines)).get("counts", {})
+        if counts.get("article", 0) < least_articles:
+            error = f"the backup holds {counts.get('article')} articles, not {least_articles}"
+    recorder.record("export_archive", time.perf_counter() - started, error)
 
 
 def main() -> None:
@@ -173,6 +201,9 @@ def main() -> None:
         threads.append(
             threading.Thread(target=rebuilder, args=(env, started + options.seconds / 3, recorder))
         )
+        at = started + options.seconds * 2 / 3
+        least = options.pages * ARTICLES_PER_PAGE
+        threads.append(threading.Thread(target=backer_up, args=(env, at, recorder, least)))
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -185,7 +216,7 @@ def main() -> None:
 
     print(
         f"gunicorn {options.workers} workers; {options.searchers} searchers, {options.uploaders} "
-        f"uploaders, {len(editors)} editors on the same dates, 1 rebuild_index, a /health "
+        f"uploaders, {len(editors)} editors on the same dates, 1 rebuild_index, 1 export_archive, a /health "
         f"poller; {elapsed:.0f} s; SQLite + Whoosh"
     )
     print(f"| {'kind':<28} | requests | errors | req/s | p50 ms | p95 ms | p99 ms |")
@@ -256,11 +287,11 @@ def check_archive(
     expected = initial + len(uploaded) + len(contest.last)
     print(
         f"pages: {initial} at start + {len(uploaded)} uploaded + {len(contest.last)} contested "
-        f"dates = {expected} expected, {len(pages)} stored; articles {7 * expected} expected, "
+        f"dates = {expected} expected, {len(pages)} stored; articles {ARTICLES_PER_PAGE * expected} expected, "
         f"{articles} stored"
     )
     problems = []
-    if len(pages) != expected or articles != 7 * expected:
+    if len(pages) != expected or articles != ARTICLES_PER_PAGE * expected:
         problems.append("pages or articles lost or doubled")
     problems += [f"{date}: uploaded page missing" for date in uploaded if str(date) not in pages]
     for date, name in sorted(contest.last.items()):
