@@ -43,6 +43,7 @@ class Block:
     role: str
     article: int | None  # index of its article; None for page furniture
     paragraph: int | None = None  # index among the article's paragraphs
+    credits: tuple[str, ...] = ()  # on the 主题's line: the names its article credits
 
     @property
     def role_label(self) -> str:
@@ -61,7 +62,12 @@ def blocks(parsed: ParsedPage) -> list[Block]:
     """The page's lines in reading order: furniture, then each article's titles and text."""
     found = [Block(text, "furniture", None) for text in parsed.banners]
     for k, article in enumerate(parsed.articles):
-        found += [Block(getattr(article, r), r, k) for r in TITLES if getattr(article, r)]
+        names = tuple(dict.fromkeys(c.name for c in article.credits))
+        found += [
+            Block(getattr(article, r), r, k, credits=names if r == "headline" else ())
+            for r in TITLES
+            if getattr(article, r)
+        ]
         caption = article.kind is Kind.PHOTO
         found += [
             Block(text, "caption" if caption else "body", k, i)

@@ -211,3 +211,14 @@ def test_a_staged_role_replaces_the_stored_role_of_the_same_line():
     staged = [{"op": "role", "text": "甲", "role": "furniture"}]
 
     assert merged_layout(stored, staged) == [stored[1], staged[0]]
+
+
+def test_a_byline_line_leaves_the_text_and_shows_as_the_articles_credit(seed):
+    paragraphs = (*seed.articles[3].paragraphs, "本报记者 王五")
+    page = titled(seed, 3, paragraphs=paragraphs)
+
+    page = apply_correction(page, {"op": "role", "text": "本报记者 王五", "role": "byline"})
+
+    assert page.articles[3].paragraphs == seed.articles[3].paragraphs
+    headline = next(b for b in blocks(page) if b.text == seed.articles[3].headline)
+    assert headline.credits == ("边磊", "王五")
