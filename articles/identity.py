@@ -61,6 +61,7 @@ def sync_articles(
     report = SyncReport()
     current = {a.pk: article_values(a) for a in existing}
     matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
+    existing = [*existing, *adopt_moved(page, new, matches, current)]
     kept = {existing[i].pk for i in matches.values()}
     unmatched = [a for a in existing if a.pk not in kept]
     by_hand = added_by_hand(unmatched)
@@ -170,6 +171,43 @@ def _organizations_of_parse(
         report.new_organizations += created
         linked.append(organization)
     return linked
+
+
+def adopt_moved(
+    page: Page,
+    new: Sequence[dict[str, Any]],
+    matches: dict[int, int],
+    current: dict[int, dict[str, Any]],
+) -> list[Article]:
+    """Articles of other pages of the issue that the new parse of `page` has and its own
+    articles do not (the article moved page): they move here keeping their id, their staff
+    corrections and their revisions; `matches` and `current` take them in. They step aside
+    to seq + SEQ_SHIFT on arrival, and sync_articles gives them their place."""
+    unmatched = [j for j in range(len(new)) if j not in matches]
+    if not unmatched:
+        return []
+    elsewhere = list(
+        Article.objects.filter(page__issue_id=page.issue_id)
+        .exclude(page=page)
+        .exclude(pk__in=current)
+        .prefetch_related("credits__person", "organizations")
+    )
+    values = {a.pk: article_values(a) for a in elsewhere}
+    found = match_articles(
+        [baseline(a, values[a.pk]) for a in elsewhere],
+        [new[j] for j in unmatched],
+        by_place=False,
+    )
+    adopted = []
+    offset = len(current)
+    for k, i in found.items():
+        article = elsewhere[i]
+        Article.objects.filter(pk=article.pk).update(page=page, seq=F("seq") + SEQ_SHIFT)
+        article.page, article.seq = page, 0  # not its place yet: sync_articles moves it
+        current[article.pk] = values[article.pk]
+        matches[unmatched[k]] = offset + len(adopted)
+        adopted.append(article)
+    return adopted
 
 
 def added_by_hand(articles: Sequence[Article]) -> set[int]:

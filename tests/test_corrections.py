@@ -235,3 +235,31 @@ def test_an_article_staff_added_by_hand_outlives_the_reparse(page, editors, clie
     assert added.revisions.get().kind == "create"
     assert "本文已更正" not in client.get(added.get_absolute_url()).content.decode()
     assert reparse_page(Page.objects.get()).outcome is Outcome.UNCHANGED
+
+
+def test_a_correction_follows_its_article_to_another_page_of_a_reupload(db, editors, seed_text):
+    """Zhang corrects an article on 第3版; Li re-uploads the issue with it moved to 第2版."""
+    from tests.test_admin_upload import confirm
+    from tests.test_identity import GONE, split_out, store
+
+    zhang, li = editors
+    moving = split_out(seed_text, GONE, "工余时间")[1]
+    top, tail = seed_text.split(moving)
+    store(top)
+    store(moving + tail, number=3)
+    article = Article.objects.get(headline__startswith=GONE)
+    save(zhang, article, opened(zhang, article), headline="中昊公司工会开启亲子阅读之旅")
+
+    files = [
+        SimpleUploadedFile("02.txt", (top + moving).encode(), content_type="text/plain"),
+        SimpleUploadedFile("03.txt", tail.encode(), content_type="text/plain"),
+    ]
+    preview = li.post(
+        reverse("admin:articles_issue_upload"), {"issue_date": "2024-03-12", "files": files}
+    )
+    confirm(li, preview.url)
+
+    moved = Article.objects.get(pk=article.pk)
+    assert (moved.page.number, moved.headline) == (2, "中昊公司工会开启亲子阅读之旅")
+    assert [r.user.username for r in moved.revisions.all()] == ["zhang"]
+    assert not Article.objects.filter(page__number=3, headline__contains="亲子阅读").exists()
