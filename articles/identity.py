@@ -9,8 +9,10 @@ queues every article it creates, changes, moves or retires for the search index.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,8 @@ from articles.search.indexing import queue_article_updates
 # Articles whose position changes step aside to seq + SEQ_SHIFT first (one seq per page).
 SEQ_SHIFT = 10000
 _TEXT_FIELDS = ("kicker", "headline", "subheadline", "kind", "paragraphs")
+# Inside retirement_at_the_end: {id: (page id, seq)} of the articles pages lost.
+_set_aside: ContextVar[dict[int, tuple[int, int]] | None] = ContextVar("set_aside", default=None)
 
 
 @dataclass
@@ -66,7 +70,7 @@ def sync_articles(
     unmatched = [a for a in existing if a.pk not in kept]
     by_hand = added_by_hand(unmatched)
     gone = [a for a in unmatched if a.pk not in by_hand]
-    tombstones = retire_articles(gone)
+    tombstones = retire_articles(gone) if _set_aside.get() is None else set_aside(gone)
     # Articles staff added by hand stay, after the parsed ones.
     placed = [(a, len(new) + n) for n, a in enumerate(a for a in unmatched if a.pk in by_hand)]
     placed = [(a, seq) for a, seq in placed if a.seq != seq + 1]
@@ -208,6 +212,38 @@ def adopt_moved(
         matches[unmatched[k]] = offset + len(adopted)
         adopted.append(article)
     return adopted
+
+
+@contextlib.contextmanager
+def retirement_at_the_end() -> Iterator[None]:
+    """Around storing several pages of one issue in one transaction (an upload's confirm): an
+    article a page loses is set aside, not retired, so that a page stored after it that has
+    the article adopts it (adopt_moved), id, corrections and history and all. Those no page
+    took are retired on leaving, each 301 to its successor where one turned up."""
+    aside: dict[int, tuple[int, int]] = {}
+    token = _set_aside.set(aside)
+    try:
+        yield
+    finally:
+        _set_aside.reset(token)
+    left = Article.objects.filter(pk__in=aside).select_related("page__issue")
+    by_page: dict[int, list[Article]] = {}
+    for article in left:
+        page_id, seq = aside[article.pk]
+        if article.page_id == page_id:  # no page adopted it
+            article.seq = seq
+            by_page.setdefault(page_id, []).append(article)
+    for articles in by_page.values():
+        link_moved(articles[0].page, [], retire_articles(articles))
+
+
+def set_aside(articles: Sequence[Article]) -> list[RetiredArticle]:
+    """Lost articles stepped out of their page's places, until retirement_at_the_end."""
+    aside = _set_aside.get()
+    for article in articles:
+        aside[article.pk] = (article.page_id, article.seq)
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(seq=F("seq") + SEQ_SHIFT)
+    return []
 
 
 def added_by_hand(articles: Sequence[Article]) -> set[int]:

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from articles.identity import retirement_at_the_end
 from articles.ingest import IngestResult, Outcome, preview_page_bytes
 from articles.layout_service import add_staged_correction, stored_layout
 from articles.models import Upload, UploadFile
@@ -140,21 +141,22 @@ def confirm_upload(
                     for f in changed
                 ]
             )
-        for file in files:
-            preview = preview_page_bytes(
-                file.data,
-                issue_date=upload.issue_date,
-                page_number=file.page_number,
-                source=file.name,
-                dry_run=False,
-                banners_checked=banners_checked,
-                layout=stored_layout(upload.issue_date, file.page_number, file.layout),
-            )
-            if preview.result.outcome is Outcome.FAILED:
-                # Leaving the atomic block with the error rolls back the pages stored so far.
-                message = PARSE_MESSAGES.get(type(preview.error), preview.result.reason)
-                raise UploadError([f"{file.name}：{message}；本期没有保存任何内容"])
-            results.append(preview.result)
+        with retirement_at_the_end():  # an article moving page keeps its id
+            for file in files:
+                preview = preview_page_bytes(
+                    file.data,
+                    issue_date=upload.issue_date,
+                    page_number=file.page_number,
+                    source=file.name,
+                    dry_run=False,
+                    banners_checked=banners_checked,
+                    layout=stored_layout(upload.issue_date, file.page_number, file.layout),
+                )
+                if preview.result.outcome is Outcome.FAILED:
+                    # Leaving the atomic block with the error rolls back the pages stored so far.
+                    message = PARSE_MESSAGES.get(type(preview.error), preview.result.reason)
+                    raise UploadError([f"{file.name}：{message}；本期没有保存任何内容"])
+                results.append(preview.result)
         if upload.issue_number is not None and issue.number != upload.issue_number:
             issue.number = upload.issue_number
             issue.save(update_fields=["number", "updated_at"])
