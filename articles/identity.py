@@ -49,6 +49,7 @@ class SyncReport:
     organizations: set[str] = field(default_factory=set)
     new_people: int = 0
     new_organizations: int = 0
+    moved_in: dict[int, int] = field(default_factory=dict)  # {id: the page it came from}
 
 
 def sync_articles(
@@ -65,7 +66,9 @@ def sync_articles(
     report = SyncReport()
     current = {a.pk: article_values(a) for a in existing}
     matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
-    existing = [*existing, *adopt_moved(page, new, matches, current)]
+    adopted = adopt_moved(page, new, matches, current)
+    report.moved_in = {a.pk: number for a, number in adopted}
+    existing = [*existing, *(a for a, _ in adopted)]
     kept = {existing[i].pk for i in matches.values()}
     unmatched = [a for a in existing if a.pk not in kept]
     by_hand = added_by_hand(unmatched)
@@ -182,7 +185,7 @@ def adopt_moved(
     new: Sequence[dict[str, Any]],
     matches: dict[int, int],
     current: dict[int, dict[str, Any]],
-) -> list[Article]:
+) -> list[tuple[Article, int]]:
     """Articles of other pages of the issue that the new parse of `page` has and its own
     articles do not (the article moved page): they move here keeping their id, their staff
     corrections and their revisions; `matches` and `current` take them in. They step aside
@@ -194,6 +197,7 @@ def adopt_moved(
         Article.objects.filter(page__issue_id=page.issue_id)
         .exclude(page=page)
         .exclude(pk__in=current)
+        .select_related("page")
         .prefetch_related("credits__person", "organizations")
     )
     values = {a.pk: article_values(a) for a in elsewhere}
@@ -206,11 +210,11 @@ def adopt_moved(
     offset = len(current)
     for k, i in found.items():
         article = elsewhere[i]
+        adopted.append((article, article.page.number))
         Article.objects.filter(pk=article.pk).update(page=page, seq=F("seq") + SEQ_SHIFT)
         article.page, article.seq = page, 0  # not its place yet: sync_articles moves it
         current[article.pk] = values[article.pk]
-        matches[unmatched[k]] = offset + len(adopted)
-        adopted.append(article)
+        matches[unmatched[k]] = offset + len(adopted) - 1
     return adopted
 
 

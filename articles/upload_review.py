@@ -24,9 +24,17 @@ from django.db.models import Count, Max
 from articles import parsing
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
-from articles.ingest import IngestResult, PagePreview, parse_page_bytes, preview_page_bytes
+from articles.corrections import article_values, baseline
+from articles.ingest import (
+    IngestResult,
+    PagePreview,
+    parse_page_bytes,
+    parsed_articles,
+    preview_page_bytes,
+)
 from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout
+from articles.matching import match_articles
 from articles.models import Article, Credit, Page, Person
 from articles.upload_files import PageFile
 
@@ -60,6 +68,8 @@ class PageReview:
     stored_sha256: str = ""
     # Which of the page's articles this screen shows (all of them outside the preview).
     shown: range = range(0)
+    # (id, headline, page number it moves to or None) of each article the page loses.
+    leaving: list[tuple[int, str, int | None]] = field(default_factory=list)
 
     @property
     def result(self) -> IngestResult:
@@ -206,7 +216,9 @@ def review_screen(
         summary = summaries[i]
         preview = page_preview(summary.file, issue_date)
         shown = range(ks[0], ks[-1] + 1) if preview.parsed else range(0)
-        reviews.append(_review(summary.file, preview, shown, summary.stored_sha256))
+        review = _review(summary.file, preview, shown, summary.stored_sha256)
+        review.leaving.extend(leaving(preview.result, summary.file, files, issue_date))
+        reviews.append(review)
     return PreviewScreen(summaries, reviews, page_obj)
 
 
@@ -214,6 +226,31 @@ def _review(file: PageFile, preview: PagePreview, shown: range, digest: str) -> 
     articles = preview.parsed.articles[shown.start : shown.stop] if preview.parsed else []
     reviewed = [_review_article(a) for a in articles]
     return PageReview(file, preview, reviewed, stored_sha256=digest, shown=shown)
+
+
+def leaving(
+    result: IngestResult, file: PageFile, files: list[PageFile], issue_date: datetime.date
+) -> list[tuple[int, str, int | None]]:
+    """The articles the page loses, each with the page of this upload that will take it
+    (the confirm moves it there, id, corrections and history and all), or None: retired."""
+    if not result.retired:
+        return []
+    lost = list(
+        Article.objects.filter(pk__in=[pk for pk, _ in result.retired])
+        .order_by("seq")
+        .prefetch_related("credits__person", "organizations")
+    )
+    olds = [baseline(a, article_values(a)) for a in lost]
+    going: dict[int, int] = {}
+    for other in files:
+        parsed = parsed_page(other).parsed
+        if other is file or other.page_number is None or parsed is None:
+            continue
+        layout = stored_layout(issue_date, other.page_number, other.layout)
+        news = parsed_articles(with_layout(parsed, layout))
+        for i in match_articles(olds, news, by_place=False).values():
+            going.setdefault(lost[i].pk, other.page_number)
+    return [(a.pk, a.headline, going.get(a.pk)) for a in lost]
 
 
 def _digest(*parts: str | bytes) -> str:

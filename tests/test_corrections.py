@@ -262,7 +262,12 @@ def test_a_correction_follows_its_article_to_another_page_of_a_reupload(
         for n, text in after.items()
     ]
     upload = reverse("admin:articles_issue_upload")
-    confirm(li, li.post(upload, {"issue_date": "2024-03-12", "files": files}).url)
+    preview = li.post(upload, {"issue_date": "2024-03-12", "files": files}).url
+    html = li.get(preview).content.decode()
+    assert f"将移至第{to_page}版（编号、更正和修订记录随之）" in html
+    assert f"从第{5 - to_page}版移来（编号、更正和修订记录随之）" in html
+    assert "《中昊公司工会开启亲子阅读之旅》" in html
+    confirm(li, preview)
 
     moved = Article.objects.get(pk=article.pk)
     assert (moved.page.number, moved.headline) == (to_page, "中昊公司工会开启亲子阅读之旅")
