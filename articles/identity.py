@@ -37,6 +37,8 @@ SEQ_SHIFT = 10000
 _TEXT_FIELDS = ("kicker", "headline", "subheadline", "kind", "paragraphs")
 # Inside retirement_at_the_end: {id: (page id, seq)} of the articles pages lost.
 _set_aside: ContextVar[dict[int, tuple[int, int]] | None] = ContextVar("set_aside", default=None)
+# Inside retirement_at_the_end: {page number: the articles it will store}.
+_incoming: ContextVar[dict[int, list[dict]] | None] = ContextVar("incoming", default=None)
 
 
 @dataclass
@@ -186,21 +188,23 @@ def adopt_moved(
     matches: dict[int, int],
     current: dict[int, dict[str, Any]],
 ) -> list[tuple[Article, int]]:
-    """Articles of other pages of the issue that the new parse of `page` has and its own
-    articles do not (the article moved page): they move here keeping their id, their staff
+    """Inside retirement_at_the_end: articles that other pages of the upload lose and the new
+    parse of `page` has (the article moved page) move here keeping their id, their staff
     corrections and their revisions; `matches` and `current` take them in. They step aside
     to seq + SEQ_SHIFT on arrival, and sync_articles gives them their place."""
     unmatched = [j for j in range(len(new)) if j not in matches]
-    if not unmatched:
+    aside, incoming = _set_aside.get(), _incoming.get() or {}
+    if not unmatched or aside is None:
         return []
-    elsewhere = list(
+    candidates = (
         Article.objects.filter(page__issue_id=page.issue_id)
         .exclude(page=page)
         .exclude(pk__in=current)
         .select_related("page")
         .prefetch_related("credits__person", "organizations")
     )
-    values = {a.pk: article_values(a) for a in elsewhere}
+    values = {a.pk: article_values(a) for a in candidates}
+    elsewhere = [a for a in candidates if a.pk in aside or _will_lose(a, values[a.pk], incoming)]
     found = match_articles(
         [baseline(a, values[a.pk]) for a in elsewhere],
         [new[j] for j in unmatched],
@@ -218,18 +222,31 @@ def adopt_moved(
     return adopted
 
 
+def _will_lose(article: Article, values: dict[str, Any], incoming: dict[int, list]) -> bool:
+    """Whether the article's own page is in the upload and will not store it again."""
+    number = article.page.number
+    if number not in incoming:
+        return False
+    return not match_articles([baseline(article, values)], incoming[number], by_place=False)
+
+
 @contextlib.contextmanager
-def retirement_at_the_end() -> Iterator[None]:
-    """Around storing several pages of one issue in one transaction (an upload's confirm): an
-    article a page loses is set aside, not retired, so that a page stored after it that has
-    the article adopts it (adopt_moved), id, corrections and history and all. Those no page
-    took are retired on leaving, each 301 to its successor where one turned up."""
+def retirement_at_the_end(incoming: dict[int, list[dict]], retire: bool = True) -> Iterator[None]:
+    """Around storing several pages of one issue in one transaction (an upload's confirm;
+    `incoming`: {page number: the articles it will store}): a page that has an article another
+    page of the upload loses adopts it (adopt_moved), id, corrections and history and all,
+    whichever page is stored first. A lost article is set aside, not retired, until then;
+    those no page took are retired on leaving, each 301 to its successor if one turned up
+    (not when a dry run, `retire=False`, rolled everything back)."""
     aside: dict[int, tuple[int, int]] = {}
-    token = _set_aside.set(aside)
+    tokens = _set_aside.set(aside), _incoming.set(incoming)
     try:
         yield
     finally:
-        _set_aside.reset(token)
+        _set_aside.reset(tokens[0])
+        _incoming.reset(tokens[1])
+    if not retire:
+        return
     left = Article.objects.filter(pk__in=aside).select_related("page__issue")
     by_page: dict[int, list[Article]] = {}
     for article in left:

@@ -24,7 +24,7 @@ from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
-from articles.upload_review import PARSE_MESSAGES, stored_page_digests
+from articles.upload_review import PARSE_MESSAGES, incoming_articles, stored_page_digests
 
 STALE_AFTER = datetime.timedelta(days=1)
 
@@ -141,7 +141,8 @@ def confirm_upload(
                     for f in changed
                 ]
             )
-        with retirement_at_the_end():  # an article moving page keeps its id
+        # an article moving to another page of the issue keeps its id
+        with retirement_at_the_end(incoming_articles(files, upload.issue_date)):
             for file in files:
                 preview = preview_page_bytes(
                     file.data,
