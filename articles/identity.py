@@ -9,8 +9,10 @@ queues every article it creates, changes, moves or retires for the search index.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,10 @@ from articles.search.indexing import queue_article_updates
 # Articles whose position changes step aside to seq + SEQ_SHIFT first (one seq per page).
 SEQ_SHIFT = 10000
 _TEXT_FIELDS = ("kicker", "headline", "subheadline", "kind", "paragraphs")
+# Inside retirement_at_the_end: {id: (page id, seq)} of the articles pages lost.
+_set_aside: ContextVar[dict[int, tuple[int, int]] | None] = ContextVar("set_aside", default=None)
+# Inside retirement_at_the_end: {page number: the articles it will store}.
+_incoming: ContextVar[dict[int, list[dict]] | None] = ContextVar("incoming", default=None)
 
 
 @dataclass
@@ -45,6 +51,7 @@ class SyncReport:
     organizations: set[str] = field(default_factory=set)
     new_people: int = 0
     new_organizations: int = 0
+    moved_in: dict[int, int] = field(default_factory=dict)  # {id: the page it came from}
 
 
 def sync_articles(
@@ -61,11 +68,14 @@ def sync_articles(
     report = SyncReport()
     current = {a.pk: article_values(a) for a in existing}
     matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
+    adopted = adopt_moved(page, new, matches, current)
+    report.moved_in = {a.pk: number for a, number in adopted}
+    existing = [*existing, *(a for a, _ in adopted)]
     kept = {existing[i].pk for i in matches.values()}
     unmatched = [a for a in existing if a.pk not in kept]
     by_hand = added_by_hand(unmatched)
     gone = [a for a in unmatched if a.pk not in by_hand]
-    tombstones = retire_articles(gone)
+    tombstones = retire_articles(gone) if _set_aside.get() is None else set_aside(gone)
     # Articles staff added by hand stay, after the parsed ones.
     placed = [(a, len(new) + n) for n, a in enumerate(a for a in unmatched if a.pk in by_hand)]
     placed = [(a, seq) for a, seq in placed if a.seq != seq + 1]
@@ -170,6 +180,91 @@ def _organizations_of_parse(
         report.new_organizations += created
         linked.append(organization)
     return linked
+
+
+def adopt_moved(
+    page: Page,
+    new: Sequence[dict[str, Any]],
+    matches: dict[int, int],
+    current: dict[int, dict[str, Any]],
+) -> list[tuple[Article, int]]:
+    """Inside retirement_at_the_end: articles that other pages of the upload lose and the new
+    parse of `page` has (the article moved page) move here keeping their id, their staff
+    corrections and their revisions; `matches` and `current` take them in. They step aside
+    to seq + SEQ_SHIFT on arrival, and sync_articles gives them their place."""
+    unmatched = [j for j in range(len(new)) if j not in matches]
+    aside, incoming = _set_aside.get(), _incoming.get() or {}
+    if not unmatched or aside is None:
+        return []
+    candidates = (
+        Article.objects.filter(page__issue_id=page.issue_id)
+        .exclude(page=page)
+        .exclude(pk__in=current)
+        .select_related("page")
+        .prefetch_related("credits__person", "organizations")
+    )
+    values = {a.pk: article_values(a) for a in candidates}
+    elsewhere = [a for a in candidates if a.pk in aside or _will_lose(a, values[a.pk], incoming)]
+    found = match_articles(
+        [baseline(a, values[a.pk]) for a in elsewhere],
+        [new[j] for j in unmatched],
+        by_place=False,
+    )
+    adopted = []
+    offset = len(current)
+    for k, i in found.items():
+        article = elsewhere[i]
+        adopted.append((article, article.page.number))
+        Article.objects.filter(pk=article.pk).update(page=page, seq=F("seq") + SEQ_SHIFT)
+        article.page, article.seq = page, 0  # not its place yet: sync_articles moves it
+        current[article.pk] = values[article.pk]
+        matches[unmatched[k]] = offset + len(adopted) - 1
+    return adopted
+
+
+def _will_lose(article: Article, values: dict[str, Any], incoming: dict[int, list]) -> bool:
+    """Whether the article's own page is in the upload and will not store it again."""
+    number = article.page.number
+    if number not in incoming:
+        return False
+    return not match_articles([baseline(article, values)], incoming[number], by_place=False)
+
+
+@contextlib.contextmanager
+def retirement_at_the_end(incoming: dict[int, list[dict]], retire: bool = True) -> Iterator[None]:
+    """Around storing several pages of one issue in one transaction (an upload's confirm;
+    `incoming`: {page number: the articles it will store}): a page that has an article another
+    page of the upload loses adopts it (adopt_moved), id, corrections and history and all,
+    whichever page is stored first. A lost article is set aside, not retired, until then;
+    those no page took are retired on leaving, each 301 to its successor if one turned up
+    (not when a dry run, `retire=False`, rolled everything back)."""
+    aside: dict[int, tuple[int, int]] = {}
+    tokens = _set_aside.set(aside), _incoming.set(incoming)
+    try:
+        yield
+    finally:
+        _set_aside.reset(tokens[0])
+        _incoming.reset(tokens[1])
+    if not retire:
+        return
+    left = Article.objects.filter(pk__in=aside).select_related("page__issue")
+    by_page: dict[int, list[Article]] = {}
+    for article in left:
+        page_id, seq = aside[article.pk]
+        if article.page_id == page_id:  # no page adopted it
+            article.seq = seq
+            by_page.setdefault(page_id, []).append(article)
+    for articles in by_page.values():
+        link_moved(articles[0].page, [], retire_articles(articles))
+
+
+def set_aside(articles: Sequence[Article]) -> list[RetiredArticle]:
+    """Lost articles stepped out of their page's places, until retirement_at_the_end."""
+    aside = _set_aside.get()
+    for article in articles:
+        aside[article.pk] = (article.page_id, article.seq)
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(seq=F("seq") + SEQ_SHIFT)
+    return []
 
 
 def added_by_hand(articles: Sequence[Article]) -> set[int]:

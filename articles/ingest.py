@@ -69,6 +69,10 @@ class IngestResult:
     conflicts: tuple[Conflict, ...] = ()
     # Where the page's own furniture prints another page number or date (Chinese, for staff).
     banner_mismatches: tuple[str, ...] = ()
+    # (id, headline) of each article the page loses, and of each it takes from another page
+    # of the issue (with that page's number: id, headline, from).
+    retired: tuple[tuple[int, str], ...] = ()
+    moved_in: tuple[tuple[int, str, int], ...] = ()
     # A dry run's articles as they would be stored (corrections laid over the new parse).
     stored: tuple[dict, ...] = ()
 
@@ -345,6 +349,13 @@ def _store(
             new_organizations=report.new_organizations,
             conflicts=tuple(report.conflicts),
             banner_mismatches=mismatches,
+            retired=tuple((a.pk, a.headline) for a in stored if a.pk in report.retired),
+            moved_in=tuple(
+                (pk, headline, report.moved_in[pk])
+                for pk, headline in page.articles.filter(pk__in=report.moved_in)
+                .order_by("seq")
+                .values_list("pk", "headline")
+            ),
         )
         if mismatches and not banners_checked and not dry_run:
             transaction.set_rollback(True)

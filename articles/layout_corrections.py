@@ -43,6 +43,7 @@ class Block:
     role: str
     article: int | None  # index of its article; None for page furniture
     paragraph: int | None = None  # index among the article's paragraphs
+    credits: tuple[str, ...] = ()  # on the 主题's line: the names its article credits
 
     @property
     def role_label(self) -> str:
@@ -61,7 +62,12 @@ def blocks(parsed: ParsedPage) -> list[Block]:
     """The page's lines in reading order: furniture, then each article's titles and text."""
     found = [Block(text, "furniture", None) for text in parsed.banners]
     for k, article in enumerate(parsed.articles):
-        found += [Block(getattr(article, r), r, k) for r in TITLES if getattr(article, r)]
+        names = tuple(dict.fromkeys(c.name for c in article.credits))
+        found += [
+            Block(getattr(article, r), r, k, credits=names if r == "headline" else ())
+            for r in TITLES
+            if getattr(article, r)
+        ]
         caption = article.kind is Kind.PHOTO
         found += [
             Block(text, "caption" if caption else "body", k, i)
@@ -97,6 +103,36 @@ def with_layout(parsed: ParsedPage, layout: list[dict]) -> ParsedPage:
         return parsed
     parsed, notices = apply_corrections(parsed, layout)
     return dataclasses.replace(parsed, warnings=(*parsed.warnings, *notices))
+
+
+def same_line(a: dict, b: dict) -> bool:
+    """Whether two corrections both decide the role of one line (a split makes it a 主题)."""
+    return a["op"] != "join" and b["op"] != "join" and a["text"] == b["text"]
+
+
+def merged_layout(*layouts: Iterable[dict]) -> list[dict]:
+    """The corrections of `layouts` in order, each once; a line keeps only its last role."""
+    merged: list[dict] = []
+    for correction in (c for layout in layouts for c in layout):
+        merged = [c for c in merged if c != correction and not same_line(c, correction)]
+        merged.append(correction)
+    return merged
+
+
+def corrected_layout(parsed: ParsedPage, layout: list[dict], correction: dict) -> list[dict]:
+    """`layout` with `correction` added, checked against `parsed` (the parse without layout):
+    it replaces the line's earlier role, and setting a line back to the parse's own role just
+    drops the earlier one. Raises LayoutCorrectionError when it cannot apply or changes nothing."""
+    correction = check(correction)
+    kept = [c for c in layout if not same_line(c, correction)]
+    before, _ = apply_corrections(parsed, kept)
+    if apply_correction(before, correction) != before:
+        return [*kept, correction]
+    if len(kept) < len(layout):
+        return kept
+    if correction["op"] == "role":
+        raise LayoutCorrectionError(f"这一行已经是{ROLES[correction['role']]}")
+    raise LayoutCorrectionError("这一校正不改变任何内容")
 
 
 def apply_correction(parsed: ParsedPage, correction: dict) -> ParsedPage:
@@ -138,35 +174,43 @@ def _set_role(parsed: ParsedPage, block: Block, role: str) -> ParsedPage:
 
 
 def _from_furniture(parsed: ParsedPage, block: Block, role: str) -> ParsedPage:
-    """A banner that belongs to the first article: its kicker or subheadline."""
+    """The banner just above the first article taken as one of its title lines."""
     first = parsed.articles[0]
-    if role not in ("kicker", "subheadline") or getattr(first, role):
-        raise LayoutCorrectionError("版面装饰只能改为第一篇文章空着的引题或副题")
+    if role not in TITLES:
+        raise LayoutCorrectionError("版面装饰只能改为第一篇文章的标题")
+    if block.text != parsed.banners[-1]:
+        raise LayoutCorrectionError("只有紧挨第一篇文章的那行版面装饰可以改为它的标题")
+    lines, current = _title_lines(first)
+    lines.insert(0, block.text)
+    titles = _retitled(lines, _headline_after(lines, 0, current + 1, role))
     banners = list(parsed.banners)
     banners.remove(block.text)
     parsed = dataclasses.replace(parsed, banners=tuple(banners))
-    return _replace(parsed, 0, [_rebuilt(first, **{role: block.text})])
+    return _replace(parsed, 0, [_rebuilt(first, **titles)])
 
 
 def _from_title(parsed: ParsedPage, block: Block, article: ParsedArticle, role: str) -> ParsedPage:
-    titles = {r: getattr(article, r) or "" for r in TITLES}
-    titles[block.role] = ""
+    lines, current = _title_lines(article)
+    at = [r for r in TITLES if getattr(article, r)].index(block.role)
     paragraphs = list(article.paragraphs)
     if role in TITLES:
-        titles[block.role], titles[role] = titles[role], block.text  # two lines swap roles
-    elif role == "body":
-        paragraphs.insert(0, block.text)
-    elif role != "furniture":
+        titles = _retitled(lines, _headline_after(lines, at, current, role))
+        return _replace(parsed, block.article, [_rebuilt(article, **titles)])
+    if role == "body" and at != len(lines) - 1:
+        raise LayoutCorrectionError("只有紧挨正文的最后一行标题可以改为正文")
+    if role not in ("body", "furniture"):
         raise LayoutCorrectionError("标题行只能改为其他标题、正文或版面装饰")
-    if not titles["headline"]:  # the line below or above moves up to be the headline
-        moved = "subheadline" if titles["subheadline"] else "kicker"
-        titles["headline"], titles[moved] = titles[moved], ""
-    if not titles["headline"]:
+    del lines[at]
+    if not lines:
         raise LayoutCorrectionError("文章不能没有主题")
-    article = _rebuilt(article, paragraphs=paragraphs, **titles)
-    if role == "furniture":
+    # the 主题 taken away: the line below it moves up to be the 主题, else the line above
+    headline = current - 1 if at < current else min(current, len(lines) - 1)
+    titles = _retitled(lines, headline)
+    if role == "body":
+        paragraphs.insert(0, block.text)
+    else:
         parsed = dataclasses.replace(parsed, banners=(*parsed.banners, block.text))
-    return _replace(parsed, block.article, [article])
+    return _replace(parsed, block.article, [_rebuilt(article, paragraphs=paragraphs, **titles)])
 
 
 def _from_paragraph(
@@ -201,12 +245,51 @@ def _from_paragraph(
         return _replace(
             parsed, block.article, [_rebuilt(article, paragraphs=paragraphs, credits=merged)]
         )
-    if i > 0 or getattr(article, role):
-        raise LayoutCorrectionError("只有第一段可以改为空着的引题或副题；改为主题则从此处拆分")
-    fields = {role: block.text}
-    if role == "headline":  # the old headline is its kicker, the first paragraph the title
-        fields["kicker"] = article.kicker or article.headline
-    return _replace(parsed, block.article, [_rebuilt(article, paragraphs=paragraphs, **fields)])
+    if i > 0:
+        raise LayoutCorrectionError("只有第一段可以改为引题或副题；改为主题则从此处拆分")
+    lines, current = _title_lines(article)
+    lines.append(block.text)
+    titles = _retitled(lines, _headline_after(lines, len(lines) - 1, current, role))
+    return _replace(parsed, block.article, [_rebuilt(article, paragraphs=paragraphs, **titles)])
+
+
+def _title_lines(article: ParsedArticle) -> tuple[list[str], int]:
+    """The article's title lines top to bottom, and where its 主题 is among them."""
+    lines = [getattr(article, r) for r in TITLES if getattr(article, r)]
+    return lines, 1 if article.kicker else 0
+
+
+def _headline_after(lines: list[str], at: int, current: int, role: str) -> int:
+    """Where the 主题 is once lines[at] takes `role` and every line stays in its place: an
+    引题 stands above the 主题, a 副题 below it."""
+    if role == "headline":
+        return at
+    if role == "kicker":
+        if at > current:
+            raise LayoutCorrectionError("引题必须在主题之上；这一行在主题之下")
+        if at == current and at + 1 == len(lines):
+            raise LayoutCorrectionError("引题之下须有主题；请先把下一行设为主题")
+        return current + (at == current)
+    if at < current:
+        raise LayoutCorrectionError("副题必须在主题之下；这一行在主题之上")
+    if at == current == 0:
+        raise LayoutCorrectionError("副题之上须有主题；请先把上一行设为主题")
+    return current - (at == current)
+
+
+def _retitled(lines: list[str], headline: int) -> dict:
+    """Titles for the lines in their printed order, lines[headline] the 主题: the line above it
+    is its 引题, the one below its 副题."""
+    above, below = lines[:headline], lines[headline + 1 :]
+    if len(above) > 1:
+        raise LayoutCorrectionError("主题之上只能有一行引题；请先把多出的一行改为别的角色")
+    if len(below) > 1:
+        raise LayoutCorrectionError("主题之下只能有一行副题；请先把多出的一行改为别的角色")
+    return {
+        "kicker": above[0] if above else "",
+        "headline": lines[headline],
+        "subheadline": below[0] if below else "",
+    }
 
 
 def _rebuilt(article: ParsedArticle, **fields) -> ParsedArticle:

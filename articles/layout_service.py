@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from articles import parsing
-from articles.layout_corrections import ROLES, apply_correction, check, with_layout
+from articles.layout_corrections import (
+    ROLES,
+    check,
+    corrected_layout,
+    merged_layout,
+    same_line,
+    with_layout,
+)
 from articles.models import Page, UploadFile
 from articles.page_images import read_scan
 
@@ -18,10 +25,11 @@ from articles.page_images import read_scan
 def stored_layout(
     issue_date: datetime.date, page_number: int, extra: Iterable[dict] = ()
 ) -> list[dict]:
-    """The layout corrections the stored page has, then `extra` ones (a staged upload's)."""
+    """The layout corrections the stored page has, then `extra` ones (a staged upload's); a
+    line's role set in both is the staged one."""
     found = Page.objects.filter(issue__date=issue_date, number=page_number)
     stored = found.values_list("layout_corrections", flat=True).first() or []
-    return [*stored, *(c for c in extra if c not in stored)]
+    return merged_layout(stored, extra)
 
 
 def page_parse(page: Page) -> parsing.ParsedPage:
@@ -57,12 +65,12 @@ def correction_from_post(post, prefix: str) -> dict | None:
 
 
 def add_page_correction(page: Page, correction: dict) -> None:
-    """Check the correction against the page's parse (LayoutCorrectionError), then keep it."""
-    correction = check(correction)
+    """Check the correction against the page's parse (LayoutCorrectionError), then keep it in
+    place of the line's earlier role."""
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
-        apply_correction(page_parse(page), correction)
-        page.layout_corrections = [*page.layout_corrections, correction]
+        parsed = parsing.parse_page(page.source_text)
+        page.layout_corrections = corrected_layout(parsed, page.layout_corrections, correction)
         page.save(update_fields=["layout_corrections", "updated_at"])
 
 
@@ -77,8 +85,10 @@ def add_staged_correction(file: UploadFile, issue_date, correction: dict) -> Non
     correction = check(correction)
     with transaction.atomic():
         file = UploadFile.objects.select_for_update().get(pk=file.pk)
-        apply_correction(staged_parse(file, issue_date), correction)
-        file.layout_corrections = [*file.layout_corrections, correction]
+        parsed = parsing.parse_page(parsing.decode_page(bytes(file.data)))
+        layout = corrected_layout(parsed, staged_layout(file, issue_date), correction)
+        own = [c for c in file.layout_corrections if not same_line(c, correction)]
+        file.layout_corrections = [*own, *([correction] if correction in layout else [])]
         file.save(update_fields=["layout_corrections"])
 
 

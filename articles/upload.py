@@ -17,13 +17,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from articles.identity import retirement_at_the_end
 from articles.ingest import IngestResult, Outcome
 from articles.layout_service import add_staged_correction, stored_layout
 from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
-from articles.upload_review import PARSE_MESSAGES, stored_page_digests
+from articles.upload_review import PARSE_MESSAGES, incoming_articles, stored_page_digests
 from articles.upload_scans import preview_file
 
 STALE_AFTER = datetime.timedelta(days=1)
@@ -155,19 +156,21 @@ def confirm_upload(
                     for f in changed
                 ]
             )
-        for file in files:
-            preview = preview_file(
-                file,
-                issue_date=upload.issue_date,
-                dry_run=False,
-                banners_checked=banners_checked,
-                layout=stored_layout(upload.issue_date, file.page_number, file.layout),
-            )
-            if preview.result.outcome is Outcome.FAILED:
-                # Leaving the atomic block with the error rolls back the pages stored so far.
-                message = PARSE_MESSAGES.get(type(preview.error), preview.result.reason)
-                raise UploadError([f"{file.name}：{message}；本期没有保存任何内容"])
-            results.append(preview.result)
+        # an article moving to another page of the issue keeps its id
+        with retirement_at_the_end(incoming_articles(files, upload.issue_date)):
+            for file in files:
+                preview = preview_file(
+                    file,
+                    issue_date=upload.issue_date,
+                    dry_run=False,
+                    banners_checked=banners_checked,
+                    layout=stored_layout(upload.issue_date, file.page_number, file.layout),
+                )
+                if preview.result.outcome is Outcome.FAILED:
+                    # Leaving the atomic block with the error rolls back the pages stored so far.
+                    message = PARSE_MESSAGES.get(type(preview.error), preview.result.reason)
+                    raise UploadError([f"{file.name}：{message}；本期没有保存任何内容"])
+                results.append(preview.result)
         if upload.issue_number is not None and issue.number != upload.issue_number:
             issue.number = upload.issue_number
             issue.save(update_fields=["number", "updated_at"])

@@ -24,9 +24,18 @@ from django.db.models import Count, Max
 from articles import parsing
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
-from articles.ingest import IngestResult, Outcome, PagePreview, parse_page_bytes
+from articles.corrections import article_values, baseline
+from articles.identity import retirement_at_the_end
+from articles.ingest import (
+    IngestResult,
+    Outcome,
+    PagePreview,
+    parse_page_bytes,
+    parsed_articles,
+)
 from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout
+from articles.matching import match_articles
 from articles.models import Article, Credit, Page, Person
 from articles.upload_files import PageFile
 from articles.upload_scans import file_scan, file_text, preview_file, scan_problems
@@ -61,6 +70,8 @@ class PageReview:
     stored_sha256: str = ""
     # Which of the page's articles this screen shows (all of them outside the preview).
     shown: range = range(0)
+    # (id, headline, page number it moves to or None) of each article the page loses.
+    leaving: list[tuple[int, str, int | None]] = field(default_factory=list)
 
     @property
     def result(self) -> IngestResult:
@@ -173,9 +184,13 @@ def summarize_pages(files: list[PageFile], issue_date: datetime.date) -> list[Pa
     return summaries
 
 
-def page_preview(file: PageFile, issue_date: datetime.date) -> PagePreview:
+def page_preview(
+    file: PageFile, issue_date: datetime.date, incoming: dict[int, list[dict]] | None = None
+) -> PagePreview:
     """What storing the page would do (a dry run of the ingest service), with its parse; the
-    result is cached by everything the dry run reads. A page without a number is only parsed."""
+    result is cached by everything the dry run reads. A page without a number is only parsed.
+    `incoming` (incoming_articles of the whole upload): the articles it will move, as confirm
+    does."""
     if image_only(file) and file.page_number is None:
         notice = file_scan(file).notice
         return PagePreview(IngestResult(file.name, Outcome.CREATED, warnings=(notice,)))
@@ -192,12 +207,13 @@ def page_preview(file: PageFile, issue_date: datetime.date) -> PagePreview:
         .first()
     )
     depends_on = json.dumps(
-        [issue_date, file.page_number, layout, stored], default=str, ensure_ascii=False
+        [issue_date, file.page_number, layout, stored, incoming], default=str, ensure_ascii=False
     )
     key = f"upload-dry-run:{_digest(file.name, file.data, file.scan, depends_on.encode())}"
     result = cache.get(key)
     if result is None:
-        result = preview_file(file, issue_date=issue_date, layout=layout).result
+        with retirement_at_the_end(incoming or {}, retire=False):
+            result = preview_file(file, issue_date=issue_date, layout=layout).result
         cache.set(key, result, CACHE_SECONDS)
     # The parse is cached once: the dry run's entry keeps only its (small) result.
     return PagePreview(result, with_layout(parsed.parsed, layout))
@@ -213,12 +229,15 @@ def review_screen(
     slots = [(i, k) for i, s in enumerate(summaries) for k in range(max(s.articles, 1))]
     page_obj = Paginator(slots, ARTICLES_PER_SCREEN).get_page(number)
     reviews = []
+    incoming = incoming_articles(files, issue_date)
     for i, group in itertools.groupby(page_obj.object_list, key=lambda slot: slot[0]):
         ks = [k for _, k in group]
         summary = summaries[i]
-        preview = page_preview(summary.file, issue_date)
+        preview = page_preview(summary.file, issue_date, incoming)
         shown = range(ks[0], ks[-1] + 1) if preview.parsed else range(0)
-        reviews.append(_review(summary.file, preview, shown, summary.stored_sha256))
+        review = _review(summary.file, preview, shown, summary.stored_sha256)
+        review.leaving.extend(leaving(preview.result, summary.file, files, issue_date))
+        reviews.append(review)
     return PreviewScreen(summaries, reviews, page_obj)
 
 
@@ -226,6 +245,39 @@ def _review(file: PageFile, preview: PagePreview, shown: range, digest: str) -> 
     articles = preview.parsed.articles[shown.start : shown.stop] if preview.parsed else []
     reviewed = [_review_article(a) for a in articles]
     return PageReview(file, preview, reviewed, stored_sha256=digest, shown=shown)
+
+
+def incoming_articles(files: list[PageFile], issue_date: datetime.date) -> dict[int, list[dict]]:
+    """{page number: the articles its staged file will store} (parse and layout corrections)."""
+    incoming = {}
+    for file in files:
+        parsed = parsed_page(file).parsed
+        if file.page_number is not None and parsed is not None:
+            layout = stored_layout(issue_date, file.page_number, file.layout)
+            incoming[file.page_number] = parsed_articles(with_layout(parsed, layout))
+    return incoming
+
+
+def leaving(
+    result: IngestResult, file: PageFile, files: list[PageFile], issue_date: datetime.date
+) -> list[tuple[int, str, int | None]]:
+    """The articles the page loses, each with the page of this upload that will take it
+    (the confirm moves it there, id, corrections and history and all), or None: retired."""
+    if not result.retired:
+        return []
+    lost = list(
+        Article.objects.filter(pk__in=[pk for pk, _ in result.retired])
+        .order_by("seq")
+        .prefetch_related("credits__person", "organizations")
+    )
+    olds = [baseline(a, article_values(a)) for a in lost]
+    going: dict[int, int] = {}
+    for number, news in incoming_articles(files, issue_date).items():
+        if number == file.page_number:
+            continue
+        for i in match_articles(olds, news, by_place=False).values():
+            going.setdefault(lost[i].pk, number)
+    return [(a.pk, a.headline, going.get(a.pk)) for a in lost]
 
 
 def _digest(*parts: str | bytes) -> str:

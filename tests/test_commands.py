@@ -246,3 +246,26 @@ def test_index_worker_command_runs_the_worker_with_the_settings(settings, monkey
     _, err = run("index_worker")
     assert seen == [(50, 0.5)]
     assert "batches of 50, polling every 0.5 s" in err and "index worker stopped" in err
+
+
+@pytest.mark.django_db
+def test_ingest_dry_run_names_each_article_a_page_would_retire(issue_dir):
+    run("ingest", str(issue_dir))
+    gone = Article.objects.get(headline="邮政职工学礼仪")
+    page = issue_dir / "2024" / "03" / "2024-03-12_02.txt"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text[: text.index("邮政职工学礼仪")], encoding="utf-8")
+
+    out, _ = run("ingest", str(issue_dir), "--dry-run")
+
+    assert f"  article {gone.pk} would be retired: 《邮政职工学礼仪》 /articles/{gone.pk}/" in out
+    assert Article.objects.filter(pk=gone.pk).exists()
+
+
+@pytest.mark.django_db
+def test_reparse_dry_run_names_each_article_a_page_would_retire(seed_page):
+    as_if_parsed(seed_page.articles.get(seq=7), headline="不再有的文章", paragraphs=["无。"])
+
+    out, _ = run("reparse", "--dry-run")
+
+    assert "would be retired: 《不再有的文章》" in out

@@ -13,6 +13,7 @@ from articles.authority import merge_people
 from articles.corrections import merge_with_history
 from articles.ingest import Outcome, reparse_page
 from articles.models import Article, Page, Person, Revision
+from articles.parsing import parse_page
 from tests.factories import as_if_parsed
 
 from .conftest import DATA
@@ -235,3 +236,43 @@ def test_an_article_staff_added_by_hand_outlives_the_reparse(page, editors, clie
     assert added.revisions.get().kind == "create"
     assert "本文已更正" not in client.get(added.get_absolute_url()).content.decode()
     assert reparse_page(Page.objects.get()).outcome is Outcome.UNCHANGED
+
+
+@pytest.mark.parametrize("to_page", [2, 3], ids=["up-to-page-2", "down-to-page-3"])
+def test_a_correction_follows_its_article_to_another_page_of_a_reupload(
+    db, editors, seed_text, to_page
+):
+    """Zhang corrects an article; Li re-uploads the issue with it moved to the other page
+    (stored before or after the page losing it)."""
+    from tests.test_admin_upload import confirm
+    from tests.test_identity import GONE, split_out, store
+
+    zhang, li = editors
+    moving = split_out(seed_text, GONE, "工余时间")[1]
+    top, tail = seed_text.split(moving)
+    before = {2: top + moving, 3: tail} if to_page == 3 else {2: top, 3: moving + tail}
+    after = {2: top + moving, 3: tail} if to_page == 2 else {2: top, 3: moving + tail}
+    for number, text in before.items():
+        store(text, number=number)
+    article = Article.objects.get(headline__startswith=GONE)
+    save(zhang, article, opened(zhang, article), headline="中昊公司工会开启亲子阅读之旅")
+
+    files = [
+        SimpleUploadedFile(f"{n:02}.txt", text.encode(), content_type="text/plain")
+        for n, text in after.items()
+    ]
+    upload = reverse("admin:articles_issue_upload")
+    preview = li.post(upload, {"issue_date": "2024-03-12", "files": files}).url
+    html = li.get(preview).content.decode()
+    assert f"将移至第{to_page}版（编号、更正和修订记录随之）" in html
+    assert f"从第{5 - to_page}版移来（编号、更正和修订记录随之）" in html
+    assert "《中昊公司工会开启亲子阅读之旅》" in html
+    confirm(li, preview)
+
+    moved = Article.objects.get(pk=article.pk)
+    assert (moved.page.number, moved.headline) == (to_page, "中昊公司工会开启亲子阅读之旅")
+    assert [r.user.username for r in moved.revisions.all()] == ["zhang"]
+    assert Article.objects.filter(headline__contains="亲子阅读").count() == 1
+    assert Page.objects.get(number=5 - to_page).articles.count() == len(
+        parse_page(after[5 - to_page]).articles
+    )

@@ -64,7 +64,7 @@ def test_two_editors_correcting_the_page_at_once_both_keep_their_corrections(pag
     subheadline = page.articles.get(seq=1).subheadline
     second = page.articles.get(seq=3).paragraphs[1]
 
-    post_correction(zhang, page, "role", subheadline, "kicker")
+    post_correction(zhang, page, "role", subheadline, "body")
     post_correction(li, page, "join", second)
 
     assert [c["op"] for c in Page.objects.get().layout_corrections] == ["role", "join"]
@@ -105,3 +105,40 @@ def test_a_correction_made_in_the_upload_preview_is_stored_with_the_page(db, edi
     assert len(page.articles.get(seq=3).paragraphs) == 2
     reparse_page(page)
     assert len(page.articles.get(seq=3).paragraphs) == 2
+
+
+def test_contradictory_roles_for_one_line_leave_only_the_last_listed_with_undo(page, editors):
+    subheadline = page.articles.get(seq=1).subheadline
+    for role in ("body", "furniture", "body"):
+        post_correction(editors[0], page, "role", subheadline, role)
+
+    html = editors[0].get(reverse("admin:articles_page_layout", args=[page.pk])).content.decode()
+
+    assert Page.objects.get().layout_corrections == [
+        {"op": "role", "text": subheadline, "role": "body"}
+    ]
+    assert "已保存的校正（1 项）" in html and html.count(">撤销</button>") == 1
+
+
+def test_a_role_the_line_already_has_is_refused_with_the_reason(page, editors):
+    headline = page.articles.get(seq=1).headline
+
+    response = post_correction(editors[0], page, "role", headline, "headline")
+
+    assert "无法校正：这一行已经是主题" in editors[0].get(response.url).content.decode()
+    assert Page.objects.get().layout_corrections == []
+
+
+def test_title_roles_are_stored_as_asked_after_the_reparse(page, editors):
+    """The issue's case: the line above made 主题 must not turn the line below into an 引题."""
+    banner = "深入学习贯彻党的二十大精神 奋力开拓首都工会工作新局面"
+    article = page.articles.get(seq=1)
+    post_correction(editors[0], page, "role", article.subheadline, "body")
+    post_correction(editors[0], page, "role", banner, "kicker")
+    post_correction(editors[0], page, "role", article.headline, "subheadline")
+
+    reparse_page(Page.objects.get())
+
+    stored = page.articles.get(seq=1)
+    assert (stored.kicker, stored.headline, stored.subheadline) == ("", banner, article.headline)
+    assert stored.paragraphs[0] == article.subheadline

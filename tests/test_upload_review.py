@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from articles import upload_review
 from articles.ingest import ingest_page_bytes
-from articles.models import Page, UploadFile
+from articles.models import Article, Page, UploadFile
 
 from .conftest import DATA
 from .test_admin_upload import DAY, confirm, post_upload, txt
@@ -106,3 +106,19 @@ def test_a_layout_correction_is_shown_at_once(editor):
     html = editor.get(url).content.decode()
     assert "版面校正（已有 1 项：设为版面装饰" in html
     assert re.search(f"<p>版面装饰：[^<]*{FIRST}", html)  # the new parse, not the cached one
+
+
+def test_the_preview_names_each_article_a_page_will_lose_with_a_link(editor, seed_text):
+    from tests.test_identity import GONE, split_out
+
+    ingest_page_bytes(SEED, issue_date=DAY, page_number=2, source="02.txt")
+    gone = Article.objects.get(headline__startswith=GONE)
+    without = split_out(seed_text, GONE, "工余时间")[0]
+
+    html = editor.get(post_upload(editor, [txt("02.txt", without.encode())]).url).content.decode()
+
+    assert "原有 7 篇中 6 篇保留" in html
+    assert (
+        f'将撤下（原链接显示已撤下）：<a href="/articles/{gone.pk}/">《{gone.headline}》</a>'
+        in html
+    )

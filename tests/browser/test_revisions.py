@@ -4,12 +4,11 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_layout_corrections import log_in, open_layout
+
 
 def test_an_edit_shows_in_the_revision_history_and_to_readers(page: Page, live_server_url, shot):
-    page.goto(live_server_url + "/admin/")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill("admin")
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server_url)
 
     page.goto(live_server_url + "/admin/articles/article/?q=北辰集团")
     page.get_by_role("link", name="北辰集团工会干部研修班开班").first.click()
@@ -31,15 +30,7 @@ def test_an_edit_shows_in_the_revision_history_and_to_readers(page: Page, live_s
 
 
 def test_an_editor_splits_an_article_on_the_layout_page(page: Page, live_server_url, shot):
-    page.goto(live_server_url + "/admin/")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill("admin")
-    page.get_by_role("button", name="登录").click()
-
-    page.goto(live_server_url + "/admin/articles/page/")
-    page.get_by_role("link", name="2024-03-12 第2版").first.click()
-    page_id = re.search(r"/page/(\d+)/", page.url).group(1)
-    page.goto(f"{live_server_url}/admin/articles/page/{page_id}/layout/")
+    open_layout(page, live_server_url)
     expect(page.get_by_text("朝阳区深化“产改”促进发展新质生产力")).to_be_visible()
     row = page.locator("table.layout-blocks tr", has_text="会上还通报了2023年")
     row.get_by_role("button", name="从此拆为新文章").click()

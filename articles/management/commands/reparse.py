@@ -6,6 +6,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest import Outcome, reparse_page
+from articles.management.article_moves import article_moves
 from articles.management.progress import progress
 from articles.management.search_index import apply_index_updates
 from articles.models import Page
@@ -43,6 +44,8 @@ class Command(BaseCommand):
                         f"{page}: {result.kept_articles} of {result.replaced_articles} articles "
                         f"{would}kept (same id), {result.articles} after"
                     )
+                    for line in article_moves(result, dry_run):
+                        self.stdout.write(line)
                     for conflict in result.conflicts:
                         self.stdout.write(
                             f"  article {conflict.article_id} {conflict.field}: staff correction "
