@@ -3,12 +3,17 @@
     .venv/bin/python bench/parse_accuracy.py [--shared PATH] [--seed N] [--no-breaks]
     .venv/bin/python bench/parse_accuracy.py --seeds 1 3 5 11 13
     .venv/bin/python bench/parse_accuracy.py --devset-only
+    .venv/bin/python bench/parse_accuracy.py --held-out
+    .venv/bin/python bench/parse_accuracy.py --learning-curve
 
 Generates every corpus page with ../shared/corpus/make_pages.py (column breaks on unless
 --no-breaks) into a temporary folder, parses each page, and prints the aggregate score, the
 failures grouped by kind with a few examples, the speed, and the seed page's score. Then it
 scores the real union-paper pages of ../shared/devset: one line per page, and the failures
 by kind (the union papers are what the archive meets in real life; the corpus is one paper).
+Both batches (pages/, pages2/) are read. --held-out prints the leave-one-paper-out table: each
+paper's pages parsed with a title model fitted without them (hand rules cannot be held out).
+--learning-curve teaches a held-out model a paper's first k pages, as an editor's corrections.
 
 Where --breaks cuts depends on the seed, so one seed says little: --seeds prints one line per
 seed and the worst of them. Tune on odd seeds and check on even ones (headlines.py).
@@ -32,6 +37,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from articles import parsing  # noqa: E402
+from articles.parsing.titlemodel import TitleModel  # noqa: E402
+from articles.parsing.training import (  # noqa: E402
+    DEVSET_PAPERS,
+    devset_examples,
+    devset_pages,
+    page_id,
+    paper_of,
+    training_examples,
+)
 
 KINDS = [
     ("banners", "banners:"),
@@ -77,28 +91,33 @@ def kind_of(failure: str) -> str:
     return next((kind for kind, marker in KINDS if marker in failure), "other")
 
 
-def parse_file(path: Path) -> dict:
+def parse_file(path: Path, **options) -> dict:
     try:
-        return parsing.parse_page(parsing.decode_page(path.read_bytes())).to_dict()
+        return parsing.parse_page(parsing.decode_page(path.read_bytes()), **options).to_dict()
     except parsing.ParseError:
         return {}
 
 
-def score_devset(scorer: ModuleType, shared: Path) -> tuple[list[tuple[str, int, int]], Run]:
-    """Score every ../shared/devset page: (page, passed, checks) rows and the failures by kind."""
-    pages = sorted((shared / "devset" / "pages").glob("*.txt"))
+def score_devset(
+    scorer: ModuleType, shared: Path, pages: list[Path] | None = None, parse=None
+) -> tuple[list[tuple[str, int, int]], Run]:
+    """Score devset pages: (page, passed, checks) rows and the failures by kind.
+
+    parse (path -> dict) defaults to the shipped parser; the held-out runs pass their own."""
+    pages = devset_pages(shared) if pages is None else pages
+    parse = parse or parse_file
     run = Run(pages=len(pages))
     rows = []
     for page in pages:
         expected = json.loads(
             page.with_name(page.stem + ".expected.json").read_text(encoding="utf-8")
         )
-        failures, checks = scorer.score(expected, parse_file(page))
-        rows.append((page.stem, checks - len(failures), checks))
+        failures, checks = scorer.score(expected, parse(page))
+        rows.append((page_id(page), checks - len(failures), checks))
         run.total += checks
         run.passed += checks - len(failures)
         for failure in failures:
-            run.by_kind[kind_of(failure)].append(f"{page.stem}: {failure}")
+            run.by_kind[kind_of(failure)].append(f"{page_id(page)}: {failure}")
     return rows, run
 
 
@@ -112,7 +131,7 @@ def print_failures(run: Run, examples: int) -> None:
 
 
 def report_devset(scorer: ModuleType, shared: Path, examples: int) -> None:
-    if not (shared / "devset" / "pages").is_dir():
+    if not devset_pages(shared):
         print(f"devset: not found under {shared}")
         return
     rows, run = score_devset(scorer, shared)
@@ -124,6 +143,53 @@ def report_devset(scorer: ModuleType, shared: Path, examples: int) -> None:
         f"devset score: {run.passed}/{run.total} checks = {run.score:.2f}%, worst page {worst:.1f}%"
     )
     print_failures(run, examples)
+
+
+def held_out_parse(paper: str, shared: Path):
+    """A parse function whose title model was fitted without `paper`'s pages."""
+    model = TitleModel.fit(training_examples(shared, without=paper))
+    return lambda path: parse_file(path, model=model)
+
+
+def report_held_out(scorer: ModuleType, shared: Path) -> None:
+    """Leave one paper out: each paper's pages scored by a parser that never learned from them."""
+    pages = devset_pages(shared)
+    print("leave-one-paper-out (learned parts trained without the paper's pages):")
+    passed = total = 0
+    for paper in DEVSET_PAPERS:
+        group = [p for p in pages if paper_of(page_id(p)) == paper]
+        rows, run = score_devset(scorer, shared, group, held_out_parse(paper, shared))
+        worst = min(100 * p / t for _, p, t in rows)
+        print(
+            f"  {paper:<8} {len(group):>2} pages  {run.passed:>4}/{run.total:<4} = "
+            f"{run.score:5.1f}%  worst page {worst:5.1f}%"
+        )
+        passed, total = passed + run.passed, total + run.total
+    print(f"leave-one-paper-out score: {passed}/{total} checks = {100 * passed / total:.2f}%")
+
+
+def report_learning_curve(scorer: ModuleType, shared: Path) -> None:
+    """For each paper with at least three pages, in date order: the title model fitted without
+    the paper, then taught the expected title blocks of its first k pages (an editor's confirmed
+    roles), scored on the pages after the first two (the same pages for every k)."""
+    print("learning curve (k pages of the paper taught, scored on its pages from the third on):")
+    for paper, ids in DEVSET_PAPERS.items():
+        if len(ids) < 3:
+            continue
+        pages = sorted((shared / "devset" / f"{i}.txt" for i in ids), key=lambda p: p.stem)
+        held_out = TitleModel.fit(training_examples(shared, without=paper))
+        cells = []
+        for k in (0, 1, 2):
+            taught = [e for page in pages[:k] for e in devset_examples(page)]
+            model = held_out.with_examples(paper, taught) if taught else held_out
+            _, run = score_devset(
+                scorer,
+                shared,
+                pages[2:],
+                lambda path, model=model, paper=paper: parse_file(path, model=model, paper=paper),
+            )
+            cells.append(f"k={k}: {run.passed}/{run.total} = {run.score:5.1f}%")
+        print(f"  {paper:<8} {len(pages) - 2:>2} pages  " + "   ".join(cells))
 
 
 def score_corpus(scorer: ModuleType, shared: Path, seed: int, *, breaks: bool = True) -> Run:
@@ -158,11 +224,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-breaks", action="store_true", help="pages without column breaks")
     ap.add_argument("--examples", type=int, default=3, help="examples shown per kind of failure")
     ap.add_argument("--devset-only", action="store_true", help="score ../shared/devset only")
+    ap.add_argument("--held-out", action="store_true", help="the leave-one-paper-out table only")
+    ap.add_argument(
+        "--learning-curve",
+        action="store_true",
+        help="per paper with 3+ pages: scores after teaching the first k = 0, 1, 2 pages",
+    )
     opts = ap.parse_args(argv)
 
     scorer = load_scorer(opts.shared)
+    if opts.learning_curve:
+        report_learning_curve(scorer, opts.shared)
+        return 0
+    if opts.held_out:
+        report_held_out(scorer, opts.shared)
+        return 0
     if opts.devset_only:
         report_devset(scorer, opts.shared, opts.examples)
+        report_held_out(scorer, opts.shared)
         return 0
     if opts.seeds:
         scores = []
@@ -176,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"worst: {min(scores):.2f}%, mean: {sum(scores) / len(scores):.2f}%")
         report_devset(scorer, opts.shared, opts.examples)
+        report_held_out(scorer, opts.shared)
         return 0
 
     run = score_corpus(scorer, opts.shared, opts.seed, breaks=not opts.no_breaks)
@@ -191,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures:
         print(f"    {failure}")
     report_devset(scorer, opts.shared, opts.examples)
+    report_held_out(scorer, opts.shared)
     return 0
 
 

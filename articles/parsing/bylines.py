@@ -12,7 +12,7 @@ import re
 from .dictionary import DATA
 from .model import Credit, Role
 from .text import SPACE_RE, squeeze
-from .titles import DATELINE_RE
+from .titles import DATELINE_RE, LIST_ITEM_RE
 
 _AGENCIES = (
     "本报|新华社|中新社|人民日报|工人日报|光明日报|经济日报|解放军报|中国青年报|北京日报|北京晚报|"
@@ -50,6 +50,14 @@ _TEXT_THEN_PHOTO_RE = re.compile(
 # A credit line may open on a bullet: ■文/本报记者 郭强 摄影/周世杰
 _BULLET_RE = re.compile(r"^[■□◆◇●○▲△★☆]+\s*")
 _PHOTO_PREFIX_RE = re.compile(r"^(?:摄影|图|图片)\s*[/／：:]\s*")
+# A closing text credit: 文/北京青年报记者 王斌
+_TEXT_PREFIX_RE = re.compile(r"^文\s*[/／：:]\s*")
+# Name first, then what the person made: 魏勇文/图 (the picture credit is the one stated)
+_NAME_FIRST_RE = re.compile(
+    r"^(?P<names>[\u4e00-\u9fff]{2,4}(?:[ 、，,][\u4e00-\u9fff]{2,4})*)\s*文\s*[/／]\s*图$"
+)
+# A byline line of bare names under the titles: □刘冰, 李海 (removed, no credit: no role)
+_BARE_NAMES_RE = re.compile(r"^[■□◆◇●○▲△★☆]?\s*[\u4e00-\u9fff]{2,3}(?:[ 、][\u4e00-\u9fff]{2,3})?$")
 # Trailing notes under a picture: （传真照片）, （新华社稿）, （资料照片）
 _NOTE_RE = re.compile(r"[（(][^（）()]{0,12}(?:照片|图片|稿|发)[）)]$")
 _TRAILING_GROUP_RE = re.compile(r"[（(]([^（）()]{2,40})[）)]$")
@@ -88,6 +96,10 @@ _NOT_NAMES = frozenset(
     ]
 )
 _MAX_LINE = 60
+# A caption opens on a pointer or closes on its credit: ▶…/摄, …供图, 华琳 作
+# (a bracketed credit closes a picture item's own caption paragraph: 威风锣鼓庆丰收（孟仁泉摄）)
+_CAPTION_RE = re.compile(r"^[▶►◀↑↓←→]|(?:摄|摄影|/图|供图|\s[\u4e00-\u9fff]{2,3}\s*作)$")
+_CAPTION_MAX = 80
 
 
 @functools.cache
@@ -204,6 +216,9 @@ def parse_credit_line(line: str) -> tuple[Credit, ...] | None:
     if len(squeeze(text)) > _MAX_LINE or "。" in text:
         return None
     text = _BULLET_RE.sub("", text)
+    name_first = _NAME_FIRST_RE.match(text)
+    if name_first:
+        return _name_first_credits(name_first)
     while _NOTE_RE.search(text) and len(text) > 8:
         text = _NOTE_RE.sub("", text).rstrip()
     if text[:1] in "（(" and text[-1:] in "）)":
@@ -217,6 +232,8 @@ def parse_credit_line(line: str) -> tuple[Credit, ...] | None:
         return _unique(writers + [Credit(c.name, Role.PHOTOGRAPHER) for c in shooters])
     both = _TEXT_AND_PHOTO_RE.match(text)
     photo_prefix = _PHOTO_PREFIX_RE.match(text)
+    if not both and not photo_prefix:
+        text = _TEXT_PREFIX_RE.sub("", text)
     if both or photo_prefix:
         text = text[(both or photo_prefix).end() :]
     photo_suffix = _PHOTO_SUFFIX_RE.search(text)
@@ -234,6 +251,22 @@ def parse_credit_line(line: str) -> tuple[Credit, ...] | None:
     if photo:
         return _unique([Credit(c.name, Role.PHOTOGRAPHER) for c in credits])
     return _unique(credits)
+
+
+def _name_first_credits(match: re.Match) -> tuple[Credit, ...] | None:
+    names = [n for n in re.split(r"[ 、，,]", match.group("names")) if n]
+    if not all(is_name(n) and has_surname(n) for n in names):
+        return None
+    return _unique(Credit(n, Role.PHOTOGRAPHER) for n in names)
+
+
+def is_bare_name_line(line: str) -> bool:
+    """□刘冰, 李海: a byline line of names with no role (removed from the text, no credit)."""
+    text = SPACE_RE.sub(" ", line).strip()
+    if not _BARE_NAMES_RE.match(text):
+        return False
+    names = _BULLET_RE.sub("", text).split()
+    return all(has_surname(n) and n not in _NOT_NAMES for n in names)
 
 
 def _strict(text: str, role: Role | None) -> list[Credit] | None:
@@ -256,6 +289,9 @@ def lead_credits(paragraph: str) -> tuple[Credit, ...]:
         if not close:
             return ()
         inner = rest[1 : close.start()]
+        name_first = _NAME_FIRST_RE.match(inner.strip())
+        if name_first:
+            return _name_first_credits(name_first) or ()
         if not ROLE_RE.search(inner):
             return ()
         credits, _, _ = _walk(inner, skip_bare=True)
@@ -292,6 +328,27 @@ def tail_credits(paragraphs: tuple[str, ...] | list[str], *, photo: bool) -> tup
             credits.extend(found)
         text = text[: m.start()].rstrip()
     return _unique(credits)
+
+
+def is_caption_line(line: str) -> bool:
+    """A picture's caption or credit set under the titles: ▶…　全媒体记者林景余/摄, 仁寿县总供图,
+    农民工返乡专列线路图　华琳 作 (a pure credit line is a byline instead)."""
+    text = SPACE_RE.sub(" ", line).strip()
+    if len(squeeze(text)) > _CAPTION_MAX or "。" in text or DATELINE_RE.match(text):
+        return False
+    if LIST_ITEM_RE.match(text) or text[:1] == "图":  # １、…, 图①…: a picture item's captions
+        return False
+    return bool(_CAPTION_RE.search(text)) and parse_credit_line(text) is None
+
+
+def caption_credits(caption: str) -> tuple[Credit, ...]:
+    """The picture credit closing a caption line: ▶…送上新年礼包　全媒体记者林景余/摄."""
+    parts = SPACE_RE.sub(" ", caption).split()
+    for k in range(len(parts) - 1, -1, -1):
+        found = parse_credit_line(" ".join(parts[k:]))
+        if found:
+            return tuple(Credit(c.name, Role.PHOTOGRAPHER) for c in found)
+    return ()
 
 
 def _unique(credits) -> tuple[Credit, ...]:

@@ -18,7 +18,8 @@ _CN_DIGITS = "一二三四五六七八九十"
 _WEEKDAY = r"(?:\s*(?:星期|周|礼拜)[一二三四五六日天])?"
 _DATE = rf"[{_DIGITS}]{{4}}\s*年\s*[{_DIGITS}]{{1,2}}\s*月\s*[{_DIGITS}]{{1,2}}\s*日"
 # 第4版, 第０４版, 第十二版, and the e-paper's zero-padded 00002版 (never a bare 2版: 2版图书…)
-_PAGE = rf"(?:第\s*[{_DIGITS}{_CN_DIGITS}]{{1,5}}\s*版|[0０][{_DIGITS}]{{1,4}}\s*版)"
+# 第A1版: a lettered section of the paper (A叠 page 1)
+_PAGE = rf"(?:第\s*[A-Da-d]?[{_DIGITS}{_CN_DIGITS}]{{1,5}}\s*版|[0０][{_DIGITS}]{{1,4}}\s*版)"
 # 第04版：工会, 第4版　1998年1月5日, 00002版：工会, 第１版 要闻 (a section name or the date may follow)
 PAGE_BANNER_RE = re.compile(rf"^{_PAGE}(?:\s|$|[：:（(])")
 # The e-paper's banner names the page's section: 第04版：工会, 00002版：工会
@@ -40,11 +41,34 @@ _PAPER = r"[\u4e00-\u9fff·]{0,10}(?:日报|晚报|午报|早报|时报|周报|�
 PAPER_DATE_RE = re.compile(
     rf"^(?:{_PAPER}\s*{_DATE}{_WEEKDAY}|{_DATE}{_WEEKDAY}\s*{_PAPER})(?:\s*{_PAGE}.*)?$"
 )
+# The e-paper readers' headers: 版面：08：文体, 第14289期：第02版　本期出版日期：2025-10-28,
+# 出版日期：2008年05月19日, 《工人日报》（2012年03月28日 002版）
+_READER_RE = re.compile(
+    rf"^(?:版面\s*[：:]\s*[{_DIGITS}A-Da-d]{{1,4}}"
+    rf"|第\s*[{_DIGITS}]{{1,6}}\s*期\s*[：:]?\s*{_PAGE}"
+    r"|(?:本期)?出版日期\s*[：:]"
+    rf"|《[^》]{{2,12}}》\s*[（(][^（）()]*(?:年|版)[^（）()]*[）)]$)"
+)
+# Lines that are furniture only above the first title block: a bare masthead (劳动午报,
+# 甘肃工人报), a page label (头版, 01, A1), an ISO date.
+_MASTHEAD_RE = re.compile(rf"^《?{_PAPER}》?$")
+_PAGE_LABEL_RE = re.compile(
+    rf"^(?:头版|[A-Da-d]?[{_DIGITS}]{{1,3}}|[{_CN_DIGITS}]{{1,3}}版|第?[A-Da-d][{_DIGITS}]{{1,2}}版?)$"
+)
+_ISO_DATE_RE = re.compile(
+    rf"^[{_DIGITS}]{{4}}[-/.][{_DIGITS}]{{1,2}}[-/.][{_DIGITS}]{{1,2}}{_WEEKDAY}$"
+)
+# 劳动午报 版面：08：文体 -> 文体; 第04版：工会 -> 工会; 第02版　要闻
+_SECTION_RE = re.compile(
+    rf"(?:{_PAGE}|版面\s*[：:]\s*[{_DIGITS}A-Da-d]{{1,4}})\s*[：:　 ]\s*(?P<s>[\u4e00-\u9fff]{{2,12}})"
+)
+_PAPER_NAME_RE = re.compile(rf"(?:^|《)(?P<p>{_PAPER})(?:》|\s|$)")
 _DATE_PARTS_RE = re.compile(
     rf"(?P<y>[{_DIGITS}]{{4}})\s*年\s*(?P<m>[{_DIGITS}]{{1,2}})\s*月\s*(?P<d>[{_DIGITS}]{{1,2}})\s*日"
 )
 _PAGE_NUMBER_RE = re.compile(
-    rf"^(?:第\s*(?P<n>[{_DIGITS}{_CN_DIGITS}]{{1,5}})|(?P<z>[{_DIGITS}]{{1,5}}))\s*版"
+    rf"(?:^|期\s*[：:]?\s*|日\s*)(?:第\s*[A-Da-d]?(?P<n>[{_DIGITS}{_CN_DIGITS}]{{1,5}})|(?P<z>[{_DIGITS}]{{1,5}}))\s*版"
+    rf"|^版面\s*[：:]\s*(?P<v>[{_DIGITS}]{{1,4}})"
 )
 _MAX_FURNITURE = 80
 
@@ -60,7 +84,35 @@ def is_furniture(line: str) -> bool:
         or DATE_ONLY_RE.match(line)
         or _EDITOR_COLON_RE.match(line)
         or _EDITOR_BARE_RE.match(line)
+        or _READER_RE.match(line)
     )
+
+
+def is_top_furniture(line: str) -> bool:
+    """Furniture above the first title block: also a bare masthead, page label or ISO date,
+    which inside the page could be text (the reading from the first body text up decides)."""
+    if is_furniture(line):
+        return True
+    line = SPACE_RE.sub("", line)
+    return bool(_MASTHEAD_RE.match(line) or _PAGE_LABEL_RE.match(line) or _ISO_DATE_RE.match(line))
+
+
+def printed_section(banners: tuple[str, ...] | list[str]) -> str | None:
+    """The section a page banner names: 第04版：工会 -> 工会, 版面：08：文体 -> 文体."""
+    for banner in banners:
+        m = _SECTION_RE.search(SPACE_RE.sub(" ", banner).strip())
+        if m and "出版" not in m.group("s"):
+            return m.group("s")
+    return None
+
+
+def printed_paper(banners: tuple[str, ...] | list[str]) -> str | None:
+    """The paper's name when the furniture prints it: 劳动午报 2019年8月12日 -> 劳动午报."""
+    for banner in banners:
+        m = _PAPER_NAME_RE.search(SPACE_RE.sub(" ", banner).strip())
+        if m and not m.group("p").endswith("出版"):
+            return m.group("p")
+    return None
 
 
 def is_epaper_export(banners: tuple[str, ...] | list[str]) -> bool:
@@ -71,11 +123,17 @@ def is_epaper_export(banners: tuple[str, ...] | list[str]) -> bool:
 def printed_page(banners: tuple[str, ...] | list[str]) -> int | None:
     """The page number the furniture prints (第04版 -> 4), or None when it prints none."""
     for banner in banners:
-        m = _PAGE_NUMBER_RE.match(SPACE_RE.sub(" ", banner).strip())
+        m = _PAGE_NUMBER_RE.search(SPACE_RE.sub(" ", banner).strip())
         if m:
-            number = _number(m.group("n") or m.group("z"))
+            number = _number(m.group("n") or m.group("z") or m.group("v"))
             if number:
                 return number
+    for banner in banners:  # a page label alone: 头版, 01 (on the 陕西工人报 reader)
+        label = SPACE_RE.sub("", banner)
+        if label == "头版":
+            return 1
+        if label.isdigit() and len(label) <= 3:
+            return int(_ascii(label)) or None
     return None
 
 

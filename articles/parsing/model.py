@@ -52,6 +52,9 @@ class ParsedPage:
     # What the page's own furniture prints (第04版, 2019年8月12日), to check against the upload.
     printed_page: int | None = None
     printed_date: datetime.date | None = None
+    # The paper's name and the page's section when the banner prints them (劳动午报, 工会).
+    paper: str | None = None
+    section: str | None = None
 
     def to_dict(self) -> dict:
         """The schema ../shared/tools/check_parse.py scores (and `parse_page --json` prints)."""
@@ -59,6 +62,8 @@ class ParsedPage:
             "banners": list(self.banners),
             "printed_page": self.printed_page,
             "printed_date": self.printed_date.isoformat() if self.printed_date else None,
+            "paper": self.paper,
+            "section": self.section,
             "warnings": list(self.warnings),
             "articles": [
                 {

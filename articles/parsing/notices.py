@@ -12,9 +12,10 @@ import re
 from .bylines import ROLE_RE
 from .model import Kind, ParsedArticle, Role
 from .text import ends_sentence, squeeze
-from .titles import DATELINE_RE
+from .titles import DATELINE_RE, EDITOR_NOTE_RE
 
 _SHOWN = 20
+_LABEL = 12  # 编者按 and the like, with spaces around
 # A signature closes a commentary without a full stop: …送去清凉。 □费伟华
 _SIGNATURE_RE = re.compile(r"[。！？!?…”）)][\s□■]*[\u4e00-\u9fff·]{2,4}$")
 
@@ -39,6 +40,8 @@ def article_notices(article: ParsedArticle) -> list[str]:
     if article.kind is Kind.PHOTO and not any(c.role is Role.PHOTOGRAPHER for c in article.credits):
         notes.append(f"{name}：图片新闻没有找到摄影署名")
     for n, paragraph in enumerate(article.paragraphs, start=1):
+        if len(paragraph) <= _LABEL and EDITOR_NOTE_RE.match(squeeze(paragraph)):
+            continue  # 编者按: a label, not a sentence cut short
         if not ends_sentence(paragraph) and not _SIGNATURE_RE.search(paragraph):
             notes.append(f"{name}：第{n}段在句中结束（…{paragraph[-10:]}），可能有分栏断行未接上")
     return notes

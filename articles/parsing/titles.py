@@ -12,8 +12,8 @@ from .text import TERMINAL, squeeze
 # 视… or 信情报的交流以及电子产品… would match a bare 报…电.
 DATELINE_RE = re.compile(
     r"^(?:据|综合)?(?:(?:本报|新华社|中新社)[^，。！？、：:“”\n]{0,30}?[讯电]"
-    r"|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|午报|时报|报)(?:客户端|网)?(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电])"
-    r"|[\u4e00-\u9fff]{2,6}?网讯)"
+    r"|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|午报|时报|报)(?:客户端|网)?(?:讯|[^，。！？、：:“”\n]{0,30}?日[讯电])"
+    r"|(?:本|[0-9０-９\u4e00-\u9fff]{2,6}?)网讯)"
 )
 # A dateline cut short by a column break: 新华社北京１２月 / ３０日电…
 PARTIAL_DATELINE_RE = re.compile(r"^(?:据)?(?:本报|新华社)[^，。]{0,12}?(?:[0-9０-９]|[月日电讯])")
@@ -26,6 +26,10 @@ LIST_ITEM_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、．.]|[0-9０-９]{1,2}(?:、|[．.：:](?![0-9０-９]))"
     r"|[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[①-⑳])"
 )
+# 编者按 printed on its own line: the label opens an item's text and is a paragraph of its own
+EDITOR_NOTE_RE = re.compile(r"^(?:编者按|编者的话|编后|编者)[：:]?$")
+# A column tag opens a headline: 【工会缩影】…, 建外丨… (the tag is part of the title)
+COLUMN_TAG_RE = re.compile(r"^(?:【[^【】]{2,8}】|[\u4e00-\u9fff]{2,6}[丨｜|])(?=[^\s])")
 # Quotes, exclamations and the like may close a headline; a colon or comma never does.
 _TITLE_MAY_END = frozenset("”’」』》！？!?…—－-）)")
 _NEVER_ENDS_TITLE = frozenset("：:，,、；;。")

@@ -1,7 +1,7 @@
 import pytest
 
 from articles.parsing import Credit, Role
-from articles.parsing.bylines import lead_credits, parse_credit_line, tail_credits
+from articles.parsing.bylines import is_caption_line, lead_credits, parse_credit_line, tail_credits
 
 REPORTER, INTERN = Role.REPORTER, Role.INTERN
 CORRESPONDENT, PHOTOGRAPHER = Role.CORRESPONDENT, Role.PHOTOGRAPHER
@@ -153,3 +153,43 @@ def test_trailing_bare_name_gives_no_credit():
 
 def test_credits_are_listed_once_each():
     assert lead_credits("本报讯（记者 盛丽、盛丽）" + TEXT) == (Credit("盛丽", REPORTER),)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("文/北京青年报记者 王斌", [("王斌", REPORTER)]),
+        ("魏勇文/图", [("魏勇", PHOTOGRAPHER)]),
+        ("记者：邓霞", [("邓霞", REPORTER)]),
+        ("摄影：石家豪", [("石家豪", PHOTOGRAPHER)]),
+    ],
+)
+def test_closing_and_name_first_credit_lines_of_the_second_batch(line, expected):
+    assert names(parse_credit_line(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        ("本网讯（记者石伟）近日，", [("石伟", REPORTER)]),
+        ("51网讯（记者 李洁）4月25日，", [("李洁", REPORTER)]),
+        ("竞报讯（记者 全逸先） 昨天下午，", [("全逸先", REPORTER)]),
+        ("本报讯（魏勇文/图）10月24日，", [("魏勇", PHOTOGRAPHER)]),
+    ],
+)
+def test_site_and_small_paper_datelines_give_their_byline(lead, expected):
+    assert names(lead_credits(lead + TEXT)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        ("▶省总工会为坚守工作岗位的粤菜师傅等送上新年礼包\u3000全媒体记者林景余/摄", True),
+        ("仁寿县总供图", True),
+        ("农民工返乡专列线路图\u3000华琳 作", True),
+        ("１、威风锣鼓庆丰收（孟仁泉摄）", False),  # a picture item's own numbered caption
+        ("本报记者 刘强 摄", False),  # a credit line alone is a byline
+    ],
+)
+def test_caption_lines_under_the_titles(line, caption):
+    assert is_caption_line(line) is caption

@@ -3,9 +3,19 @@
 import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from articles.parsing import parse_page
-from articles.parsing.furniture import is_furniture, printed_date, printed_page
+from articles.parsing import decode_page, parse_page
+from articles.parsing.furniture import (
+    is_furniture,
+    is_top_furniture,
+    printed_date,
+    printed_page,
+    printed_paper,
+    printed_section,
+)
+from tests.conftest import DEVSET
 
 HEADLINE = "椿树千余职工领取清凉礼包"
 LEAD = "本报讯 （通讯员 李惠梓）椿树街道总工会近日启动2015年“关爱职工·送清凉·送健康”系列活动。"
@@ -28,6 +38,11 @@ BODY = "据了解，这只是“送清凉·送健康”系列活动的一个开�
         "责任编辑：施晓娟",
         "责任编辑 王晓东  版式设计 李静",
         "（责任编辑：王晓东 美术编辑：李静）",
+        "版面：08：文体",
+        "第14289期：第02版\u3000本期出版日期：2025-10-28",
+        "出版日期：2008年05月19日",
+        "《工人日报》（2012年03月28日 002版）",
+        "第A1版",
     ],
 )
 def test_furniture_lines_of_real_page_exports(line):
@@ -80,3 +95,93 @@ def test_several_furniture_lines_in_any_order_are_banners(furniture):
     assert [a.headline for a in parsed.articles] == [HEADLINE]
     assert parsed.printed_page is not None
     assert parsed.to_dict()["printed_page"] == parsed.printed_page
+
+
+@pytest.mark.parametrize("line", ["劳动午报", "甘肃工人报", "头版", "01", "2025-10-28"])
+def test_masthead_and_page_labels_are_furniture_only_above_the_titles(line):
+    assert (is_top_furniture(line), is_furniture(line)) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("banners", "paper", "section", "page"),
+    [
+        (["第04版：工会", "劳动午报 2019年8月12日 星期一"], "劳动午报", "工会", 4),
+        (["劳动午报 2025年8月14日 星期四", "版面：08：文体"], "劳动午报", "文体", 8),
+        (["《工人日报》（2012年03月28日 002版）"], "工人日报", None, 2),
+        (["第14289期：第02版\u3000本期出版日期：2025-10-28"], None, None, 2),
+        (["山东工人报 2025年12月29日 星期一", "第A1版"], "山东工人报", None, 1),
+        (["出版日期：2008年05月19日", "头版", "01"], None, None, 1),
+        (["第4版\u30001998年1月5日"], None, None, 4),
+    ],
+)
+def test_paper_section_and_page_read_from_the_banner(banners, paper, section, page):
+    assert (printed_paper(banners), printed_section(banners), printed_page(banners)) == (
+        paper,
+        section,
+        page,
+    )
+
+
+def test_lines_above_the_title_block_are_banners_whatever_their_form():
+    text = f"出版日期：2016年12月20日\n\n工运纵横\n\n03\n\n{HEADLINE}\n\n{LEAD}\n\n{BODY}\n"
+    parsed = parse_page(text)
+    assert parsed.banners == ("出版日期：2016年12月20日", "工运纵横", "03")
+    assert [a.headline for a in parsed.articles] == [HEADLINE]
+
+
+_PLACE = st.text(
+    alphabet="北京上海陕西四川甘肃浙江山东南方广州成都兰州长春", min_size=2, max_size=4
+)
+_PAPER_NAME = st.builds(
+    "".join, st.tuples(_PLACE, st.sampled_from(["工人报", "工人日报", "工报", "日报", "午报"]))
+)
+_DATE = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2030, 12, 31))
+_NUMBER = st.integers(min_value=1, max_value=24)
+_SECTION = st.sampled_from(["工会", "要闻", "文体", "综合", "工运纵横", "副刊"])
+
+
+def _cn(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+_FURNITURE_LINE = st.one_of(
+    _PAPER_NAME,
+    st.builds(lambda p, d: f"{p} {_cn(d)} 星期一", _PAPER_NAME, _DATE),
+    st.builds(_cn, _DATE),
+    st.builds(lambda d: d.isoformat(), _DATE),
+    st.builds(lambda n, s: f"第{n:02d}版：{s}", _NUMBER, _SECTION),
+    st.builds(lambda n, s: f"版面：{n:02d}：{s}", _NUMBER, _SECTION),
+    st.builds(lambda n: f"第A{n}版", _NUMBER),
+    st.builds(lambda n: f"{n:02d}", _NUMBER),
+    st.just("头版"),
+    st.builds(lambda d: f"出版日期：{_cn(d)}", _DATE),
+    st.builds(
+        lambda q, n, d: f"第{q}期：第{n:02d}版\u3000本期出版日期：{d.isoformat()}",
+        st.integers(min_value=1, max_value=20000),
+        _NUMBER,
+        _DATE,
+    ),
+    st.builds(lambda p, d, n: f"《{p}》（{_cn(d)} {n:03d}版）", _PAPER_NAME, _DATE, _NUMBER),
+    st.builds(lambda n: f"责任编辑：{n}", st.sampled_from(["施晓娟", "王东", "李静"])),
+)
+
+
+def _real_pages() -> list[str]:
+    pages = sorted(DEVSET.parent.glob("pages*/*.txt")) if DEVSET.is_dir() else []
+    return [decode_page(p.read_bytes()) for p in pages]
+
+
+def _articles(text: str) -> list[tuple]:
+    return [
+        (a.kicker, a.headline, a.subheadline, a.paragraphs, a.credits)
+        for a in parse_page(text).articles
+    ]
+
+
+@pytest.mark.devset
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), lines=st.lists(_FURNITURE_LINE, min_size=1, max_size=3))
+def test_furniture_lines_added_above_a_real_page_never_change_its_articles(data, lines):
+    pages = _real_pages()
+    text = data.draw(st.sampled_from(pages))
+    assert _articles("\n\n".join([*lines, text])) == _articles(text)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.parsing import Kind, NoArticlesError, Role, parse_page
+from articles.parsing import Credit, Kind, NoArticlesError, Role, parse_page
 
 SLOGAN = "深入学习贯彻党的二十大精神 奋力开拓首都工会工作新局面"
 HEADLINE = "北辰集团工会干部研修班开班"
@@ -283,3 +283,48 @@ def test_quoted_intertitle_inside_a_feature_stays_in_the_feature():
     first, rest = "在沈阳地税局各级“一把手”中，有个叫", "得很响的口号：“向我看齐。”"
     article = only_article(page(headline, "本报记者 段心强", lead, "“向我看齐”", first, rest))
     assert article.paragraphs == (lead, "“向我看齐”", first + rest)
+
+
+def test_editors_note_label_opens_the_text_as_its_own_paragraph():
+    article = only_article(page(HEADLINE, "编者按", BODY, LEAD))
+    assert (article.subheadline, article.paragraphs[:2]) == (None, ("编者按", BODY))
+
+
+def test_a_dash_line_under_a_headline_is_its_subheadline_even_over_plain_text():
+    sub = "——探访贵州省律师协会“农民工维权工作站”"
+    parsed = parse_page(page(HEADLINE, LEAD, BODY, "“1元钱的欠薪我们也讨”", sub, BODY))
+    assert [(a.headline, a.subheadline) for a in parsed.articles] == [
+        (HEADLINE, None),
+        ("“1元钱的欠薪我们也讨”", sub),
+    ]
+
+
+@pytest.mark.parametrize("tag", ["【工会缩影】", "建外丨"])
+def test_a_column_tag_opens_a_headline_after_a_finished_paragraph(tag):
+    headline = f"{tag}精彩“篮”不住！街道总工会3V3篮球赛展运动风采"
+    parsed = parse_page(page(HEADLINE, LEAD, BODY, headline, BODY))
+    assert [a.headline for a in parsed.articles] == [HEADLINE, headline]
+
+
+@pytest.mark.parametrize("byline", ["□刘冰", "李海", "刘聪"])
+def test_a_bare_name_byline_line_is_removed_and_gives_no_credit(byline):
+    article = only_article(page(HEADLINE, byline, BODY, BODY.replace("此次", "这次")))
+    assert (article.subheadline, article.paragraphs[0], article.credits) == (None, BODY, ())
+
+
+def test_closing_reporter_and_photographer_lines_keep_their_roles_in_a_news_story():
+    article = only_article(page(HEADLINE, BODY, "记者：邓霞", "摄影：石家豪"))
+    assert article.kind is Kind.NEWS
+    assert set(article.credits) == {
+        Credit("邓霞", Role.REPORTER),
+        Credit("石家豪", Role.PHOTOGRAPHER),
+    }
+
+
+def test_a_dateline_opening_paragraph_two_gives_the_byline():
+    lead = "南方工报讯 （全媒体记者林婷玉 通讯员曹俊峰）近日，省总工会开展慰问活动。"
+    article = only_article(page(HEADLINE, BODY, lead))
+    assert set(article.credits) == {
+        Credit("林婷玉", Role.REPORTER),
+        Credit("曹俊峰", Role.CORRESPONDENT),
+    }
