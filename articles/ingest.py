@@ -311,6 +311,8 @@ def _store(
         if unchanged:
             if scan is not None and not dry_run:
                 attach_scan(existing, scan)
+            if not dry_run:
+                _keep_printed_names(existing, parsed)
             return IngestResult(
                 source,
                 Outcome.UNCHANGED,
@@ -319,6 +321,8 @@ def _store(
                 articles=len(stored),
             )
         page = existing or Page(issue=issue, number=page_number)
+        page.paper = parsed.paper or ""
+        page.section = parsed.section or ""
         page.banners = list(parsed.banners)
         page.warnings = list(parsed.warnings)
         page.source_text = text
@@ -361,6 +365,15 @@ def _store(
             result = dataclasses.replace(result, stored=tuple(stored_parse(page)))
             transaction.set_rollback(True)
     return result
+
+
+def _keep_printed_names(page: Page, parsed: parsing.ParsedPage) -> None:
+    """An unchanged page still takes the paper and section its banner prints (pages stored
+    before they were kept get them at their next reparse)."""
+    paper, section = parsed.paper or "", parsed.section or ""
+    if (page.paper, page.section) != (paper, section):
+        page.paper, page.section = paper, section
+        page.save(update_fields=["paper", "section", "updated_at"])
 
 
 def _articles_of(page: Page):

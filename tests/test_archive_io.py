@@ -148,7 +148,7 @@ def build_full_archive(user) -> None:
     )
     ingest_page_bytes(without_one.encode(), issue_date=SEED_DATE, page_number=2, source="02.txt")
     Issue.objects.update(note="春节合刊")
-    Page.objects.update(name="要闻")
+    Page.objects.update(name="要闻", paper="劳动午报", section="工会")
     # The page's image: the row travels in the archive, the file stays in the media storage.
     attach_scan(Page.objects.get(), read_scan("02.png", page_image_bytes()))
     city = Organization.objects.get(name="北京市总工会")
