@@ -32,6 +32,7 @@ from articles.names import normalize_name
 from articles.page_images import ScanSource, attach_scan
 from articles.row_locks import lock_articles, locked_issue
 from articles.search.indexing import index_queue_transaction
+from articles.title_learning import learn_from_page, parse_text
 
 # A page's text (.txt), or its printed page: a PDF (whose text layer gives the text when no
 # .txt comes with it) or an image (articles.page_images).
@@ -160,7 +161,7 @@ def preview_page_bytes(
     the layout corrections to lay over the parse, by default those the stored page has."""
     try:
         text = parsing.decode_page(data)
-        parsed = parsing.parse_page(text)
+        parsed = parse_text(text)
     except parsing.ParseError as exc:
         failed = IngestResult(
             source, Outcome.FAILED, issue_date=issue_date, page_number=page_number, reason=str(exc)
@@ -198,7 +199,8 @@ def reparse_page(
     default. `banners_checked` as in `preview_page_bytes`."""
     source = page.source_name or str(page)
     try:
-        parsed = with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
+        parsed = parse_text(page.source_text, paper=page.paper or None)
+        parsed = with_layout(parsed, page.layout_corrections)
     except parsing.ParseError as exc:
         return IngestResult(source, Outcome.FAILED, reason=str(exc))
     return _store(
@@ -219,7 +221,7 @@ def reparse_page(
 def parse_page_bytes(data: bytes, *, source: str) -> PagePreview:
     """Decode and parse a page whose place in the archive is not known yet; stores nothing."""
     try:
-        parsed = parsing.parse_page(parsing.decode_page(data))
+        parsed = parse_text(parsing.decode_page(data))
     except parsing.ParseError as exc:
         return PagePreview(IngestResult(source, Outcome.FAILED, reason=str(exc)), error=exc)
     result = IngestResult(
@@ -321,6 +323,7 @@ def _store(
                 articles=len(stored),
             )
         page = existing or Page(issue=issue, number=page_number)
+        taught = (existing.layout_corrections, existing.source_sha256) if existing else ([], "")
         page.paper = parsed.paper or ""
         page.section = parsed.section or ""
         page.banners = list(parsed.banners)
@@ -333,6 +336,8 @@ def _store(
         page.save()
         if scan is not None and not dry_run:
             attach_scan(page, scan)
+        if not dry_run and (page.layout_corrections, digest) != taught and (layout or taught[0]):
+            learn_from_page(page, user=user)  # what the corrections teach on this text
         report = sync_articles(page, stored, parsed.articles, new, choices=choices, user=user)
         result = IngestResult(
             source,

@@ -13,6 +13,7 @@ from articles import parsing
 from articles.layout_corrections import ROLES, apply_correction, check, with_layout
 from articles.models import Page, UploadFile
 from articles.page_images import read_scan
+from articles.title_learning import learn_from_page, parse_text
 
 
 def stored_layout(
@@ -26,7 +27,8 @@ def stored_layout(
 
 def page_parse(page: Page) -> parsing.ParsedPage:
     """The stored page's text parsed now, with its layout corrections."""
-    return with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
+    parsed = parse_text(page.source_text, paper=page.paper or None)
+    return with_layout(parsed, page.layout_corrections)
 
 
 def staged_parse(file: UploadFile, issue_date) -> parsing.ParsedPage:
@@ -34,7 +36,7 @@ def staged_parse(file: UploadFile, issue_date) -> parsing.ParsedPage:
     data = bytes(file.data or b"")
     if not data and file.scan_name:  # a PDF alone: its text layer is the page text
         data = read_scan(file.scan_name, bytes(file.scan_data)).page_text.encode("utf-8")
-    parsed = parsing.parse_page(parsing.decode_page(data))
+    parsed = parse_text(parsing.decode_page(data))
     return with_layout(parsed, staged_layout(file, issue_date))
 
 
@@ -56,21 +58,24 @@ def correction_from_post(post, prefix: str) -> dict | None:
     return {"op": op, "text": text, "role": role}
 
 
-def add_page_correction(page: Page, correction: dict) -> None:
-    """Check the correction against the page's parse (LayoutCorrectionError), then keep it."""
+def add_page_correction(page: Page, correction: dict, *, user=None) -> None:
+    """Check the correction against the page's parse (LayoutCorrectionError), then keep it,
+    and what it teaches the title-block model (articles.title_learning)."""
     correction = check(correction)
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
         apply_correction(page_parse(page), correction)
         page.layout_corrections = [*page.layout_corrections, correction]
         page.save(update_fields=["layout_corrections", "updated_at"])
+        learn_from_page(page, user=user)
 
 
-def undo_page_correction(page: Page, index: int) -> None:
+def undo_page_correction(page: Page, index: int, *, user=None) -> None:
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
         page.layout_corrections = [c for i, c in enumerate(page.layout_corrections) if i != index]
         page.save(update_fields=["layout_corrections", "updated_at"])
+        learn_from_page(page, user=user)
 
 
 def add_staged_correction(file: UploadFile, issue_date, correction: dict) -> None:

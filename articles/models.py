@@ -423,3 +423,4 @@ class Revision(models.Model):
 
 
 from articles.scan_model import PageScan  # noqa: E402, F401 - beside Page, defined after it
+from articles.title_example_model import TitleExample  # noqa: E402, F401 - beside Page, likewise
