@@ -17,6 +17,7 @@ from articles.models import Page, TitleExample, UploadFile
 from articles.title_learning import archive_model, parse_text
 from articles.upload import confirm_upload, stage_upload
 from articles.upload_files import PageFile
+from tests.conftest import SHARED
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,32 @@ def test_refit_title_model_without_examples_says_the_shipped_model_is_used():
     out = io.StringIO()
     call_command("refit_title_model", stdout=out)
     assert "还没有标题样例：使用出厂模型。" in out.getvalue()
+
+
+def store_devset() -> list[Page]:
+    """Every devset page (pages/ and pages2/), stored under the date and number its name gives."""
+    for path in sorted((SHARED / "devset").glob("pages*/*.txt")):
+        date, number = path.stem.split("_")
+        data, issue_date = path.read_bytes(), datetime.date.fromisoformat(date)
+        ingest_page_bytes(data, issue_date=issue_date, page_number=int(number), source=path.name)
+    return list(Page.objects.order_by("issue__date", "number"))
+
+
+@pytest.mark.devset
+def test_a_lesson_on_one_real_paper_changes_no_real_page_of_another(settings):
+    settings.NEWSARCHIVE_NEWSPAPER_NAME = "首都工会新闻"
+    pages = store_devset()
+    before = {page.pk: titles(page) for page in pages}
+    taught = next(p for p in pages if p.paper == "浙江工人日报")
+    lead = next(a for a in taught.articles.order_by("seq") if a.subheadline)
+    for text, role in ((lead.headline, "kicker"), (lead.subheadline, "headline")):
+        add_page_correction(taught, {"op": "role", "text": text, "role": role})
+    assert TitleExample.objects.get().paper == "浙江工人日报"
+    relearned = parse_text(taught.source_text).articles  # the page's own form, no corrections
+    assert (lead.headline, lead.subheadline) in [(a.kicker, a.headline) for a in relearned]
+
+    others = [page for page in pages if page.paper != "浙江工人日报"]
+    assert len(others) == len(pages) - 1
+    for page in others:
+        reparse_page(page)
+        assert titles(page) == before[page.pk], page
