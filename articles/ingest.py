@@ -32,7 +32,7 @@ from articles.names import normalize_name
 from articles.page_images import ScanSource, attach_scan
 from articles.row_locks import lock_articles, locked_issue
 from articles.search.indexing import index_queue_transaction
-from articles.title_learning import learn_from_page, parse_text
+from articles.title_learning import learn_from_page, parse_text, stored_page_id
 
 # A page's text (.txt), or its printed page: a PDF (whose text layer gives the text when no
 # .txt comes with it) or an image (articles.page_images).
@@ -161,7 +161,7 @@ def preview_page_bytes(
     the layout corrections to lay over the parse, by default those the stored page has."""
     try:
         text = parsing.decode_page(data)
-        parsed = parse_text(text)
+        parsed = parse_text(text, page_id=stored_page_id(issue_date, page_number))
     except parsing.ParseError as exc:
         failed = IngestResult(
             source, Outcome.FAILED, issue_date=issue_date, page_number=page_number, reason=str(exc)
@@ -199,7 +199,7 @@ def reparse_page(
     default. `banners_checked` as in `preview_page_bytes`."""
     source = page.source_name or str(page)
     try:
-        parsed = parse_text(page.source_text, paper=page.paper or None)
+        parsed = parse_text(page.source_text, paper=page.paper or None, page_id=page.pk)
         parsed = with_layout(parsed, page.layout_corrections)
     except parsing.ParseError as exc:
         return IngestResult(source, Outcome.FAILED, reason=str(exc))

@@ -13,7 +13,7 @@ from articles import parsing
 from articles.layout_corrections import ROLES, apply_correction, check, with_layout
 from articles.models import Page, UploadFile
 from articles.page_images import read_scan
-from articles.title_learning import learn_from_page, parse_text
+from articles.title_learning import learn_from_page, parse_text, stored_page_id
 
 
 def stored_layout(
@@ -27,7 +27,7 @@ def stored_layout(
 
 def page_parse(page: Page) -> parsing.ParsedPage:
     """The stored page's text parsed now, with its layout corrections."""
-    parsed = parse_text(page.source_text, paper=page.paper or None)
+    parsed = parse_text(page.source_text, paper=page.paper or None, page_id=page.pk)
     return with_layout(parsed, page.layout_corrections)
 
 
@@ -36,7 +36,9 @@ def staged_parse(file: UploadFile, issue_date) -> parsing.ParsedPage:
     data = bytes(file.data or b"")
     if not data and file.scan_name:  # a PDF alone: its text layer is the page text
         data = read_scan(file.scan_name, bytes(file.scan_data)).page_text.encode("utf-8")
-    parsed = parse_text(parsing.decode_page(data))
+    parsed = parse_text(
+        parsing.decode_page(data), page_id=stored_page_id(issue_date, file.page_number)
+    )
     return with_layout(parsed, staged_layout(file, issue_date))
 
 

@@ -26,6 +26,9 @@ from articles.models import Page, TitleExample
 _lock = threading.Lock()
 # The model as last fitted, and each paper's version (example_versions) it was fitted from.
 _fitted: dict = {"model": None, "versions": {}}
+# The model without one taught page's own examples, by (page id, its example ids, paper version).
+_without_own: dict[tuple, parsing.TitleModel] = {}
+_WITHOUT_OWN_KEPT = 32
 
 
 def learning_paper(printed: str | None) -> str:
@@ -70,11 +73,43 @@ def refit_all() -> dict[str, int]:
     return {paper: version[0] for paper, version in sorted(example_versions().items())}
 
 
-def parse_text(text: str, *, paper: str | None = None) -> parsing.ParsedPage:
+def model_for(page_id: int | None) -> parsing.TitleModel:
+    """The archive's model; for a stored page that taught it, without that page's own examples.
+    A page reads as its editor saw it when correcting it, so its corrections keep naming the
+    lines they named (a lesson joining two title lines would otherwise hide the line the next
+    correction names); its lessons are for the paper's other pages."""
+    model = archive_model()
+    if page_id is None:
+        return model
+    own = dict(TitleExample.objects.filter(page_id=page_id).values_list("pk", "paper"))
+    if not own:
+        return model
+    paper = next(iter(own.values()))
+    key = (page_id, frozenset(own), _fitted["versions"].get(paper))
+    with _lock:
+        if key not in _without_own:
+            if len(_without_own) >= _WITHOUT_OWN_KEPT:
+                _without_own.clear()
+            others = TitleExample.objects.filter(paper=paper).exclude(page_id=page_id)
+            examples = [_to_example(row.example) for row in others.order_by("pk")]
+            _without_own[key] = _refit(model, paper, examples)
+        return _without_own[key]
+
+
+def stored_page_id(issue_date, number: int | None) -> int | None:
+    """The id of the archive's page of that date and number, if there is one."""
+    found = Page.objects.filter(issue__date=issue_date, number=number)
+    return found.values_list("pk", flat=True).first() if number is not None else None
+
+
+def parse_text(
+    text: str, *, paper: str | None = None, page_id: int | None = None
+) -> parsing.ParsedPage:
     """parsing.parse_page with the archive's model. `paper`: the paper the page is known to come
     from (default: the one its banner prints). A page whose banner prints none reads with the
-    site's own paper's examples, and keeps paper None (the citation then names the site's)."""
-    model = archive_model()
+    site's own paper's examples, and keeps paper None (the citation then names the site's).
+    `page_id`: the stored page the text is (or replaces), read without its own lessons."""
+    model = model_for(page_id)
     parsed = parsing.parse_page(text, model=model, paper=paper)
     fallback = learning_paper(None)
     if parsed.paper is None and fallback in model.overlays:
@@ -88,7 +123,7 @@ def learn_from_page(page: Page, *, user=None) -> int:
     examples, paper = [], learning_paper(page.paper or None)
     if page.layout_corrections:
         try:  # parsed before the old examples go, so the model is refit once, not twice
-            parsed = parse_text(page.source_text, paper=page.paper or None)
+            parsed = parse_text(page.source_text, paper=page.paper or None, page_id=page.pk)
         except parsing.ParseError:
             pass  # a page that no longer parses teaches nothing
         else:

@@ -3,9 +3,11 @@ the next page of the same paper with the same form parses right, and no other pa
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from articles.ingest import ingest_page_bytes, preview_page_bytes, reparse_page
 from articles.layout_service import (
@@ -101,6 +103,43 @@ def test_a_correction_on_one_paper_changes_no_page_of_another_paper():
     assert titles(other_before) == before
     other_new = store(later_page(OTHER), datetime.date(2024, 3, 14))
     assert titles(other_new) == before
+
+
+def test_a_pages_own_lesson_never_hides_the_line_its_next_correction_names():
+    first = store(FIRST, datetime.date(2024, 3, 12))
+    # 主题 first: alone it teaches a two-line headline, which would join the line named next.
+    for correction in reversed(KICKER_IS_A_KICKER):
+        add_page_correction(first, correction)
+
+    first.refresh_from_db()
+    assert len(first.layout_corrections) == 2
+    reparse_page(first)
+    first.refresh_from_db()
+    assert titles(first)[0] == (TAUGHT, "验收凤凰街社区工会职工书屋", "")
+    assert not any("未能套用" in warning for warning in first.warnings)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_correcting_a_page_at_once_teach_what_both_corrections_say():
+    first = store(FIRST, datetime.date(2024, 3, 12))
+    start = threading.Barrier(2)
+
+    def correct(correction: dict) -> None:
+        try:
+            start.wait()
+            add_page_correction(first, correction)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=correct, args=(c,)) for c in KICKER_IS_A_KICKER]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(Page.objects.get().layout_corrections) == 2
+    [example] = TitleExample.objects.all()
+    assert example.example["roles"] == ["kicker", "headline"]
 
 
 def test_undoing_the_correction_takes_its_lesson_back():
