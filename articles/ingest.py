@@ -153,12 +153,14 @@ def preview_page_bytes(
     banners_checked: bool = True,
     layout: list[dict] | None = None,
     scan: ScanSource | None = None,
+    user=None,
 ) -> PagePreview:
     """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
 
     Without `banners_checked`, a page whose furniture prints another page number or date than
     `page_number` and `issue_date` fails (stores nothing) until staff confirm it. `layout`:
-    the layout corrections to lay over the parse, by default those the stored page has."""
+    the layout corrections to lay over the parse, by default those the stored page has; `user`
+    confirmed them (the title examples they teach name who)."""
     try:
         text = parsing.decode_page(data)
         parsed = parse_text(text, page_id=stored_page_id(issue_date, page_number))
@@ -180,6 +182,7 @@ def preview_page_bytes(
         banners_checked=banners_checked,
         layout=layout,
         scan=scan,
+        user=user,
     )
     return PagePreview(result, parsed)
 

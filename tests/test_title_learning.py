@@ -162,6 +162,7 @@ def test_an_upload_confirmed_with_layout_corrections_teaches_the_model(django_us
     for correction in KICKER_IS_A_KICKER:  # made in the upload's preview
         add_staged_correction(staged, date, correction)
     confirm_upload(upload, editor, {staged.pk: ""}, banners_checked=True)
+    assert TitleExample.objects.get().taught_by == editor
     assert TitleExample.objects.get().paper == PAPER
     assert parse_text(later_page(PAPER)).articles[0].kicker == "渭南市总工会召开第五次代表大会"
 
