@@ -36,6 +36,7 @@ from articles.models import (
     Page,
     Person,
     RetiredArticle,
+    TitleExample,
     Upload,
 )
 from articles.search.indexing import waiting_in
@@ -116,13 +117,29 @@ class ArticleInline(admin.TabularInline):
 
 @admin.register(Page)
 class PageAdmin(ChineseWordingMixin, IndexedEditsMixin, PageLayoutMixin, admin.ModelAdmin):
-    list_display = ["__str__", "name", "article_count", "warning_count", "updated_at"]
-    list_filter = ["issue__date"]
+    list_display = [
+        "__str__",
+        "name",
+        "paper",
+        "section",
+        "article_count",
+        "warning_count",
+        "updated_at",
+    ]
+    list_filter = ["issue__date", "paper"]
     list_select_related = ["issue"]
     ordering = ["-issue__date", "number"]
     # Also what the article form's 版面 autocomplete searches: `2024-03-12`, `2024-03-12 2`, 要闻.
     search_fields = ["name", "source_name"]
-    readonly_fields = ["source_sha256", "source_name", "created_at", "updated_at"]
+    # paper and section are what the banner prints: every reparse sets them again.
+    readonly_fields = [
+        "paper",
+        "section",
+        "source_sha256",
+        "source_name",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [ArticleInline]
     actions = ["reparse"]
 
@@ -321,4 +338,32 @@ class RetiredArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["article_id", "issue_date", "page_number", "seq", "headline", "body"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(TitleExample)
+class TitleExampleAdmin(admin.ModelAdmin):
+    """What editors' layout corrections taught the title-block model, per paper; written only by
+    articles.title_learning (a page's rows follow its corrections), so staff read them here."""
+
+    list_display = ["paper", "lines", "roles", "page", "taught_by", "created_at"]
+    list_filter = ["paper"]
+    list_select_related = ["page__issue", "taught_by"]
+
+    @admin.display(description="标题各行")
+    def lines(self, example: TitleExample) -> str:
+        return " / ".join(example.example.get("lines", []))
+
+    @admin.display(description="角色")
+    def roles(self, example: TitleExample) -> str:
+        names = {"kicker": "引题", "headline": "主题", "subheadline": "副题", "caption": "图片说明"}
+        return " / ".join(names.get(role, role) for role in example.example.get("roles", []))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

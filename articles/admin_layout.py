@@ -78,10 +78,10 @@ class PageLayoutMixin:
             raise PermissionDenied
         if request.method == "POST":
             if request.POST.get("undo", "").isdigit():
-                undo_page_correction(page, int(request.POST["undo"]))
+                undo_page_correction(page, int(request.POST["undo"]), user=request.user)
             elif correction := correction_from_post(request.POST, "p"):
                 try:
-                    add_page_correction(page, correction)
+                    add_page_correction(page, correction, user=request.user)
                 except LayoutCorrectionError as error:
                     messages.error(request, f"无法校正：{error}")
             return redirect("admin:articles_page_layout", page.pk)

@@ -5,12 +5,11 @@
 
 Up to three authors are named, then 等 (GB/T 7714-2015, 8.1.2). Only reporters, interns and
 correspondents are authors; a photographer is credited for the picture, not the text, unless
-the item is photo news, where the picture is the work.
+the item is photo news, where the picture is the work. The paper is the one that printed the
+page (Page.paper, from its banner), else the site's own (NEWSARCHIVE_NEWSPAPER_NAME).
 """
 
 from __future__ import annotations
-
-from django.conf import settings
 
 from articles.models import Article, Credit
 
@@ -30,8 +29,7 @@ def citation(article: Article) -> str:
     names = authors(article)
     author = ", ".join(names[:MAX_AUTHORS]) + (", 等" if len(names) > MAX_AUTHORS else "")
     title = article.headline + (f"——{article.subheadline}" if article.subheadline else "")
-    paper = settings.NEWSARCHIVE_NEWSPAPER_NAME
-    where = f"{paper}, {article.date:%Y-%m-%d}({article.page.number})."
+    where = f"{article.page.newspaper}, {article.date:%Y-%m-%d}({article.page.number})."
     return f"{author}. {title}[N]. {where}" if author else f"{title}[N]. {where}"
 
 
@@ -53,7 +51,7 @@ def citation_meta(article: Article, url: str) -> list[tuple[str, str]]:
     tags += [
         ("citation_publication_date", f"{article.date:%Y/%m/%d}"),
         ("citation_date", f"{article.date:%Y/%m/%d}"),
-        ("citation_journal_title", settings.NEWSARCHIVE_NEWSPAPER_NAME),
+        ("citation_journal_title", article.page.newspaper),
         ("citation_firstpage", str(article.page.number)),
         ("citation_language", "zh"),
         ("citation_public_url", url),

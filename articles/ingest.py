@@ -32,6 +32,7 @@ from articles.names import normalize_name
 from articles.page_images import ScanSource, attach_scan
 from articles.row_locks import lock_articles, locked_issue
 from articles.search.indexing import index_queue_transaction
+from articles.title_learning import learn_from_page, parse_text, stored_page_id
 
 # A page's text (.txt), or its printed page: a PDF (whose text layer gives the text when no
 # .txt comes with it) or an image (articles.page_images).
@@ -156,15 +157,17 @@ def preview_page_bytes(
     banners_checked: bool = True,
     layout: list[dict] | None = None,
     scan: ScanSource | None = None,
+    user=None,
 ) -> PagePreview:
     """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
 
     Without `banners_checked`, a page whose furniture prints another page number or date than
     `page_number` and `issue_date` fails (stores nothing) until staff confirm it. `layout`:
-    the layout corrections to lay over the parse, by default those the stored page has."""
+    the layout corrections to lay over the parse, by default those the stored page has; `user`
+    confirmed them (the title examples they teach name who)."""
     try:
         text = parsing.decode_page(data)
-        parsed = parsing.parse_page(text)
+        parsed = parse_text(text, page_id=stored_page_id(issue_date, page_number))
     except parsing.ParseError as exc:
         failed = IngestResult(
             source, Outcome.FAILED, issue_date=issue_date, page_number=page_number, reason=str(exc)
@@ -183,6 +186,7 @@ def preview_page_bytes(
         banners_checked=banners_checked,
         layout=layout,
         scan=scan,
+        user=user,
     )
     return PagePreview(result, parsed)
 
@@ -202,7 +206,8 @@ def reparse_page(
     default. `banners_checked` as in `preview_page_bytes`."""
     source = page.source_name or str(page)
     try:
-        parsed = with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
+        parsed = parse_text(page.source_text, paper=page.paper or None, page_id=page.pk)
+        parsed = with_layout(parsed, page.layout_corrections)
     except parsing.ParseError as exc:
         return IngestResult(source, Outcome.FAILED, reason=str(exc))
     return _store(
@@ -223,7 +228,7 @@ def reparse_page(
 def parse_page_bytes(data: bytes, *, source: str) -> PagePreview:
     """Decode and parse a page whose place in the archive is not known yet; stores nothing."""
     try:
-        parsed = parsing.parse_page(parsing.decode_page(data))
+        parsed = parse_text(parsing.decode_page(data))
     except parsing.ParseError as exc:
         return PagePreview(IngestResult(source, Outcome.FAILED, reason=str(exc)), error=exc)
     result = IngestResult(
@@ -315,6 +320,8 @@ def _store(
         if unchanged:
             if scan is not None and not dry_run:
                 attach_scan(existing, scan)
+            if not dry_run:
+                _keep_printed_names(existing, parsed)
             return IngestResult(
                 source,
                 Outcome.UNCHANGED,
@@ -323,6 +330,9 @@ def _store(
                 articles=len(stored),
             )
         page = existing or Page(issue=issue, number=page_number)
+        taught = (existing.layout_corrections, existing.source_sha256) if existing else ([], "")
+        page.paper = parsed.paper or ""
+        page.section = parsed.section or ""
         page.banners = list(parsed.banners)
         page.warnings = list(parsed.warnings)
         page.source_text = text
@@ -333,6 +343,8 @@ def _store(
         page.save()
         if scan is not None and not dry_run:
             attach_scan(page, scan)
+        if not dry_run and (page.layout_corrections, digest) != taught and (layout or taught[0]):
+            learn_from_page(page, user=user)  # what the corrections teach on this text
         report = sync_articles(page, stored, parsed.articles, new, choices=choices, user=user)
         result = IngestResult(
             source,
@@ -372,6 +384,15 @@ def _store(
             result = dataclasses.replace(result, stored=tuple(stored_parse(page)))
             transaction.set_rollback(True)
     return result
+
+
+def _keep_printed_names(page: Page, parsed: parsing.ParsedPage) -> None:
+    """An unchanged page still takes the paper and section its banner prints (pages stored
+    before they were kept get them at their next reparse)."""
+    paper, section = parsed.paper or "", parsed.section or ""
+    if (page.paper, page.section) != (paper, section):
+        page.paper, page.section = paper, section
+        page.save(update_fields=["paper", "section", "updated_at"])
 
 
 def _articles_of(page: Page):

@@ -20,6 +20,7 @@ from articles.layout_corrections import (
 )
 from articles.models import Page, UploadFile
 from articles.page_images import read_scan
+from articles.title_learning import learn_from_page, parse_text, stored_page_id
 
 
 def stored_layout(
@@ -34,15 +35,13 @@ def stored_layout(
 
 def page_parse(page: Page) -> parsing.ParsedPage:
     """The stored page's text parsed now, with its layout corrections."""
-    return with_layout(parsing.parse_page(page.source_text), page.layout_corrections)
+    parsed = parse_text(page.source_text, paper=page.paper or None, page_id=page.pk)
+    return with_layout(parsed, page.layout_corrections)
 
 
 def staged_parse(file: UploadFile, issue_date) -> parsing.ParsedPage:
     """A staged upload file parsed, with the corrections of the page it replaces and its own."""
-    data = bytes(file.data or b"")
-    if not data and file.scan_name:  # a PDF alone: its text layer is the page text
-        data = read_scan(file.scan_name, bytes(file.scan_data)).page_text.encode("utf-8")
-    parsed = parsing.parse_page(parsing.decode_page(data))
+    parsed = parse_text(_staged_text(file), page_id=stored_page_id(issue_date, file.page_number))
     return with_layout(parsed, staged_layout(file, issue_date))
 
 
@@ -64,28 +63,41 @@ def correction_from_post(post, prefix: str) -> dict | None:
     return {"op": op, "text": text, "role": role}
 
 
-def add_page_correction(page: Page, correction: dict) -> None:
+def add_page_correction(page: Page, correction: dict, *, user=None) -> None:
     """Check the correction against the page's parse (LayoutCorrectionError), then keep it in
-    place of the line's earlier role."""
+    place of the line's earlier role, and what it teaches the title-block model
+    (articles.title_learning)."""
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
-        parsed = parsing.parse_page(page.source_text)
+        parsed = parse_text(page.source_text, paper=page.paper or None, page_id=page.pk)
         page.layout_corrections = corrected_layout(parsed, page.layout_corrections, correction)
         page.save(update_fields=["layout_corrections", "updated_at"])
+        learn_from_page(page, user=user)
 
 
-def undo_page_correction(page: Page, index: int) -> None:
+def undo_page_correction(page: Page, index: int, *, user=None) -> None:
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
         page.layout_corrections = [c for i, c in enumerate(page.layout_corrections) if i != index]
         page.save(update_fields=["layout_corrections", "updated_at"])
+        learn_from_page(page, user=user)
+
+
+def _staged_text(file: UploadFile) -> str:
+    """A staged file's page text; a PDF that came alone gives its text layer."""
+    data = bytes(file.data or b"")
+    if not data and file.scan_name:
+        data = read_scan(file.scan_name, bytes(file.scan_data)).page_text.encode("utf-8")
+    return parsing.decode_page(data)
 
 
 def add_staged_correction(file: UploadFile, issue_date, correction: dict) -> None:
     correction = check(correction)
     with transaction.atomic():
         file = UploadFile.objects.select_for_update().get(pk=file.pk)
-        parsed = parsing.parse_page(parsing.decode_page(bytes(file.data)))
+        parsed = parse_text(
+            _staged_text(file), page_id=stored_page_id(issue_date, file.page_number)
+        )
         layout = corrected_layout(parsed, staged_layout(file, issue_date), correction)
         own = [c for c in file.layout_corrections if not same_line(c, correction)]
         file.layout_corrections = [*own, *([correction] if correction in layout else [])]

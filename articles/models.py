@@ -37,6 +37,9 @@ class Page(models.Model):
     )
     number = models.PositiveSmallIntegerField("版次")
     name = models.CharField("版名", max_length=100, blank=True)
+    # What the page's banner prints (劳动午报, 第04版：工会), filled at every parse.
+    paper = models.CharField("报纸", max_length=100, blank=True)
+    section = models.CharField("版面栏目", max_length=100, blank=True)
     banners = models.JSONField(
         "版面装饰", default=list, blank=True, help_text="标语、责任编辑等，不属于任何文章"
     )
@@ -63,6 +66,16 @@ class Page(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:page", args=[self.issue.date.isoformat(), self.number])
+
+    @property
+    def heading(self) -> str:
+        """The page's name as the strip and the page show it: staff's 版名, else the section."""
+        return self.name or self.section
+
+    @property
+    def newspaper(self) -> str:
+        """The paper that printed the page, for citations; the site's own name when unknown."""
+        return self.paper or settings.NEWSARCHIVE_NEWSPAPER_NAME
 
 
 class Person(models.Model):
@@ -410,3 +423,4 @@ class Revision(models.Model):
 
 
 from articles.scan_model import PageScan  # noqa: E402, F401 - beside Page, defined after it
+from articles.title_example_model import TitleExample  # noqa: E402, F401 - beside Page, likewise

@@ -165,6 +165,7 @@ def confirm_upload(
                     dry_run=False,
                     banners_checked=banners_checked,
                     layout=stored_layout(upload.issue_date, file.page_number, file.layout),
+                    user=user,  # who confirmed the page's layout corrections
                 )
                 if preview.result.outcome is Outcome.FAILED:
                     # Leaving the atomic block with the error rolls back the pages stored so far.

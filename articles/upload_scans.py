@@ -45,6 +45,7 @@ def preview_file(
     dry_run: bool = True,
     banners_checked: bool = True,
     layout: list[dict] | None = None,
+    user=None,
 ) -> PagePreview:
     """preview_page_bytes for an upload's page, with its PDF or image; a page that comes as an
     image only (or a PDF without text layer) keeps the image, with a notice."""
@@ -64,4 +65,5 @@ def preview_file(
         banners_checked=banners_checked,
         layout=layout,
         scan=scan,
+        user=user,
     )

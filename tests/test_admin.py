@@ -5,8 +5,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from articles.ingest import ingest_page_bytes
+from articles.layout_service import add_page_correction
 from articles.models import Article, Organization, Page, Person
 from tests.factories import as_if_parsed, make_article, make_credit, make_organization
+from tests.test_title_learning import FIRST, KICKER_IS_A_KICKER, PAPER, store
 
 from .conftest import DATA
 
@@ -19,7 +21,9 @@ def staff_client(client, django_user_model):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["issue", "page", "article", "person", "organization"], ids=str)
+@pytest.mark.parametrize(
+    "name", ["issue", "page", "article", "person", "organization", "titleexample"], ids=str
+)
 def test_admin_changelists_open_in_chinese(staff_client, name):
     make_article()
 
@@ -141,3 +145,14 @@ def test_editing_an_article_in_the_admin_updates_the_search_index(
         response = staff_client.post(url, data)
     assert response.status_code == 302
     assert [int(r.pk) for r in SearchQuerySet().filter(content="劳模工作室")] == [article.pk]
+
+
+@pytest.mark.django_db
+def test_the_title_examples_an_editor_taught_are_listed_by_paper_in_chinese(staff_client):
+    page = store(FIRST, datetime.date(2024, 3, 12))
+    for correction in KICKER_IS_A_KICKER:
+        add_page_correction(page, correction)
+
+    html = staff_client.get(reverse("admin:articles_titleexample_changelist")).content.decode()
+    assert PAPER in html and "引题 / 主题" in html
+    assert "西安市总工会举办职工书屋建设推进会 / 验收凤凰街社区工会职工书屋" in html

@@ -16,6 +16,7 @@ from articles.archive_io import (
 )
 from articles.corrections import editable_values, record_revision
 from articles.ingest import ingest_page_bytes
+from articles.layout_service import add_page_correction, page_parse
 from articles.models import (
     Article,
     Credit,
@@ -148,7 +149,11 @@ def build_full_archive(user) -> None:
     )
     ingest_page_bytes(without_one.encode(), issue_date=SEED_DATE, page_number=2, source="02.txt")
     Issue.objects.update(note="春节合刊")
-    Page.objects.update(name="要闻")
+    Page.objects.update(name="要闻", paper="劳动午报", section="工会")
+    # An editor's layout correction: the title block it teaches travels too.
+    page, lead = Page.objects.get(), page_parse(Page.objects.get()).articles[0]
+    for text, role in ((lead.headline, "kicker"), (lead.subheadline, "headline")):
+        add_page_correction(page, {"op": "role", "text": text, "role": role}, user=user)
     # The page's image: the row travels in the archive, the file stays in the media storage.
     attach_scan(Page.objects.get(), read_scan("02.png", page_image_bytes()))
     city = Organization.objects.get(name="北京市总工会")

@@ -25,6 +25,13 @@ def test_gb_t_7714_newspaper_form(article, settings):
     assert citation(article) == "刘欣欣, 王芳. 职工技能大赛开幕[N]. 首都工会新闻, 2024-04-02(2)."
 
 
+def test_the_citation_names_the_paper_that_printed_the_page(article, settings):
+    settings.NEWSARCHIVE_NEWSPAPER_NAME = "首都工会新闻"
+    article.page.paper = "工人日报"
+    make_credit(article, "刘欣欣")
+    assert citation(article) == "刘欣欣. 职工技能大赛开幕[N]. 工人日报, 2024-04-02(2)."
+
+
 def test_more_than_three_authors_end_with_deng(article):
     for name in ["甲一", "乙二", "丙三", "丁四"]:
         make_credit(article, name)
@@ -79,6 +86,14 @@ def test_article_page_carries_citation_tags_that_zotero_reads(client, article, s
     assert tags["citation_public_url"] == [f"http://testserver{article.get_absolute_url()}"]
     assert tags["og:type"] == ["article"] and tags["og:title"] == ["职工技能大赛开幕"]
     assert tags["description"][0].startswith("本报讯")
+
+
+def test_citation_tags_name_the_paper_that_printed_the_page(client, article):
+    article.page.paper = "浙江工人日报"
+    article.page.save()
+    reader = EmbeddedMetadata()
+    reader.feed(client.get(article.get_absolute_url()).content.decode())
+    assert reader.tags["citation_journal_title"] == ["浙江工人日报"]
 
 
 def test_description_is_cut_with_an_ellipsis(article):

@@ -48,6 +48,27 @@ def test_ingest_stores_the_seed_page_as_parsed(page_file, seed_expected):
 
 
 @pytest.mark.django_db
+def test_ingest_keeps_the_paper_and_section_the_banner_prints(page_file, seed_text):
+    ingest_file(page_file(text="劳动午报\n\n第02版：工会\n\n" + seed_text))
+    page = Page.objects.get()
+    assert (page.paper, page.section, page.heading) == ("劳动午报", "工会", "工会")
+    assert ingest_file(page_file()).outcome is Outcome.REPLACED
+    page.refresh_from_db()
+    assert (page.paper, page.section) == ("", "")  # the seed page's banner prints neither
+
+
+@pytest.mark.django_db
+def test_a_reparse_that_changes_no_article_still_fills_paper_and_section(page_file, seed_text):
+    ingest_file(page_file(text="劳动午报\n\n第02版：工会\n\n" + seed_text))
+    page = Page.objects.get()
+    Page.objects.update(paper="", section="")  # as stored before pages kept them
+    page.refresh_from_db()
+    assert reparse_page(page).outcome is Outcome.UNCHANGED
+    page.refresh_from_db()
+    assert (page.paper, page.section) == ("劳动午报", "工会")
+
+
+@pytest.mark.django_db
 def test_ingest_stores_credits_with_roles(page_file):
     ingest_file(page_file())
 

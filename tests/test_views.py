@@ -266,11 +266,24 @@ def test_issue_and_page_views_have_a_page_strip_and_date_navigation_on_top(clien
     for url in (archive["issue"].get_absolute_url(), archive["first"].get_absolute_url()):
         html = client.get(url).content.decode()
         strip = html[html.index('aria-label="版面导航"') :]
-        assert "第1版 要闻" in strip and 'href="/issues/2024-03-12/2/"' in strip
+        assert "第1版 · 要闻" in strip and 'href="/issues/2024-03-12/2/"' in strip
         assert html.index('aria-label="日期导航"') < html.index("<h1>")
         assert "← 上一期 2023年3月12日" in html
     page_html = client.get(archive["first"].get_absolute_url()).content.decode()
-    assert '<strong aria-current="page">第1版 要闻</strong>' in page_html
+    assert '<strong aria-current="page">第1版 · 要闻</strong>' in page_html
+
+
+def test_a_page_shows_the_section_its_banner_prints_where_staff_named_it_nothing(client, archive):
+    second = archive["issue"].pages.get(number=2)
+    second.section = "工会"
+    second.save()
+    html = client.get(second.get_absolute_url()).content.decode()
+    strip = html[html.index('aria-label="版面导航"') :]
+    assert '<strong aria-current="page">第2版 · 工会</strong>' in strip
+    assert "第2版 · 工会</h1>" in html
+    second.name = "职工之家"
+    second.save()
+    assert "第2版 · 职工之家</h1>" in client.get(second.get_absolute_url()).content.decode()
 
 
 def test_the_demo_previews_the_archive_own_error_pages(client, settings):
