@@ -12,12 +12,13 @@ from articles.search.query import ParsedQuery
 
 
 def highlight_terms(query: ParsedQuery) -> list[str]:
-    """What the search matched: each phrase and word whole, and a word's jieba words.
+    """What the search matched: each phrase, field string and word whole, and a word's jieba
+    words, alone or in an OR group.
 
     Single characters inside longer words are left out: `的` would be marked everywhere.
     """
-    terms: list[str] = [compact(phrase) for phrase in query.phrases]
-    for word in query.words:
+    terms: list[str] = [compact(text) for text in query.texts("phrases", "titles", "bodies")]
+    for word in query.texts("words"):
         terms.append(compact(word))
         terms.extend(compact(part) for part in query_words(word) if len(part) > 1)
     return sorted({term for term in terms if term}, key=lambda term: (-len(term), term))

@@ -29,3 +29,10 @@ def test_highlight_matches_across_whitespace_and_cuts_around_the_first_match():
 
 def test_highlight_without_terms_cuts_from_the_start():
     assert highlight("一二三四五", [], width=3) == "一二三…"
+
+
+def test_field_strings_and_every_item_of_an_or_group_are_marked():
+    terms = highlight_terms(parse_query("标题:托管 OR 书法 正文:“职工 之家”"))
+    assert str(highlight("托管班、书法课与职工之家", terms)) == (
+        "<mark>托管</mark>班、<mark>书法</mark>课与<mark>职工之家</mark>"
+    )
