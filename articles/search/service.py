@@ -9,7 +9,6 @@ one query per page of results; the index only finds and ranks.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import functools
 import logging
@@ -28,10 +27,12 @@ from articles.authority import find_organization
 from articles.models import Article, Credit
 from articles.search.analysis import index_words, query_words
 from articles.search.deadline import Deadline, time_budget
+from articles.search.facets import FACET_FIELDS, FacetValue, facet_values
 from articles.search.highlight import highlight, highlight_terms
 from articles.search.inputs import Value
 from articles.search.query import ParsedQuery, QueryError, Term, parse_query
-from articles.search.union_tree import FACET_SIZE, UnionNode, node_json, union_tree
+from articles.search.timeline import Decade, decades
+from articles.search.union_tree import UnionNode, node_json, union_tree
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,6 @@ SNIPPET_WIDTH = 120
 # Values counted per facet: the union tree needs the count of every union it shows and their
 # ancestors. Whoosh counts all values anyway; Elasticsearch's terms aggregation only 10 by default.
 FACET_BUCKETS = 1000
-# Index field → facet name in results.
-FACET_FIELDS = {
-    "organizations": "organizations",
-    "reporters": "reporters",
-    "year_month": "year_month",
-    "kind": "kind",
-}
 
 # The index's fields of an article's text: jieba words, and character bigrams for exact strings.
 TEXT_FIELD = "text"
@@ -124,15 +118,6 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    # The search parameters (see articles.search.forms) that narrow a search to this value.
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class SearchPage:
     params: SearchParams
     query: ParsedQuery
@@ -146,6 +131,11 @@ class SearchPage:
     @property
     def page(self) -> int:
         return self.params.page
+
+    @property
+    def timeline(self) -> list[Decade]:
+        """The results' years by decade, newest first (see articles.search.timeline)."""
+        return decades(self.facets.get("year", []))
 
     def as_json(self) -> dict:
         """The API's shape; `snippet` is HTML: the text escaped, matches in <mark>."""
@@ -202,7 +192,7 @@ def search_articles(params: SearchParams) -> SearchPage:
                 num_pages = max(1, math.ceil(total / params.per_page))
             raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
         counts = searchqueryset.facet_counts()
-    facets = _facets(counts)
+    facets = facet_values(counts)
     fields = counts.get("fields", {}) if counts else {}
     tree = union_tree(_counts(fields, "organizations"), _counts(fields, UNION_TREE_FIELD))
     hits = _hits([int(result.pk) for result in results], query)
@@ -343,32 +333,6 @@ def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
             )
         )
     return hits
-
-
-def _facets(counts: dict) -> dict[str, list[FacetValue]]:
-    fields = counts.get("fields", {}) if counts else {}
-    kinds = dict(Article.Kind.choices)
-    facets = {}
-    for index_field, name in FACET_FIELDS.items():
-        values = [(value, count) for value, count in fields.get(index_field, []) if value]
-        if index_field == "year_month":
-            values.sort(reverse=True)
-        facets[name] = [
-            _facet_value(index_field, value, count, kinds) for value, count in values[:FACET_SIZE]
-        ]
-    return facets
-
-
-def _facet_value(index_field: str, value: str, count: int, kinds: dict[str, str]) -> FacetValue:
-    if index_field == "year_month":
-        year, month = map(int, value.split("-"))
-        last_day = calendar.monthrange(year, month)[1]
-        params = {"from": f"{value}-01", "to": f"{value}-{last_day:02d}"}
-        return FacetValue(value, f"{year}年{month}月", count, params)
-    if index_field == "kind":
-        return FacetValue(value, kinds.get(value, value), count, {"kind": value})
-    parameter = {"organizations": "org", "reporters": "reporter"}[index_field]
-    return FacetValue(value, value, count, {parameter: value})
 
 
 __all__ = [
