@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from articles import browse, charts
 from articles.api import bad_request, error_status, field_errors, query_error
 from articles.citation import citation, citation_meta, description
+from articles.citation_files import as_bibtex, as_ris
 from articles.health import health, public_health
 from articles.models import Article, Issue, Organization, Page, Person, RetiredArticle
 from articles.search.export import (
@@ -144,6 +145,24 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "canonical_url": canonical,
     }
     return render(request, "articles/article.html", context)
+
+
+RIS_TYPE = "application/x-research-info-systems; charset=utf-8"
+
+
+@require_GET
+def article_cite(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The article's citation as a file a reference manager imports (RIS or BibTeX)."""
+    the_article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    url = request.build_absolute_uri(the_article.get_absolute_url())
+    if fmt == "ris":
+        response = HttpResponse(as_ris([(the_article, url)]), content_type=RIS_TYPE)
+    else:
+        response = HttpResponse(
+            as_bibtex(the_article, url), content_type="application/x-bibtex; charset=utf-8"
+        )
+    response["Content-Disposition"] = content_disposition_header(True, f"article-{pk}.{fmt}")
+    return response
 
 
 @require_GET
@@ -288,6 +307,9 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
     if fmt == "csv":
         response = HttpResponse(as_csv(results, base_url), content_type="text/csv; charset=utf-8")
+    elif fmt == "ris":
+        records = ((hit.article, base_url + hit.article.get_absolute_url()) for hit in results.hits)
+        response = HttpResponse(as_ris(records), content_type=RIS_TYPE)
     else:
         response = HttpResponse(as_json(results, base_url), content_type="application/json")
     filename = export_filename(form.params(), timezone.localdate(), fmt)
