@@ -122,7 +122,7 @@ def search_document(results: SearchPage, request: HttpRequest) -> dict:
                     }
                     for credit in article.credits.all()
                 ],
-                "organizations": [o.name for o in article.organizations.all()],
+                "organizations": list(hit.organizations),
             }
         )
     return {
