@@ -20,7 +20,9 @@ urlpatterns = [
     path("unions/<int:pk>/", views.union, name="union"),
     path("stats/", views.stats, name="stats"),
     path("search/", views.search, name="search"),
-    re_path(r"^search/export\.(?P<fmt>csv|json|ris)$", views.search_export, name="search_export"),
+    re_path(
+        r"^search/export\.(?P<fmt>csv|jsonl|json|ris)$", views.search_export, name="search_export"
+    ),
     path("api/search", api.search, name="api_search"),
     path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/suggest", api.suggest, name="api_suggest"),

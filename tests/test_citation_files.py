@@ -74,7 +74,7 @@ def test_a_searchs_results_export_as_ris(client, article):
     )
     apply_pending_updates()
     response = client.get(reverse("articles:search_export", args=["ris"]), {"q": "开幕"})
-    entries = rispy.loads(response.content.decode())
+    entries = rispy.loads(b"".join(response.streaming_content).decode())
     assert {entry["urls"][0] for entry in entries} == {
         f"http://testserver/articles/{article.pk}/",
         f"http://testserver/articles/{other.pk}/",

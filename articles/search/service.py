@@ -15,6 +15,7 @@ import logging
 import math
 import operator
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -177,9 +178,7 @@ def search_articles(params: SearchParams) -> SearchPage:
     """Run the search; raise QueryError (a reader-facing message) for a query that cannot run,
     SearchTimeout (a QueryError) for one still running after SEARCH_TIME_BUDGET_SECONDS."""
     started = time.perf_counter()
-    query = parse_query(params.q)
-    if query.only_excludes and not params.has_filters:
-        raise QueryError("只有排除词无法搜索：请再输入至少一个要查找的词，或选择筛选条件。")
+    query = _runnable_query(params)
     with time_budget(Deadline(settings.SEARCH_TIME_BUDGET_SECONDS)):
         searchqueryset = search_queryset(query, params)
         start = (params.page - 1) * params.per_page
@@ -198,6 +197,32 @@ def search_articles(params: SearchParams) -> SearchPage:
     hits = _hits([int(result.pk) for result in results], query)
     took_ms = (time.perf_counter() - started) * 1000
     return SearchPage(params, query, total, num_pages, hits, facets, round(took_ms, 1), tree)
+
+
+def _runnable_query(params: SearchParams) -> ParsedQuery:
+    query = parse_query(params.q)
+    if query.only_excludes and not params.has_filters:
+        raise QueryError("只有排除词无法搜索：请再输入至少一个要查找的词，或选择筛选条件。")
+    return query
+
+
+def all_hits(params: SearchParams, limit: int) -> tuple[int, Iterator[Hit]]:
+    """(total, the first `limit` hits in order, read MAX_PER_PAGE at a time as iterated): a
+    whole result set for an export, with no facets. A query that cannot run raises QueryError
+    here; each batch has its own time budget."""
+    query = _runnable_query(params)
+    with time_budget(Deadline(settings.SEARCH_TIME_BUDGET_SECONDS)):
+        matches = _matching(query, params)
+        total = matches.count()
+
+    def batches() -> Iterator[Hit]:
+        for start in range(0, min(total, limit), MAX_PER_PAGE):
+            end = min(start + MAX_PER_PAGE, limit)
+            with time_budget(Deadline(settings.SEARCH_TIME_BUDGET_SECONDS)):
+                results = list(matches[start:end])
+            yield from _hits([int(result.pk) for result in results], query)
+
+    return total, batches()
 
 
 def warm_up() -> None:
@@ -255,6 +280,12 @@ def term_query(term: Term) -> SQ:
 
 
 def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
+    """The search, sorted, with every facet a results page shows."""
+    return _faceted(_matching(query, params))
+
+
+def _matching(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
+    """The articles the query and filters match, sorted."""
     sqs = SearchQuerySet().models(Article)
     for kind in ("words", "phrases", "titles", "bodies", "reporters"):
         for text in getattr(query, kind):
@@ -286,7 +317,7 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
         sqs = sqs.order_by("date")
     elif params.sort == Sort.NEWEST or not query.has_text:
         sqs = sqs.order_by("-date")
-    return _faceted(sqs)
+    return sqs
 
 
 def _faceted(sqs: SearchQuerySet) -> SearchQuerySet:
