@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from articles import api, feeds, views
+from articles import api, api_records, feeds, views
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/search", api.search, name="api_search"),
     path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/suggest", api.suggest, name="api_suggest"),
+    path("api/articles/<int:pk>", api_records.article, name="api_article"),
+    path("api/issues/<str:date>", api_records.issue, name="api_issue"),
     path("health", views.health_check, name="health"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
