@@ -16,14 +16,19 @@ from articles.api import credits_json, json_response, read_only
 from articles.citation import citation
 from articles.models import Article, Issue, Page
 
+MAX_ID_DIGITS = 18
+
 
 def not_found(what: str) -> JsonResponse:
     return json_response({"error": f"没有{what}。"}, status=404)
 
 
 @read_only
-def article(request: HttpRequest, pk: int) -> JsonResponse:
-    found = Article.objects.for_listing().filter(pk=pk).first()
+def article(request: HttpRequest, pk: str) -> JsonResponse:
+    # 18 digits or fewer: a larger number is no row, and overflows SQLite's integers.
+    if not pk.isascii() or not pk.isdigit() or len(pk) > MAX_ID_DIGITS:
+        return not_found(f"编号为 {pk} 的文章（编号须为数字）")
+    found = Article.objects.for_listing().filter(pk=int(pk)).first()
     if found is None:
         return not_found("这篇文章")
     absolute = request.build_absolute_uri

@@ -26,8 +26,9 @@ urlpatterns = [
     path("api/search", api.search, name="api_search"),
     path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/suggest", api.suggest, name="api_suggest"),
-    path("api/articles/<int:pk>", api_records.article, name="api_article"),
-    path("api/issues/<str:date>", api_records.issue, name="api_issue"),
+    # Any text after the prefix reaches the view, so that a bad id or date is a JSON 404 too.
+    re_path(r"^api/articles/(?P<pk>[\s\S]*)$", api_records.article, name="api_article"),
+    re_path(r"^api/issues/(?P<date>[\s\S]*)$", api_records.issue, name="api_issue"),
     path("health", views.health_check, name="health"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),

@@ -68,3 +68,18 @@ def test_a_missing_record_is_a_404_with_a_message(client, issue, url):
 def test_records_are_in_the_openapi_document(client):
     paths = client.get(reverse("articles:api_openapi")).json()["paths"]
     assert {"/api/articles/{id}", "/api/issues/{date}"} <= paths.keys()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/articles/-1",
+        "/api/articles/x/y",
+        f"/api/articles/{'9' * 30}",
+        "/api/issues/a/b",
+        "/api/issues/a%0Ab",
+    ],
+)
+def test_a_malformed_id_or_date_is_a_json_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
