@@ -10,13 +10,15 @@ from django import forms
 from django.db import models
 from django.db.models import QuerySet
 
-from articles.search.export import export_search
 from articles.search.indexing import (
     articles_affected_by,
     index_queue_transaction,
     queue_article_updates,
 )
-from articles.search.service import QueryError, SearchParams
+from articles.search.service import QueryError, SearchParams, all_hits
+
+# The admin's change list narrowed by the public search: its first this many results.
+ADMIN_SEARCH_LIMIT = 1000
 
 
 def chinese_date(day: datetime.date) -> str:
@@ -100,7 +102,8 @@ def articles_found_by_search(queryset: QuerySet, term: str) -> QuerySet | None:
     if not term.strip():
         return None
     try:
-        results = export_search(SearchParams(q=term.strip()))
+        _, hits = all_hits(SearchParams(q=term.strip()), ADMIN_SEARCH_LIMIT)
+        pks = [hit.article.pk for hit in hits]
     except QueryError:
         return None
-    return queryset.filter(pk__in=[hit.article.pk for hit in results.hits])
+    return queryset.filter(pk__in=pks)

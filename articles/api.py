@@ -11,13 +11,14 @@ import functools
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from articles.models import Credit
+from articles.models import Article, Credit
 from articles.search.deadline import SearchTimeout
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, SearchPage, search_articles
@@ -91,10 +92,23 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
+def credits_json(article: Article, absolute: Callable[[str], str]) -> list[dict]:
+    """An article's credits in byline order, as every API response gives them."""
+    roles = dict(Credit.Role.choices)
+    return [
+        {
+            "name": credit.person.name,
+            "role": credit.role,
+            "role_label": roles.get(credit.role, credit.role),
+            "url": absolute(credit.person.get_absolute_url()),
+        }
+        for credit in article.credits.all()
+    ]
+
+
 def search_document(results: SearchPage, request: HttpRequest) -> dict:
     """The search result as the API gives it (docs/api.md, SearchResults in openapi.json)."""
     absolute = request.build_absolute_uri
-    roles = dict(Credit.Role.choices)
     page, pages = results.page, results.num_pages
     shared = results.as_json()  # facets and the union tree, in the service's one shape
     items = []
@@ -113,16 +127,8 @@ def search_document(results: SearchPage, request: HttpRequest) -> dict:
                 "snippet": text,
                 "highlights": highlights,
                 "snippet_html": str(hit.snippet),
-                "credits": [
-                    {
-                        "name": credit.person.name,
-                        "role": credit.role,
-                        "role_label": roles.get(credit.role, credit.role),
-                        "url": absolute(credit.person.get_absolute_url()),
-                    }
-                    for credit in article.credits.all()
-                ],
-                "organizations": [o.name for o in article.organizations.all()],
+                "credits": credits_json(article, absolute),
+                "organizations": list(hit.organizations),
             }
         )
     return {

@@ -6,18 +6,26 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from articles.models import Article, Organization
-from articles.search.fields import BigramField
+from articles.search.fields import BigramField, PartBigramField
+
+
+def article_title(article: Article) -> str:
+    """Kicker, headline and subheadline; one per line, so no exact match spans two."""
+    parts = (article.kicker, article.headline, article.subheadline)
+    return "\n".join(part for part in parts if part)
 
 
 def article_text(article: Article) -> str:
     """Reading order; one field per line, so no exact match spans two fields."""
-    parts = (article.kicker, article.headline, article.subheadline, article.body)
-    return "\n".join(part for part in parts if part)
+    return "\n".join(part for part in (article_title(article), article.body) if part)
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, stored=False)
     text_bigrams = BigramField(stored=False)
+    # The same bigrams of the title lines and of the body alone: `标题:` and `正文:` searches.
+    title_bigrams = PartBigramField(stored=False)
+    body_bigrams = PartBigramField(stored=False)
     # Every credited person, whatever the role (记者, 通讯员, 摄影 ...).
     reporters = indexes.MultiValueField()
     # Canonical names for facets; canonical names and aliases for filters by any name.
@@ -59,6 +67,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_text_bigrams(self, article: Article) -> str:
         return article_text(article)
+
+    def prepare_title_bigrams(self, article: Article) -> str:
+        return article_title(article)
+
+    def prepare_body_bigrams(self, article: Article) -> str:
+        return article.body
 
     def prepare_reporters(self, article: Article) -> list[str]:
         return list(dict.fromkeys(credit.person.name for credit in article.credits.all()))

@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -17,18 +25,13 @@ from django.views.decorators.http import require_GET
 from articles import browse, charts
 from articles.api import bad_request, error_status, field_errors, query_error
 from articles.citation import citation, citation_meta, description
+from articles.citation_files import as_bibtex, as_ris
 from articles.health import health, public_health
 from articles.models import Article, Issue, Organization, Page, PageScan, Person, RetiredArticle
 from articles.page_images import article_region, clipping_image, page_regions, rendered_image
-from articles.search.export import (
-    EXPORT_LIMIT,
-    as_csv,
-    as_json,
-    export_filename,
-    export_search,
-)
+from articles.search.export import CONTENT_TYPES, export_chunks, export_filename
 from articles.search.forms import SearchForm
-from articles.search.service import QueryError, search_articles
+from articles.search.service import QueryError, all_hits, search_articles
 from articles.search_trail import quoted_query, search_trail
 from articles.suggestions import did_you_mean
 
@@ -178,6 +181,21 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def article_cite(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The article's citation as a file a reference manager imports (RIS or BibTeX)."""
+    the_article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    url = request.build_absolute_uri(the_article.get_absolute_url())
+    if fmt == "ris":
+        response = HttpResponse(as_ris([(the_article, url)]), content_type=CONTENT_TYPES["ris"])
+    else:
+        response = HttpResponse(
+            as_bibtex(the_article, url), content_type="application/x-bibtex; charset=utf-8"
+        )
+    response["Content-Disposition"] = content_disposition_header(True, f"article-{pk}.{fmt}")
+    return response
+
+
+@require_GET
 def article_at(request: HttpRequest, date: str, number: int, seq: int) -> HttpResponse:
     """The readable permalink /issues/<date>/<page>/<seq>/: the article now at that place, or
     what became of the one that was."""
@@ -302,25 +320,25 @@ def search(request: HttpRequest) -> HttpResponse:
         "error": error,
         "hints": hints,
         "quoted_query": quoted_query(form.cleaned_data.get("q", "") if form.is_bound else ""),
-        "export_limit": EXPORT_LIMIT,
+        "export_limit": settings.NEWSARCHIVE_EXPORT_LIMIT,
     }
     return render(request, "articles/search.html", context, status=status)
 
 
 @require_GET
 def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The whole result set (up to NEWSARCHIVE_EXPORT_LIMIT articles) as a file, streamed."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return bad_request(field_errors(form))
+    limit = settings.NEWSARCHIVE_EXPORT_LIMIT
     try:
-        results = export_search(form.params())
+        total, hits = all_hits(form.params(), limit)
     except QueryError as exc:
         return query_error(exc)
     base_url = request.build_absolute_uri("/").rstrip("/")
-    if fmt == "csv":
-        response = HttpResponse(as_csv(results, base_url), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(as_json(results, base_url), content_type="application/json")
+    chunks = export_chunks(fmt, total, limit, hits, base_url)
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
     filename = export_filename(form.params(), timezone.localdate(), fmt)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

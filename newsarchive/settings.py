@@ -290,6 +290,8 @@ except ValueError as error:
 NEWSARCHIVE_MAX_PAGE_BYTES = env_number("NEWSARCHIVE_MAX_PAGE_BYTES", 2 * 1024 * 1024, minimum=1)
 # Largest page PDF or image (JPEG, PNG) of one page; the upload's total limit counts them too.
 NEWSARCHIVE_MAX_SCAN_BYTES = env_number("NEWSARCHIVE_MAX_SCAN_BYTES", 30 * 1024 * 1024, minimum=1)
+# Most articles one export of a search (CSV, JSON, JSON Lines, RIS) streams, the first as sorted.
+NEWSARCHIVE_EXPORT_LIMIT = env_number("NEWSARCHIVE_EXPORT_LIMIT", 100_000, minimum=1)
 # An admin upload of one .zip of pages: its size and how many files it may hold.
 NEWSARCHIVE_MAX_ZIP_BYTES = env_number("NEWSARCHIVE_MAX_ZIP_BYTES", 50 * 1024 * 1024, minimum=1)
 NEWSARCHIVE_MAX_ZIP_MEMBERS = env_number("NEWSARCHIVE_MAX_ZIP_MEMBERS", 100, minimum=1)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.api import OPENAPI_PATH, snippet_text
 from articles.search.indexing import apply_pending_updates
-from tests.factories import make_article, make_issue, make_page
+from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,32 @@ def test_sub_refuses_any_other_text(client, value):
     response = client.get(reverse("articles:api_search"), {"org": "市总", "sub": value})
     assert response.status_code == 400
     assert "sub" in response.json()["fields"]
+
+
+@pytest.fixture
+def credited_articles():
+    """25 articles, each with two credits and two unions: what made a query per hit."""
+    page = make_page(make_issue(datetime.date(2024, 3, 12)), number=4)
+    unions = [make_organization(name) for name in ("北京市总工会", "朝阳区总工会")]
+    for seq in range(1, 26):
+        article = make_article(page, seq=seq, headline=f"职工书屋第{seq}期", paragraphs=["读书。"])
+        make_credit(article, "刘欣欣")
+        make_credit(article, "王芳", "correspondent")
+        article.organizations.add(*unions)
+    apply_pending_updates()
+
+
+@pytest.mark.parametrize("per_page", [5, 20])
+def test_the_apis_queries_per_page_do_not_grow_with_per_page(
+    client, credited_articles, per_page, django_assert_num_queries
+):
+    client.get(reverse("articles:api_search"), {"q": "职工书屋"})  # the union dictionary loaded
+    # The query word's union lookup (a name, an alias), the union tree's parents, then the
+    # articles, their credits and their unions' names: whatever per_page is.
+    with django_assert_num_queries(6):
+        response = client.get(
+            reverse("articles:api_search"), {"q": "职工书屋", "per_page": per_page}
+        )
+    results = response.json()["results"]
+    assert len(results) == per_page
+    assert all(len(r["credits"]) == 2 and len(r["organizations"]) == 2 for r in results)

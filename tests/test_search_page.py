@@ -102,3 +102,37 @@ def test_a_date_before_year_1000_is_a_400_not_a_crash(client, archive, url):
     response = client.get(url, {"from": "0184-03-01"})
     assert response.status_code == 400
     assert "日期须在 1000-01-01 至 9999-12-31 之间" in response.content.decode()
+
+
+@pytest.fixture
+def two_decades(archive):
+    """The archive's 2024 article and one of 1998 that the same query finds."""
+    make_article(
+        make_page(make_issue(datetime.date(1998, 5, 4)), number=1),
+        headline="职工技能培训",
+        paragraphs=["职工技能培训班开班。"],
+    )
+    apply_pending_updates()
+
+
+def test_results_show_a_timeline_of_decades_and_years_that_narrow_the_search(client, two_decades):
+    page = client.get(reverse("articles:search"), {"q": "技能"}).content.decode()
+    assert "2020年代" in page and "1990年代" in page
+    assert "?q=%E6%8A%80%E8%83%BD&amp;from=1998-01-01&amp;to=1998-12-31" in page
+    assert '<meter min="0" max="1" value="1"' in page
+
+
+def test_the_sort_control_sits_beside_the_results_and_keeps_the_search(client, two_decades):
+    page = client.get(reverse("articles:search"), {"q": "技能", "sort": "oldest"}).content
+    page = page.decode()
+    assert 'class="sort-links"' in page
+    assert '<strong aria-current="true">最早在前</strong>' in page
+    assert "?q=%E6%8A%80%E8%83%BD&amp;sort=newest" in page
+    assert '<input type="hidden" name="sort" value="oldest">' in page
+
+
+@pytest.mark.parametrize("url", ["/", "/search/", "/reporters/"])
+def test_every_search_box_suggests_names(client, archive, url):
+    page = client.get(url).content.decode()
+    assert 'data-suggest="query"' in page
+    assert "js/search.js" in page

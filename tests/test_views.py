@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -221,7 +222,7 @@ def test_search_feed_and_export(client, archive):
     assert client.get(reverse("articles:feed_search"), {"q": '"'}).status_code == 404
 
     csv_response = client.get(reverse("articles:search_export", args=["csv"]), {"q": "第一版"})
-    text = csv_response.content.decode("utf-8")
+    text = b"".join(csv_response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff编号,日期,版次,类型,引题,标题,副题,署名,涉及工会,链接,正文")
     assert "记者1（记者）；崔欣（摄影）" in text and ",新闻," in text
     assert csv_response["Content-Disposition"] == (
@@ -229,8 +230,9 @@ def test_search_feed_and_export(client, archive):
         f"%E9%A6%96%E9%83%BD%E5%B7%A5%E4%BC%9A%E6%96%B0%E9%97%BB%E6%A1%A3%E6%A1%88-%E6%90%9C%E7%B4%A2-%E7%AC%AC%E4%B8%80%E7%89%88-{timezone.localdate():%Y-%m-%d}.csv"
     )
     assert text.count("第一版第") == 3
-    data = client.get(reverse("articles:search_export", args=["json"]), {"org": "市总"}).json()
-    assert (data["total"], data["exported"], data["limit"]) == (4, 4, 1000)
+    response = client.get(reverse("articles:search_export", args=["json"]), {"org": "市总"})
+    data = json.loads(b"".join(response.streaming_content))
+    assert (data["total"], data["exported"], data["limit"]) == (4, 4, 100_000)
     assert data["articles"][0]["url"].startswith("http://testserver/articles/")
 
 

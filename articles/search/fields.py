@@ -29,6 +29,14 @@ class BigramField(CharField):
     """The document text again, indexed as character bigrams for substring matching."""
 
     field_type = "bigram"
+    # The bigrams of the whole text, which a word's exact match and exclusions read.
+    whole_text = True
+
+
+class PartBigramField(BigramField):
+    """Bigrams of a part of the text (the title lines, the body), for searches in that part."""
+
+    whole_text = False
 
 
 def _terms(value, analyzer, kwargs: dict) -> list[tuple[str, int]] | None:
@@ -175,7 +183,8 @@ def whoosh_schema(fields: dict[str, SearchField]) -> tuple[str, str, Schema]:
             content_field_name = name
         elif field.field_type == "bigram":
             schema_fields[name] = bigram_field()
-            bigram_field_name = name
+            if field.whole_text:
+                bigram_field_name = name
         elif field.is_multivalued:
             # haystack joins list values with commas (see _from_python).
             schema_fields[name] = FacetKeyword(stored=field.stored)

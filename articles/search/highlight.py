@@ -7,17 +7,18 @@ import re
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from articles.search.analysis import compact, query_words
+from articles.search.analysis import compact, fold, query_words
 from articles.search.query import ParsedQuery
 
 
 def highlight_terms(query: ParsedQuery) -> list[str]:
-    """What the search matched: each phrase and word whole, and a word's jieba words.
+    """What the search matched: each phrase, field string and word whole, and a word's jieba
+    words, alone or in an OR group.
 
     Single characters inside longer words are left out: `的` would be marked everywhere.
     """
-    terms: list[str] = [compact(phrase) for phrase in query.phrases]
-    for word in query.words:
+    terms: list[str] = [compact(text) for text in query.texts("phrases", "titles", "bodies")]
+    for word in query.texts("words"):
         terms.append(compact(word))
         terms.extend(compact(part) for part in query_words(word) if len(part) > 1)
     return sorted({term for term in terms if term}, key=lambda term: (-len(term), term))
@@ -29,13 +30,27 @@ def _pattern(terms: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _marked_here(terms: list[str], folded: str) -> list[str]:
+    """The terms to mark in `folded`: a term inside a longer term the text contains is what
+    matched only as part of it (a word's jieba words where the whole word is present), so its
+    other occurrences are not marked."""
+    present = [term for term in terms if _pattern([term]).search(folded)]
+    return [
+        term for term in present if not any(term != longer and term in longer for longer in present)
+    ]
+
+
 def highlight(text: str, terms: list[str], width: int | None = None) -> SafeString:
     """`text` escaped, with each of `terms` in <mark>; cut to `width` characters around the first
     match, with an ellipsis where text was cut off.
 
-    `terms` come from `highlight_terms`, longest first, so the longest match wins.
+    `terms` come from `highlight_terms`, longest first, so the longest match wins. They are
+    found in the text folded to simplified characters (as the index holds it) and marked on
+    the same characters of the text as printed: `工会` marks `工會`.
     """
-    matches = list(_pattern(terms).finditer(text)) if terms else []
+    folded = fold(text)
+    terms = _marked_here(terms, folded)
+    matches = list(_pattern(terms).finditer(folded)) if terms else []
     start, end = 0, len(text)
     if width is not None and len(text) > width:
         first = matches[0].start() if matches else 0
@@ -47,7 +62,7 @@ def highlight(text: str, terms: list[str], width: int | None = None) -> SafeStri
         if match.start() < start or match.end() > end:
             continue
         pieces.append(text[cursor : match.start()])
-        pieces.append(format_html("<mark>{}</mark>", match.group()))
+        pieces.append(format_html("<mark>{}</mark>", text[match.start() : match.end()]))
         cursor = match.end()
     pieces.append(text[cursor:end])
     if end < len(text):

@@ -9,12 +9,13 @@ one query per page of results; the index only finds and ranks.
 
 from __future__ import annotations
 
-import calendar
 import datetime
+import functools
 import logging
 import math
+import operator
 import time
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,36 +25,31 @@ from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.authority import find_organization
-from articles.models import Article, Credit, Organization
+from articles.models import Article, Credit
 from articles.search.analysis import index_words, query_words
 from articles.search.deadline import Deadline, time_budget
+from articles.search.facets import FACET_FIELDS, FacetValue, facet_values
 from articles.search.highlight import highlight, highlight_terms
 from articles.search.inputs import Value
-from articles.search.query import ParsedQuery, QueryError, parse_query
+from articles.search.query import ParsedQuery, QueryError, Term, parse_query
+from articles.search.timeline import Decade, decades
+from articles.search.union_tree import UnionNode, node_json, union_tree
 
 logger = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 SNIPPET_WIDTH = 120
-FACET_SIZE = 20
 # Values counted per facet: the union tree needs the count of every union it shows and their
 # ancestors. Whoosh counts all values anyway; Elasticsearch's terms aggregation only 10 by default.
 FACET_BUCKETS = 1000
-# Index field → facet name in results.
-FACET_FIELDS = {
-    "organizations": "organizations",
-    "reporters": "reporters",
-    "year_month": "year_month",
-    "kind": "kind",
-}
 
 # The index's fields of an article's text: jieba words, and character bigrams for exact strings.
 TEXT_FIELD = "text"
 BIGRAM_FIELD = "text_bigrams"
-# Beyond this many unions in a facet, reading every union's parent is cheaper than a name IN
-# (...) list (2.5 against 11 ms for 4,000 names on SQLite).
-MANY_UNIONS = 200
+# The same bigrams of the kicker, headline and subheadline, and of the body: `标题:`, `正文:`.
+TITLE_BIGRAM_FIELD = "title_bigrams"
+BODY_BIGRAM_FIELD = "body_bigrams"
 # Each article's unions and their ancestors: roll-up counts and the sub-union filter.
 UNION_TREE_FIELD = "organization_tree"
 # What a hit never shows, and costs to read: the page's source text and the parse records.
@@ -123,26 +119,6 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    # The search parameters (see articles.search.forms) that narrow a search to this value.
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class UnionNode:
-    """A union in the facet tree: its own count, and the count rolled up over its sub-unions."""
-
-    name: str
-    count: int
-    total: int
-    params: dict[str, str]
-    children: list[UnionNode]
-
-
-@dataclass(frozen=True)
 class SearchPage:
     params: SearchParams
     query: ParsedQuery
@@ -156,6 +132,11 @@ class SearchPage:
     @property
     def page(self) -> int:
         return self.params.page
+
+    @property
+    def timeline(self) -> list[Decade]:
+        """The results' years by decade, newest first (see articles.search.timeline)."""
+        return decades(self.facets.get("year", []))
 
     def as_json(self) -> dict:
         """The API's shape; `snippet` is HTML: the text escaped, matches in <mark>."""
@@ -189,26 +170,15 @@ class SearchPage:
                 ]
                 for name, values in self.facets.items()
             },
-            "union_tree": [_node_json(node) for node in self.union_tree],
+            "union_tree": [node_json(node) for node in self.union_tree],
         }
-
-
-def _node_json(node: UnionNode) -> dict:
-    return {
-        "name": node.name,
-        "count": node.count,
-        "total": node.total,
-        "children": [_node_json(child) for child in node.children],
-    }
 
 
 def search_articles(params: SearchParams) -> SearchPage:
     """Run the search; raise QueryError (a reader-facing message) for a query that cannot run,
     SearchTimeout (a QueryError) for one still running after SEARCH_TIME_BUDGET_SECONDS."""
     started = time.perf_counter()
-    query = parse_query(params.q)
-    if query.only_excludes and not params.has_filters:
-        raise QueryError("只有排除词无法搜索：请再输入至少一个要查找的词，或选择筛选条件。")
+    query = _runnable_query(params)
     with time_budget(Deadline(settings.SEARCH_TIME_BUDGET_SECONDS)):
         searchqueryset = search_queryset(query, params)
         start = (params.page - 1) * params.per_page
@@ -221,12 +191,38 @@ def search_articles(params: SearchParams) -> SearchPage:
                 num_pages = max(1, math.ceil(total / params.per_page))
             raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
         counts = searchqueryset.facet_counts()
-    facets = _facets(counts)
+    facets = facet_values(counts)
     fields = counts.get("fields", {}) if counts else {}
     tree = union_tree(_counts(fields, "organizations"), _counts(fields, UNION_TREE_FIELD))
     hits = _hits([int(result.pk) for result in results], query)
     took_ms = (time.perf_counter() - started) * 1000
     return SearchPage(params, query, total, num_pages, hits, facets, round(took_ms, 1), tree)
+
+
+def _runnable_query(params: SearchParams) -> ParsedQuery:
+    query = parse_query(params.q)
+    if query.only_excludes and not params.has_filters:
+        raise QueryError("只有排除词无法搜索：请再输入至少一个要查找的词，或选择筛选条件。")
+    return query
+
+
+def all_hits(params: SearchParams, limit: int) -> tuple[int, Iterator[Hit]]:
+    """(total, the first `limit` hits in order, read MAX_PER_PAGE at a time as iterated): a
+    whole result set for an export, with no facets. A query that cannot run raises QueryError
+    here; each batch has its own time budget."""
+    query = _runnable_query(params)
+    with time_budget(Deadline(settings.SEARCH_TIME_BUDGET_SECONDS)):
+        matches = _matching(query, params)
+        total = matches.count()
+
+    def batches() -> Iterator[Hit]:
+        for start in range(0, min(total, limit), MAX_PER_PAGE):
+            end = min(start + MAX_PER_PAGE, limit)
+            with time_budget(Deadline(settings.SEARCH_TIME_BUDGET_SECONDS)):
+                results = list(matches[start:end])
+            yield from _hits([int(result.pk) for result in results], query)
+
+    return total, batches()
 
 
 def warm_up() -> None:
@@ -258,21 +254,48 @@ def exact_string(text: str) -> SQ:
     return SQ(**{BIGRAM_FIELD: Exact(text)}) & words_or_exact(text)
 
 
+def word_query(word: str) -> SQ:
+    """A typed word; a union's name or alias (全总) also finds the articles filed under it."""
+    union = find_organization([word]) if len(word) >= 2 else None
+    if union is None:
+        return words_or_exact(word)
+    return words_or_exact(word) | SQ(organizations=Value(union.name))
+
+
+def term_query(term: Term) -> SQ:
+    """What one term of the reader's query matches (see articles.search.query)."""
+    if term.kind == "words":
+        return word_query(term.text)
+    if term.kind == "phrases":
+        return exact_string(term.text)
+    if term.kind == "titles":
+        return SQ(**{TITLE_BIGRAM_FIELD: Exact(term.text)})
+    if term.kind == "bodies":
+        return SQ(**{BODY_BIGRAM_FIELD: Exact(term.text)})
+    if term.kind == "reporters":
+        return SQ(reporters=Value(term.text))
+    if term.kind == "organizations":
+        return SQ(organization_names=Value(term.text))
+    raise ValueError(f"no query for a term of kind {term.kind!r}")
+
+
 def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
+    """The search, sorted, with every facet a results page shows."""
+    return _faceted(_matching(query, params))
+
+
+def _matching(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
+    """The articles the query and filters match, sorted."""
     sqs = SearchQuerySet().models(Article)
-    for word in query.words:
-        union = find_organization([word]) if len(word) >= 2 else None
-        if union is None:
-            sqs = sqs.filter(words_or_exact(word))
-        else:
-            # A union's name or alias (全总) also finds the articles filed under the union.
-            sqs = sqs.filter(words_or_exact(word) | SQ(organizations=Value(union.name)))
-    for phrase in query.phrases:
-        sqs = sqs.filter(exact_string(phrase))
+    for kind in ("words", "phrases", "titles", "bodies", "reporters"):
+        for text in getattr(query, kind):
+            sqs = sqs.filter(term_query(Term(kind, text)))
+    for group in query.any_of:
+        sqs = sqs.filter(functools.reduce(operator.or_, map(term_query, group)))
     for text in query.excluded:
         sqs = sqs.exclude(**{BIGRAM_FIELD: Exact(text)})
-    for name in (*query.reporters, *filter(None, [params.reporter])):
-        sqs = sqs.filter(reporters=Value(name))
+    if params.reporter:
+        sqs = sqs.filter(reporters=Value(params.reporter))
     for name in (*query.organizations, *filter(None, [params.organization])):
         union = find_organization([name]) if params.include_sub_unions else None
         if union is None:
@@ -294,7 +317,7 @@ def search_queryset(query: ParsedQuery, params: SearchParams) -> SearchQuerySet:
         sqs = sqs.order_by("date")
     elif params.sort == Sort.NEWEST or not query.has_text:
         sqs = sqs.order_by("-date")
-    return _faceted(sqs)
+    return sqs
 
 
 def _faceted(sqs: SearchQuerySet) -> SearchQuerySet:
@@ -306,43 +329,6 @@ def _faceted(sqs: SearchQuerySet) -> SearchQuerySet:
 
 def _counts(fields: dict, index_field: str) -> dict[str, int]:
     return {value: count for value, count in fields.get(index_field, []) if value}
-
-
-def union_tree(
-    counts: dict[str, int], totals: dict[str, int] | None = None, size: int = FACET_SIZE
-) -> list[UnionNode]:
-    """The unions of a facet as a tree of their hierarchy, each with its own count (`counts`,
-    the organizations facet) and its count rolled up over its sub-unions (`totals`, the
-    organization_tree facet: distinct articles in the subtree, so an article under two
-    sub-unions counts once). Ancestors with no article of their own have a count of 0.
-    Each level shows its `size` largest totals, largest first; only those are built (a broad
-    search's facet names thousands of unions)."""
-    totals = {name: max(total, counts.get(name, 0)) for name, total in (totals or {}).items()}
-    for name, count in counts.items():
-        totals.setdefault(name, count)  # a document indexed before organization_tree existed
-    unions = Organization.objects.all()
-    if len(totals) <= MANY_UNIONS:
-        unions = unions.filter(name__in=totals)
-    parents = dict(unions.values_list("name", "parent__name"))
-    children: dict[str | None, list[str]] = {}
-    for name in totals:
-        parent = parents.get(name)
-        children.setdefault(parent if parent in totals and parent != name else None, []).append(
-            name
-        )
-
-    def largest(names: Iterable[str]) -> list[str]:
-        return sorted(names, key=lambda name: (-totals[name], name))[:size]
-
-    def build(name: str, seen: frozenset[str]) -> UnionNode:
-        kids = [
-            build(child, seen | {child})
-            for child in largest(c for c in children.get(name, []) if c not in seen)
-        ]
-        params = {"org": name, "sub": "1"} if kids else {"org": name}
-        return UnionNode(name, counts.get(name, 0), totals[name], params, kids)
-
-    return [build(name, frozenset([name])) for name in largest(children.get(None, []))]
 
 
 def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
@@ -380,30 +366,12 @@ def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
     return hits
 
 
-def _facets(counts: dict) -> dict[str, list[FacetValue]]:
-    fields = counts.get("fields", {}) if counts else {}
-    kinds = dict(Article.Kind.choices)
-    facets = {}
-    for index_field, name in FACET_FIELDS.items():
-        values = [(value, count) for value, count in fields.get(index_field, []) if value]
-        if index_field == "year_month":
-            values.sort(reverse=True)
-        facets[name] = [
-            _facet_value(index_field, value, count, kinds) for value, count in values[:FACET_SIZE]
-        ]
-    return facets
-
-
-def _facet_value(index_field: str, value: str, count: int, kinds: dict[str, str]) -> FacetValue:
-    if index_field == "year_month":
-        year, month = map(int, value.split("-"))
-        last_day = calendar.monthrange(year, month)[1]
-        params = {"from": f"{value}-01", "to": f"{value}-{last_day:02d}"}
-        return FacetValue(value, f"{year}年{month}月", count, params)
-    if index_field == "kind":
-        return FacetValue(value, kinds.get(value, value), count, {"kind": value})
-    parameter = {"organizations": "org", "reporters": "reporter"}[index_field]
-    return FacetValue(value, value, count, {parameter: value})
-
-
-__all__ = ["QueryError", "SearchPage", "SearchParams", "Sort", "search_articles", "warm_up"]
+__all__ = [
+    "QueryError",
+    "SearchPage",
+    "SearchParams",
+    "Sort",
+    "search_articles",
+    "union_tree",
+    "warm_up",
+]

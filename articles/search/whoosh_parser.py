@@ -6,6 +6,7 @@
   that ORs the two (as the search service builds it) ranks exact matches first;
 - a quoted string on the document field means the exact string, ranked by its jieba words
   (what a phrase of jieba words approximates; haystack's Exact and AutoQuery send it);
+- the same on any other bigram field (`title_bigrams:`, `body_bigrams:`: a part of the text);
 - a value token (`reporters:wholevalue…`, written by value_token) is that whole value, one
   Term built from it and never parsed: names may hold quotes, operators and wildcards; on
   the document field it means the value's jieba words, on the bigram field the exact string;
@@ -20,7 +21,7 @@ from whoosh import query
 from whoosh.fields import Schema
 from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
 
-from articles.search.analysis import compact, query_words
+from articles.search.analysis import BigramTokenizer, compact, query_words
 from articles.search.docsets import EXACT_SCORE, ExactScoreQuery
 
 # A whole value in a query string: this prefix, then the value's UTF-8 in hex, so no character
@@ -51,8 +52,8 @@ class ArticleQueryParser(QueryParser):
                 fieldname = self.fieldname or parser.fieldname
                 if fieldname == parser.fieldname:
                     return parser.exact_query(self.text, boost=self.boost)
-                if fieldname == parser.bigram_fieldname:
-                    return parser.exact_string_query(self.text)
+                if fieldname in parser.bigram_fieldnames:
+                    return parser.exact_string_query(self.text, fieldname)
                 return super().query(parser)
 
         class PhraseTagger(PhrasePlugin.PhraseTagger):
@@ -67,6 +68,12 @@ class ArticleQueryParser(QueryParser):
     def __init__(self, fieldname: str, bigram_fieldname: str, schema: Schema) -> None:
         super().__init__(fieldname, schema)
         self.bigram_fieldname = bigram_fieldname
+        # The whole text's bigram field and those of its parts (title, body).
+        self.bigram_fieldnames = {bigram_fieldname} | {
+            name
+            for name, schema_field in schema.items()
+            if isinstance(getattr(schema_field, "analyzer", None), BigramTokenizer)
+        }
         self.remove_plugin_class(PhrasePlugin)
         self.add_plugins([self.ExactPhrasePlugin(), FuzzyTermPlugin()])
 
@@ -79,22 +86,24 @@ class ArticleQueryParser(QueryParser):
             return query.Every()
         return super().parse(text, normalize=normalize, debug=debug)
 
-    def substring_query(self, text: str) -> query.Query | None:
-        """Documents whose text contains `text` (whitespace and case aside), and no others."""
+    def substring_query(self, text: str, fieldname: str = "") -> query.Query | None:
+        """Documents whose text (or the part a bigram `fieldname` holds) contains `text`
+        (whitespace and case aside), and no others."""
+        fieldname = fieldname or self.bigram_fieldname
         chars = compact(text)
         if not chars:
             return None
         if len(chars) == 1:
             # A bigram starting with the character, or a line ending with it.
-            return query.Prefix(self.bigram_fieldname, chars)
+            return query.Prefix(fieldname, chars)
         grams = [chars[i : i + 2] for i in range(len(chars) - 1)]
         if len(grams) == 1:
-            return query.Term(self.bigram_fieldname, grams[0])
-        return query.Phrase(self.bigram_fieldname, grams)
+            return query.Term(fieldname, grams[0])
+        return query.Phrase(fieldname, grams)
 
-    def exact_string_query(self, text: str) -> query.Query:
+    def exact_string_query(self, text: str, fieldname: str = "") -> query.Query:
         """The documents containing `text`, each scoring EXACT_SCORE."""
-        substring = self.substring_query(text)
+        substring = self.substring_query(text, fieldname)
         return query.NullQuery if substring is None else ExactScoreQuery(substring, EXACT_SCORE)
 
     def words_query(self, text: str, boost: float = 1.0) -> query.Query:
@@ -122,13 +131,13 @@ class ArticleQueryParser(QueryParser):
         value = value_of(text)
         if value is not None and fieldname == self.fieldname:
             return self.words_query(value, boost=boost)
-        if value is not None and fieldname == self.bigram_fieldname:
-            return self.exact_string_query(value)
+        if value is not None and fieldname in self.bigram_fieldnames:
+            return self.exact_string_query(value, fieldname)
         if value is not None:
             return query.Term(fieldname, value, boost=boost)
         if termclass is query.Term and tokenize:
             if fieldname == self.fieldname:
                 return self.words_query(text, boost=boost)
-            if fieldname == self.bigram_fieldname:
-                return self.exact_string_query(text)
+            if fieldname in self.bigram_fieldnames:
+                return self.exact_string_query(text, fieldname)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)

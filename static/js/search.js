@@ -1,8 +1,8 @@
-// The search page without a framework: names suggested as the reader types (a <datalist>
-// filled from /api/suggest), and the 筛选 panel folded away on a phone.
+// Every search box without a framework: names suggested as the reader types (a <datalist>
+// filled from /api/suggest), and the search page's 筛选 panel folded away on a phone.
 const SUGGEST_URL = "/api/suggest";
-const FIELD_PREFIX = /^(记者|reporter|工会|org)[:：]["“]?(.*)$/i;
-const REPORTER_PREFIXES = ["记者", "reporter"];
+const FIELD_PREFIX = /^(记者|作者|reporter|工会|org)[:：]["“]?(.*)$/i;
+const REPORTER_PREFIXES = ["记者", "作者", "reporter"];
 
 function wantedNames(input) {
   // What to look up, and how each suggested name becomes the whole new value of the input.

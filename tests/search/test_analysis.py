@@ -9,6 +9,7 @@ from articles.parsing import tokenizer
 from articles.parsing.dictionary import dictionary_frequencies, dictionary_words
 from articles.search.analysis import (
     bigrams,
+    fold,
     index_words,
     normalize,
     query_bigrams,
@@ -114,3 +115,15 @@ def test_phrase_of_bigrams_matches_only_the_substring():
     with index.searcher() as searcher:
         hits = searcher.search(Phrase("grams", query_bigrams("市总工会")))
         assert [hit.docnum for hit in hits] == [0]
+
+
+def test_fold_turns_traditional_characters_simplified_and_keeps_the_length():
+    assert fold("北京市總工會與職工") == "北京市总工会与职工"
+    assert fold("工会 ABC 𠀀") == "工会 ABC 𠀀"
+    assert fold("") == ""
+
+
+def test_traditional_and_simplified_text_index_alike():
+    assert index_words("北京市總工會") == index_words("北京市总工会")
+    assert bigrams("工會會員") == bigrams("工会会员")
+    assert query_words("工會") == ["工会"]

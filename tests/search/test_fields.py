@@ -2,6 +2,7 @@
 indexes written before them (Positions, Whoosh's codec) still search."""
 
 import pytest
+from haystack.fields import CharField
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
@@ -11,8 +12,17 @@ from whoosh.query import Phrase
 from articles.search.analysis import BigramTokenizer, query_bigrams
 from articles.search.docset_search import DocSetSearch
 from articles.search.docsets import docnums
-from articles.search.fields import TEXT, CompactPositions, bigram_field, text_field
+from articles.search.fields import (
+    TEXT,
+    BigramField,
+    CompactPositions,
+    PartBigramField,
+    bigram_field,
+    text_field,
+    whoosh_schema,
+)
 from articles.search.readers import ArticleCodec, ArticleFileIndex
+from articles.search.whoosh_parser import ArticleQueryParser
 
 TEXTS = ["北京市总工会召开职工代表大会", "市总\n工会", "总工会市", "工会工会工会"]
 
@@ -79,3 +89,20 @@ def test_postings_come_straight_from_the_tokenizer_as_whoosh_makes_them(field, w
     ours = fieldobj.format.word_values(text, fieldobj.analyzer, mode="index")
     whooshs = whoosh_format.word_values(fieldobj.format, text, fieldobj.analyzer, mode="index")
     assert ours == list(whooshs)
+
+
+def test_part_bigram_fields_are_bigram_fields_but_not_the_whole_texts():
+    fields = {
+        "text": CharField(document=True, index_fieldname="text"),
+        "title_bigrams": PartBigramField(index_fieldname="title_bigrams"),
+        "text_bigrams": BigramField(index_fieldname="text_bigrams"),
+        "body_bigrams": PartBigramField(index_fieldname="body_bigrams"),
+    }
+    content, bigrams, schema = whoosh_schema(fields)
+    assert (content, bigrams) == ("text", "text_bigrams")
+    assert isinstance(schema["title_bigrams"].analyzer, BigramTokenizer)
+    parser = ArticleQueryParser(content, bigrams, schema)
+    assert parser.bigram_fieldnames == {"text_bigrams", "title_bigrams", "body_bigrams"}
+    assert parser.substring_query("托管班", "title_bigrams") == Phrase(
+        "title_bigrams", ["托管", "管班"]
+    )

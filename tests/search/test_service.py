@@ -124,6 +124,7 @@ def test_facets_count_every_match_not_only_the_page(archive):
     assert facets == {
         "organizations": {"朝阳区总工会": 1, "北京市总工会": 1},
         "reporters": {"刘欣欣": 1, "王芳": 1, "崔欣": 1},
+        "year": {"2024": 2},
         "year_month": {"2024-04": 2},
         "kind": {"news": 1, "photo": 1},
     }
@@ -307,3 +308,37 @@ def test_a_search_past_its_time_budget_stops_with_a_message(archive, settings):
 def test_a_search_within_its_time_budget_is_answered(archive, settings):
     settings.SEARCH_TIME_BUDGET_SECONDS = 60
     assert len(search("职工")) == 2
+
+
+def test_the_year_facet_reaches_every_year_and_adds_up_to_the_total():
+    for year in range(1990, 2016):  # 26 years: more than a facet's FACET_SIZE values
+        article(f"{year}年职工运动会", "职工运动会举行。", date=datetime.date(year, 5, 1))
+    article("2015年职工书法展", "职工书法展开幕。", date=datetime.date(2015, 9, 1))
+    apply_pending_updates()
+    results = search_articles(SearchParams(q="职工"))
+    years = results.facets["year"]
+    assert [year.value for year in years] == [str(y) for y in range(2015, 1989, -1)]
+    assert sum(year.count for year in years) == results.total == 27
+    assert years[0].count == 2
+    assert years[-1].params == {"from": "1990-01-01", "to": "1990-12-31"}
+
+
+def test_the_timeline_groups_years_by_decade_and_a_year_narrows_to_its_months():
+    for date in (datetime.date(1998, 3, 1), datetime.date(1998, 7, 1), datetime.date(2003, 1, 1)):
+        article("职工之家揭牌", "职工之家揭牌。", date=date)
+    apply_pending_updates()
+    timeline = search_articles(SearchParams(q="职工之家")).timeline
+    assert [(d.label, d.count, d.params["from"]) for d in timeline] == [
+        ("2000年代", 1, "2000-01-01"),
+        ("1990年代", 2, "1990-01-01"),
+    ]
+    assert [(y.label, y.count) for y in timeline[1].years] == [("1998年", 2)]
+    year = timeline[1].years[0].params
+    narrowed = search_articles(
+        SearchParams(
+            q="职工之家",
+            date_from=datetime.date.fromisoformat(year["from"]),
+            date_to=datetime.date.fromisoformat(year["to"]),
+        )
+    )
+    assert [m.label for m in narrowed.facets["year_month"]] == ["1998年7月", "1998年3月"]
