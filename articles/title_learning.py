@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from articles import parsing
+from articles.layout_corrections import with_layout
 from articles.models import Page, TitleExample
 
 _lock = threading.Lock()
@@ -127,7 +128,10 @@ def learn_from_page(page: Page, *, user=None) -> int:
         except parsing.ParseError:
             pass  # a page that no longer parses teaches nothing
         else:
-            examples = parsing.examples_from_corrections(parsed, page.layout_corrections)
+            # Roles as the corrections lay them out: one correction can move two lines (the
+            # line below a kicker is its headline), so the raw parse's roles are not enough.
+            laid_out = with_layout(parsed, page.layout_corrections)
+            examples = parsing.examples_from_corrections(laid_out, page.layout_corrections)
     with transaction.atomic():
         page.title_examples.all().delete()
         TitleExample.objects.bulk_create(

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.ingest import ingest_page_bytes, preview_page_bytes, reparse_page
+from articles.layout_corrections import LayoutCorrectionError
 from articles.layout_service import (
     add_page_correction,
     add_staged_correction,
@@ -25,11 +26,9 @@ pytestmark = pytest.mark.django_db
 
 PAPER, OTHER = "陕西工人报", "劳动午报"
 TAUGHT = "西安市总工会举办职工书屋建设推进会"
-# The paper prints a kicker over the headline where the shipped model reads headline + subheadline.
-KICKER_IS_A_KICKER = [
-    {"op": "role", "text": TAUGHT, "role": "kicker"},
-    {"op": "role", "text": "验收凤凰街社区工会职工书屋", "role": "headline"},
-]
+# The paper prints a kicker over the headline where the shipped model reads headline + subheadline;
+# the line below a kicker is its headline, so one correction says it all.
+KICKER_IS_A_KICKER = [{"op": "role", "text": TAUGHT, "role": "kicker"}]
 
 
 def page_text(paper: str, date: datetime.date, kicker: str, headline: str, lead: str) -> str:
@@ -107,12 +106,16 @@ def test_a_correction_on_one_paper_changes_no_page_of_another_paper():
 
 def test_a_pages_own_lesson_never_hides_the_line_its_next_correction_names():
     first = store(FIRST, datetime.date(2024, 3, 12))
-    # 主题 first: alone it teaches a two-line headline, which would join the line named next.
-    for correction in reversed(KICKER_IS_A_KICKER):
-        add_page_correction(first, correction)
+    # 主题 on the second line: the line above becomes its 引题, and the page's own lesson must
+    # not join the two lines, or the next correction naming the first one finds no line.
+    add_page_correction(
+        first, {"op": "role", "text": "验收凤凰街社区工会职工书屋", "role": "headline"}
+    )
+    with pytest.raises(LayoutCorrectionError, match="这一行已经是引题"):
+        add_page_correction(first, KICKER_IS_A_KICKER[0])
 
     first.refresh_from_db()
-    assert len(first.layout_corrections) == 2
+    assert len(first.layout_corrections) == 1
     reparse_page(first)
     first.refresh_from_db()
     assert titles(first)[0] == (TAUGHT, "验收凤凰街社区工会职工书屋", "")
@@ -120,24 +123,28 @@ def test_a_pages_own_lesson_never_hides_the_line_its_next_correction_names():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_correcting_a_page_at_once_teach_what_both_corrections_say():
+def test_two_editors_making_the_same_correction_at_once_teach_it_once():
     first = store(FIRST, datetime.date(2024, 3, 12))
     start = threading.Barrier(2)
+    refused: list[str] = []
 
-    def correct(correction: dict) -> None:
+    def correct() -> None:
         try:
             start.wait()
-            add_page_correction(first, correction)
+            add_page_correction(first, KICKER_IS_A_KICKER[0])
+        except LayoutCorrectionError as error:
+            refused.append(str(error))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=correct, args=(c,)) for c in KICKER_IS_A_KICKER]
+    threads = [threading.Thread(target=correct) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert len(Page.objects.get().layout_corrections) == 2
+    assert refused == []  # the later one replaces the earlier, the same, correction
+    assert len(Page.objects.get().layout_corrections) == 1
     [example] = TitleExample.objects.all()
     assert example.example["roles"] == ["kicker", "headline"]
 
@@ -146,7 +153,6 @@ def test_undoing_the_correction_takes_its_lesson_back():
     first = store(FIRST, datetime.date(2024, 3, 12))
     for correction in KICKER_IS_A_KICKER:
         add_page_correction(first, correction)
-    undo_page_correction(first, 1)
     undo_page_correction(first, 0)
 
     assert not TitleExample.objects.exists()
@@ -171,11 +177,11 @@ def test_a_new_text_under_the_same_corrections_is_learned_again():
     first = store(FIRST, datetime.date(2024, 3, 12))
     for correction in KICKER_IS_A_KICKER:
         add_page_correction(first, correction)
-    renamed = "西安市总工会召开职工书屋建设推进会"
+    renamed = "验收凤凰街社区工会职工书屋和职工之家"
 
-    store(FIRST.replace(TAUGHT, renamed), datetime.date(2024, 3, 12))
+    store(FIRST.replace("验收凤凰街社区工会职工书屋", renamed), datetime.date(2024, 3, 12))
     [example] = TitleExample.objects.all()
-    assert example.example["lines"] == [renamed, "验收凤凰街社区工会职工书屋"]
+    assert example.example["lines"] == [TAUGHT, renamed]
 
 
 def test_a_dry_run_teaches_nothing():
@@ -235,8 +241,8 @@ def test_a_lesson_on_one_real_paper_changes_no_real_page_of_another(settings):
     before = {page.pk: titles(page) for page in pages}
     taught = next(p for p in pages if p.paper == "浙江工人日报")
     lead = next(a for a in taught.articles.order_by("seq") if a.subheadline)
-    for text, role in ((lead.headline, "kicker"), (lead.subheadline, "headline")):
-        add_page_correction(taught, {"op": "role", "text": text, "role": role})
+    # The line below a kicker is its headline: one correction moves both lines.
+    add_page_correction(taught, {"op": "role", "text": lead.headline, "role": "kicker"})
     assert TitleExample.objects.get().paper == "浙江工人日报"
     relearned = parse_text(taught.source_text).articles  # the page's own form, no corrections
     assert (lead.headline, lead.subheadline) in [(a.kicker, a.headline) for a in relearned]
