@@ -117,7 +117,8 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
                 content = name
                 properties[name] = {"type": "text", "analyzer": "whitespace"}
             elif field.field_type == "bigram":
-                bigram = name
+                if field.whole_text:  # not title_bigrams or body_bigrams, parts of it
+                    bigram = name
                 properties[name] = {"type": "text", "analyzer": "whitespace"}
             elif field.field_type in _FIELD_TYPES:
                 properties[name] = {"type": _FIELD_TYPES[field.field_type]}
