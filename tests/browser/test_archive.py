@@ -121,7 +121,7 @@ def test_phone_search_puts_filters_first_behind_a_toggle(page: Page, archive_url
     page.goto(archive_url + "/")
     button = page.get_by_role("button", name="搜索")
     assert button.bounding_box()["height"] < 40, "搜索 must stay on one line"
-    page.get_by_role("searchbox", name="搜索全文").fill("工会")
+    page.get_by_role("combobox", name="搜索全文").fill("工会")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=%E5%B7%A5%E4%BC%9A$"))
     toggle = page.locator("details.facets-toggle > summary")

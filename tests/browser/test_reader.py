@@ -11,7 +11,7 @@ def test_search_a_union_open_an_article_and_follow_its_reporter(page: Page, live
     expect(page.get_by_role("heading", name=re.compile("最新一期"))).to_be_visible()
     shot("01-home")
 
-    page.get_by_role("searchbox", name="搜索全文").fill("经开区总工会")
+    page.get_by_role("combobox", name="搜索全文").fill("经开区总工会")
     page.keyboard.press("Enter")
     expect(page.get_by_text(re.compile(r"共找到 \d+ 篇文章"))).to_be_visible()
     expect(page.locator("mark").first).to_have_text(re.compile("经开区|总工会|经开区总工会"))
