@@ -230,7 +230,7 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).
 HAYSTACK_SILENTLY_FAIL = False
 # A search still running after this many seconds is stopped and answered 503 (API: JSON
-# error), so no query holds a worker for minutes (articles/search/deadline.py).
+# error), so no query holds a worker for minutes (articles/search/engine/deadline.py).
 SEARCH_TIME_BUDGET_SECONDS = env_number("SEARCH_TIME_BUDGET_SECONDS", 5.0, minimum=0.1)
 # Who applies the index queue after a commit: a worker thread per gunicorn worker (or
 # `manage.py index_worker`), so requests return at their commit; off, the committing thread.

@@ -1,14 +1,14 @@
 """haystack's Whoosh backend with Chinese analysis and substring recall: the adapter.
 
 Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. The parts it joins:
-- articles/search/fields.py: the schema (jieba text, character bigrams, whole names with
-  facet columns);
-- articles/search/whoosh_parser.py: query strings into Whoosh queries (the document field as
+- articles/search/fields.py and engine/fields.py: the schema (jieba text, character bigrams,
+  whole names with facet columns);
+- articles/search/engine/whoosh_parser.py: query strings into Whoosh queries (the document field as
   jieba words, the bigram field as exact strings);
-- articles/search/docsets.py, docset_search.py: the search engine on document sets (a query's
+- articles/search/engine/docsets.py, docset_search.py: the search engine on document sets (a query's
   matches as a bitset per segment; only the requested page is scored by Whoosh or sorted by
   column), whose answers equal haystack's own Whoosh search (tests/search/test_backend.py);
-- articles/search/readers.py: the index on disk, one per folder in a process with one reader
+- articles/search/engine/readers.py: the index on disk, one per folder in a process with one reader
   and per-segment caches shared by every thread, and a new index built beside and swapped in.
 
 Writes: one writer at a time, waiting up to WRITE_TIMEOUT, each commit merging what updates
@@ -46,11 +46,11 @@ from whoosh.multiproc import MpWriter
 from whoosh.reading import ReaderClosed
 from whoosh.writing import CLEAR
 
-from articles.search.analysis import segmenter
-from articles.search.deadline import current_deadline
-from articles.search.docset_search import DocSetSearch
-from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
-from articles.search.readers import (
+from articles.search.engine.analysis import segmenter
+from articles.search.engine.deadline import current_deadline
+from articles.search.engine.docset_search import DocSetSearch
+from articles.search.engine.fields import FacetID, FacetKeyword
+from articles.search.engine.readers import (
     ArticleFileIndex,
     build_beside,
     merge_grown,
@@ -60,7 +60,8 @@ from articles.search.readers import (
     shared_index,
     write_lock,
 )
-from articles.search.whoosh_parser import ArticleQueryParser, value_token
+from articles.search.engine.whoosh_parser import ArticleQueryParser, value_token
+from articles.search.fields import whoosh_schema
 
 # Whoosh's name of the index in its folder (its files start with it), as haystack opens it.
 INDEX_NAME = "MAIN"

@@ -16,7 +16,7 @@ from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
-from articles.search.index_check import IndexCheck, check_index_files
+from articles.search.engine.index_check import IndexCheck, check_index_files
 from articles.search.indexing import apply_pending_updates, queue_article_updates
 
 BATCH = 1000

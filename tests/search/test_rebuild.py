@@ -10,7 +10,7 @@ from haystack import connections
 from whoosh.index import LockError
 
 from articles.models import Article, PendingIndexUpdate
-from articles.search.index_check import check_index_files
+from articles.search.engine.index_check import check_index_files
 from articles.search.indexing import apply_pending_updates, deferred_index_updates
 from articles.search.rebuild import rebuild_search_index
 from tests.factories import make_article, make_page

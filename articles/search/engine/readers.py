@@ -26,8 +26,8 @@ from whoosh.util.filelock import try_for
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import MERGE_SMALL
 
-from articles.search.docsets import RecentValues, SegmentCache
-from articles.search.pool import GroupingMpWriter, GroupingSegmentWriter
+from articles.search.engine.docsets import RecentValues, SegmentCache
+from articles.search.engine.pool import GroupingMpWriter, GroupingSegmentWriter
 
 # A segment with this share of its documents deleted is rewritten at the next commit, if it
 # holds at least MERGE_MIN_DOCUMENTS.

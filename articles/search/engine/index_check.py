@@ -28,7 +28,7 @@ from whoosh.index import TOC, FileIndex
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.reading import SegmentReader
 
-from articles.search.segment_arrays import read_postings
+from articles.search.engine.segment_arrays import read_postings
 
 # What reading a damaged file raises: Whoosh checks little, so a cut or garbled file fails
 # in the struct, zlib or pickle decoding of what it holds, or in what uses the garbage

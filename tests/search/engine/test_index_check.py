@@ -3,8 +3,8 @@
 import pytest
 from haystack import connections
 
-from articles.search import index_check
-from articles.search.index_check import (
+from articles.search.engine import index_check
+from articles.search.engine.index_check import (
     DamagedIndexError,
     IndexVerifier,
     _sampled_terms,

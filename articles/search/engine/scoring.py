@@ -31,7 +31,7 @@ from whoosh.matching import (
 from whoosh.scoring import BM25FScorer, WeightScorer
 
 if TYPE_CHECKING:
-    from articles.search.docsets import SegmentDocs
+    from articles.search.engine.docsets import SegmentDocs
 
 # (matched, score): which documents of the segment match a node, and their score (0.0 where
 # they do not, so a parent adds it without changing anything: x + 0.0 is x).

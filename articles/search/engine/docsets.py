@@ -18,8 +18,8 @@ from whoosh.idsets import DocIdSet
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
-from articles.search.deadline import NO_DEADLINE, Deadline
-from articles.search.segment_arrays import (
+from articles.search.engine.deadline import NO_DEADLINE, Deadline
+from articles.search.engine.segment_arrays import (
     NO_POSTINGS,
     ByteBoundedCache,
     FacetValues,
