@@ -225,7 +225,7 @@ else:
     }
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": HAYSTACK_ENGINE, **_search}}
 # No model signal queues index updates: the services that change articles queue them, once
-# per transaction (articles/search/indexing.py), so a bulk .update() is indexed too.
+# per transaction (articles/index_queue.py), so a bulk .update() is indexed too.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).
 HAYSTACK_SILENTLY_FAIL = False

@@ -12,13 +12,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 from whoosh.reading import SegmentReader
 
+from articles.index_queue import queue_article_updates
 from articles.search.engine.readers import (
     MAX_SEGMENTS,
     ArticleCodec,
     ArticleFileIndex,
     merge_grown,
 )
-from articles.search.indexing import apply_pending_updates, queue_article_updates
+from articles.search.indexing import apply_pending_updates
 from articles.search.service import warm_up, words_or_exact
 from tests.factories import make_article, make_page
 from tests.search.helpers import count, in_thread
