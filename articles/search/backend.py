@@ -61,6 +61,7 @@ from articles.search.engine.readers import (
     write_lock,
 )
 from articles.search.engine.whoosh_parser import ArticleQueryParser, value_token
+from articles.search.engine.whoosh_private import from_python, query_alias, to_python
 from articles.search.fields import whoosh_schema
 
 # Whoosh's name of the index in its folder (its files start with it), as haystack opens it.
@@ -148,7 +149,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
                     doc = index.full_prepare(obj)
                 except SkipDocument:
                     continue
-                doc = {key: self._from_python(value) for key, value in doc.items()}
+                doc = {key: from_python(self, value) for key, value in doc.items()}
                 doc.pop("boost", None)  # Whoosh 2.5+ has no document boosts
                 add(**doc)
                 written += 1
@@ -345,7 +346,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
                 else:
                     values[key] = field.convert(value)
             else:
-                values[key] = self._to_python(value)
+                values[key] = to_python(self, value)
         del values[DJANGO_CT], values[DJANGO_ID]
         # The pk as haystack's Whoosh backend gives it: the stored string.
         pk = stored[DJANGO_ID]
@@ -355,13 +356,6 @@ class ArticleSearchBackend(WhooshSearchBackend):
         """No django_ct narrowing when one model is indexed: it would collect every document."""
         models = super().build_models_list()
         return models if len(models) > 1 else []
-
-    def _process_results(self, raw_page, highlight: bool = False, **kwargs) -> dict:
-        if highlight:
-            raise SearchBackendError(
-                "text is not stored in the index: use articles.search.highlight on database text"
-            )
-        return super()._process_results(raw_page, **kwargs)
 
 
 # Search options only haystack's own Whoosh search handles.
@@ -410,7 +404,7 @@ class ArticleWhooshSearchQuery(WhooshSearchQuery):
         as a value token too: haystack wraps a word in single quotes it does not escape, and
         `x')OR(kind:'news` was read as a filter on kind."""
         if filter_type == "content" and type(value) in (str, Clean, Exact):
-            unified = connections[self._using].get_unified_index()
+            unified = connections[query_alias(self)].get_unified_index()
             document = unified.document_field
             name = document if field == "content" else unified.get_index_fieldname(field)
             searchfield = unified.all_searchfields().get(name)

@@ -21,6 +21,7 @@ from haystack.inputs import BaseInput, Exact
 
 from articles.search.engine.analysis import compact, query_words
 from articles.search.engine.docsets import EXACT_SCORE
+from articles.search.engine.whoosh_private import query_alias
 
 MATCH_NONE: dict = {"match_none": {}}
 MATCH_ALL: dict = {"match_all": {}}
@@ -136,7 +137,7 @@ class OpenSearchQuery(BaseSearchQuery):
     """haystack's query, built as a DSL dict instead of a query string."""
 
     def build_query(self) -> dict:
-        backend = connections[self._using].get_backend()
+        backend = connections[query_alias(self)].get_backend()
         if not backend.setup_complete:
             backend.setup()
         builder = QueryBuilder(backend.content_field_name, backend.bigram_field_name)
