@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles import parsing
+from articles.index_queue import deferred_index_updates
 from articles.ingest import Outcome, preview_reparse, reparse_page
 from articles.layout_corrections import ROLES, LayoutCorrectionError, blocks
 from articles.layout_service import (
@@ -25,7 +26,7 @@ from articles.layout_service import (
     undo_page_correction,
 )
 from articles.models import Page, Upload
-from articles.search.indexing import catch_up_index, deferred_index_updates
+from articles.search.indexing import catch_up_index
 from articles.upload import correct_staged_file
 from articles.upload_files import UploadError
 

@@ -10,7 +10,7 @@ from django import forms
 from django.db import models
 from django.db.models import QuerySet
 
-from articles.search.indexing import (
+from articles.index_queue import (
     articles_affected_by,
     index_queue_transaction,
     queue_article_updates,

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Credit
-from articles.search.deadline import SearchTimeout
+from articles.search.engine.deadline import SearchTimeout
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, SearchPage, search_articles
 from articles.suggestions import SUGGESTION_LIMIT, suggest_names

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from articles import parsing
-from articles.models import Article, Credit, Organization, OrganizationAlias, Person
-from articles.names import normalize_name
-from articles.search.indexing import (
+from articles.index_queue import (
     articles_affected_by,
     index_queue_transaction,
     queue_article_updates,
 )
+from articles.models import Article, Credit, Organization, OrganizationAlias, Person
+from articles.names import normalize_name
 
 
 def person_for(name: str) -> tuple[Person, bool]:
@@ -39,17 +39,6 @@ def find_organization(names: Iterable[str]) -> Organization | None:
         .first()
     )
     return alias.organization if alias else None
-
-
-def with_descendants(organization: Organization) -> list[Organization]:
-    """The organization and every organization under it (children, their children, ...)."""
-    found = {organization.pk: organization}
-    level = [organization.pk]
-    while level:
-        children = list(Organization.objects.filter(parent__in=level).exclude(pk__in=found))
-        found.update((child.pk, child) for child in children)
-        level = [child.pk for child in children]
-    return list(found.values())
 
 
 def organization_for(

@@ -26,7 +26,7 @@ from opensearchpy import TransportError as ClusterTransportError
 from whoosh.index import IndexError as WhooshIndexError
 
 from articles.models import Article, PendingIndexUpdate
-from articles.search.index_check import DamagedIndexError, IndexVerifier
+from articles.search.engine.index_check import DamagedIndexError, IndexVerifier
 
 logger = logging.getLogger(__name__)
 

@@ -28,9 +28,9 @@ from articles.corrections import (
     lay_over,
     record_revision,
 )
+from articles.index_queue import queue_article_updates
 from articles.matching import THRESHOLD, match_articles, similarity
 from articles.models import Article, Credit, Organization, Page, RetiredArticle, Revision
-from articles.search.indexing import queue_article_updates
 
 # Articles whose position changes step aside to seq + SEQ_SHIFT first (one seq per page).
 SEQ_SHIFT = 10000

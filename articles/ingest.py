@@ -25,13 +25,13 @@ from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
 from articles.corrections import Conflict, article_values, baseline
 from articles.identity import added_by_hand, sync_articles
+from articles.index_queue import index_queue_transaction
 from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout
 from articles.models import Page
 from articles.names import normalize_name
 from articles.page_images import ScanSource, attach_scan
 from articles.row_locks import lock_articles, locked_issue
-from articles.search.indexing import index_queue_transaction
 from articles.title_learning import learn_from_page, parse_text, stored_page_id
 
 # A page's text (.txt), or its printed page: a PDF (whose text layer gives the text when no

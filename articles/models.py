@@ -340,7 +340,7 @@ class PendingIndexUpdate(models.Model):
     """An article whose search document must be rewritten (or removed, once it is gone).
 
     Written in the same transaction as the change itself, so an index update cannot be lost
-    between the commit and the index write; see articles/search/indexing.py. Not a foreign key:
+    between the commit and the index write; see articles/index_queue.py. Not a foreign key:
     the row must outlive the article it removes from the index.
     """
 

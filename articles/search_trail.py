@@ -13,9 +13,9 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from articles.search.engine.query import QueryError, parse_query
 from articles.search.forms import SearchForm
 from articles.search.highlight import highlight, highlight_terms
-from articles.search.query import QueryError, parse_query
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from articles.authority import find_organization
 from articles.models import Organization, Person
 from articles.parsing.text import CONTROL_RE
-from articles.search.query import ParsedQuery
+from articles.search.engine.query import ParsedQuery
 
 SUGGESTION_LIMIT = 8
 MIN_SUGGEST_LENGTH = 1

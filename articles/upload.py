@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.identity import retirement_at_the_end
+from articles.index_queue import index_queue_transaction
 from articles.ingest import IngestResult, Outcome
 from articles.layout_service import add_staged_correction, stored_layout
 from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
-from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
 from articles.upload_review import PARSE_MESSAGES, incoming_articles, stored_page_digests
 from articles.upload_scans import preview_file

@@ -24,7 +24,7 @@ class ClusterHits:
     """All hits of a query, as the service asks the cluster for them (a page shows 20)."""
 
     def __call__(self, text: str) -> set[int]:
-        from articles.search.query import parse_query
+        from articles.search.engine.query import parse_query
         from articles.search.service import SearchParams, search_queryset
 
         sqs = search_queryset(parse_query(text), SearchParams(q=text))

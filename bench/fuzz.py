@@ -46,7 +46,7 @@ def main() -> None:
     from hypothesis import HealthCheck, given, settings
 
     from articles import parsing
-    from articles.search.query import QueryError
+    from articles.search.engine.query import QueryError
     from articles.search.service import SearchParams, search_articles, warm_up
     from tests.strategies import HOSTILE_PAGES, pages, queries
 

@@ -156,7 +156,7 @@ def record_text(record: dict) -> str:
 def sample_queries(corpus: list[dict], texts: list[str], count: int, seed: int) -> list[str]:
     """Spans of 2-8 Han characters (4 in 10), jieba words (3 in 10), credited names, union
     names and other organisation names (1 in 10 each), all occurring in some text."""
-    from articles.search.analysis import query_words
+    from articles.search.engine.analysis import query_words
 
     rng = random.Random(seed)
     joined = "\x00".join(texts)
@@ -231,7 +231,7 @@ class IndexHits:
         }
 
     def __call__(self, text: str) -> set[int]:
-        from articles.search.query import parse_query
+        from articles.search.engine.query import parse_query
         from articles.search.service import SearchParams, search_queryset
 
         # search_queryset: the very SearchQuerySet search_articles runs.

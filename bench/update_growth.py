@@ -38,8 +38,10 @@ WORDS = ["工会", "职工", "经济", "北京", "改革"]
 def index_state(folder: Path) -> str:
     from haystack import connections
 
+    from articles.search.engine import whoosh_private
+
     index = connections["default"].get_backend().index
-    segments = index._segments()
+    segments = whoosh_private.segments(index)
     stored = sum(s.doc_count_all() for s in segments)
     deleted = sum(s.deleted_count() for s in segments)
     return (

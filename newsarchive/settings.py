@@ -225,12 +225,12 @@ else:
     }
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": HAYSTACK_ENGINE, **_search}}
 # No model signal queues index updates: the services that change articles queue them, once
-# per transaction (articles/search/indexing.py), so a bulk .update() is indexed too.
+# per transaction (articles/index_queue.py), so a bulk .update() is indexed too.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Errors reach the caller instead of being logged and dropped (haystack's default is True).
 HAYSTACK_SILENTLY_FAIL = False
 # A search still running after this many seconds is stopped and answered 503 (API: JSON
-# error), so no query holds a worker for minutes (articles/search/deadline.py).
+# error), so no query holds a worker for minutes (articles/search/engine/deadline.py).
 SEARCH_TIME_BUDGET_SECONDS = env_number("SEARCH_TIME_BUDGET_SECONDS", 5.0, minimum=0.1)
 # Who applies the index queue after a commit: a worker thread per gunicorn worker (or
 # `manage.py index_worker`), so requests return at their commit; off, the committing thread.

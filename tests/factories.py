@@ -1,12 +1,12 @@
 """Plain factory functions: each builds the rows a test needs and nothing more.
 
 Like the services they stand in for, the ones that store an article or its credit queue it
-for the search index (articles.search.indexing.queue_article_updates)."""
+for the search index (articles.index_queue.queue_article_updates)."""
 
 import datetime
 
+from articles.index_queue import queue_article_updates
 from articles.models import Article, Credit, Issue, Organization, Page, Person
-from articles.search.indexing import queue_article_updates
 
 
 def make_issue(date: datetime.date = datetime.date(2024, 3, 12), **fields) -> Issue:

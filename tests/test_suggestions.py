@@ -2,7 +2,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from articles.search.query import parse_query
+from articles.search.engine.query import parse_query
 from articles.suggestions import Suggestion, names_not_found, replaced_search, suggest_names
 from tests.factories import make_article, make_credit, make_organization
 

@@ -1,14 +1,14 @@
 """haystack's Whoosh backend with Chinese analysis and substring recall: the adapter.
 
 Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. The parts it joins:
-- articles/search/fields.py: the schema (jieba text, character bigrams, whole names with
-  facet columns);
-- articles/search/whoosh_parser.py: query strings into Whoosh queries (the document field as
+- articles/search/fields.py and engine/fields.py: the schema (jieba text, character bigrams,
+  whole names with facet columns);
+- articles/search/engine/whoosh_parser.py: query strings into Whoosh queries (the document field as
   jieba words, the bigram field as exact strings);
-- articles/search/docsets.py, docset_search.py: the search engine on document sets (a query's
+- articles/search/engine/docsets.py, docset_search.py: the search engine on document sets (a query's
   matches as a bitset per segment; only the requested page is scored by Whoosh or sorted by
   column), whose answers equal haystack's own Whoosh search (tests/search/test_backend.py);
-- articles/search/readers.py: the index on disk, one per folder in a process with one reader
+- articles/search/engine/readers.py: the index on disk, one per folder in a process with one reader
   and per-segment caches shared by every thread, and a new index built beside and swapped in.
 
 Writes: one writer at a time, waiting up to WRITE_TIMEOUT, each commit merging what updates
@@ -46,11 +46,11 @@ from whoosh.multiproc import MpWriter
 from whoosh.reading import ReaderClosed
 from whoosh.writing import CLEAR
 
-from articles.search.analysis import segmenter
-from articles.search.deadline import current_deadline
-from articles.search.docset_search import DocSetSearch
-from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
-from articles.search.readers import (
+from articles.search.engine.analysis import segmenter
+from articles.search.engine.deadline import current_deadline
+from articles.search.engine.docset_search import DocSetSearch
+from articles.search.engine.fields import FacetID, FacetKeyword
+from articles.search.engine.readers import (
     ArticleFileIndex,
     build_beside,
     merge_grown,
@@ -60,7 +60,9 @@ from articles.search.readers import (
     shared_index,
     write_lock,
 )
-from articles.search.whoosh_parser import ArticleQueryParser, value_token
+from articles.search.engine.whoosh_parser import ArticleQueryParser, value_token
+from articles.search.engine.whoosh_private import from_python, query_alias, to_python
+from articles.search.fields import whoosh_schema
 
 # Whoosh's name of the index in its folder (its files start with it), as haystack opens it.
 INDEX_NAME = "MAIN"
@@ -147,7 +149,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
                     doc = index.full_prepare(obj)
                 except SkipDocument:
                     continue
-                doc = {key: self._from_python(value) for key, value in doc.items()}
+                doc = {key: from_python(self, value) for key, value in doc.items()}
                 doc.pop("boost", None)  # Whoosh 2.5+ has no document boosts
                 add(**doc)
                 written += 1
@@ -344,7 +346,7 @@ class ArticleSearchBackend(WhooshSearchBackend):
                 else:
                     values[key] = field.convert(value)
             else:
-                values[key] = self._to_python(value)
+                values[key] = to_python(self, value)
         del values[DJANGO_CT], values[DJANGO_ID]
         # The pk as haystack's Whoosh backend gives it: the stored string.
         pk = stored[DJANGO_ID]
@@ -354,13 +356,6 @@ class ArticleSearchBackend(WhooshSearchBackend):
         """No django_ct narrowing when one model is indexed: it would collect every document."""
         models = super().build_models_list()
         return models if len(models) > 1 else []
-
-    def _process_results(self, raw_page, highlight: bool = False, **kwargs) -> dict:
-        if highlight:
-            raise SearchBackendError(
-                "text is not stored in the index: use articles.search.highlight on database text"
-            )
-        return super()._process_results(raw_page, **kwargs)
 
 
 # Search options only haystack's own Whoosh search handles.
@@ -409,7 +404,7 @@ class ArticleWhooshSearchQuery(WhooshSearchQuery):
         as a value token too: haystack wraps a word in single quotes it does not escape, and
         `x')OR(kind:'news` was read as a filter on kind."""
         if filter_type == "content" and type(value) in (str, Clean, Exact):
-            unified = connections[self._using].get_unified_index()
+            unified = connections[query_alias(self)].get_unified_index()
             document = unified.document_field
             name = document if field == "content" else unified.get_index_fieldname(field)
             searchfield = unified.all_searchfields().get(name)

@@ -15,9 +15,10 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.query import SearchQuerySet
 
+from articles.index_queue import queue_article_updates
 from articles.models import Article
-from articles.search.index_check import IndexCheck, check_index_files
-from articles.search.indexing import apply_pending_updates, queue_article_updates
+from articles.search.engine.index_check import IndexCheck, check_index_files
+from articles.search.indexing import apply_pending_updates
 
 BATCH = 1000
 

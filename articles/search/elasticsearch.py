@@ -30,6 +30,7 @@ from haystack.backends.elasticsearch7_backend import (
     Elasticsearch7SearchQuery,
 )
 
+from articles.search.engine.whoosh_private import query_alias
 from articles.search.inputs import Value
 
 # Index-time and query-time analyzers of the document field, per Chinese analysis plugin.
@@ -133,7 +134,7 @@ class ArticleElasticsearchSearchQuery(Elasticsearch7SearchQuery):
     def _split_values(self) -> tuple[SearchNode, list[tuple[str, str]]]:
         """The filter without the whole values every match must have, and those (index field,
         value): the children of the top-level AND (and of ANDs in it), not negated."""
-        unified = connections[self._using].get_unified_index()
+        unified = connections[query_alias(self)].get_unified_index()
         values: list[tuple[str, str]] = []
 
         def rest(node: SearchNode) -> SearchNode:

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from articles.models import Article
-from articles.search.query import MAX_QUERY_LENGTH
+from articles.search.engine.query import MAX_QUERY_LENGTH
 from articles.search.service import (
     DATE_RANGE_MESSAGE,
     DEFAULT_PER_PAGE,

@@ -7,8 +7,8 @@ import re
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from articles.search.analysis import compact, fold, query_words
-from articles.search.query import ParsedQuery
+from articles.search.engine.analysis import compact, fold, query_words
+from articles.search.engine.query import ParsedQuery
 
 
 def highlight_terms(query: ParsedQuery) -> list[str]:

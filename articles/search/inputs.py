@@ -3,7 +3,7 @@
 haystack writes every filter into a query string, and its `Exact` puts the value in quotes
 without escaping: `org=不存在" OR kind:"news` matched every news article. A `Value` asks the
 backend's query class how to write it (`build_value_query`): the Whoosh one writes a token the
-parser turns back into one Term (articles/search/whoosh_parser.py), the Elasticsearch one a
+parser turns back into one Term (articles/search/engine/whoosh_parser.py), the Elasticsearch one a
 term filter (articles/search/elasticsearch.py).
 """
 

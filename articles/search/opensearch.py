@@ -6,7 +6,7 @@ Settings (no code change; deploy/search-cluster starts a two-node cluster on loo
     OPENSEARCH_URL=http://127.0.0.1:9250,http://127.0.0.1:9251   OPENSEARCH_INDEX=newsarchive
 
 The same answers as Whoosh: words and bigrams are computed here in Python (rjieba and the
-bigram analyser of articles/search/analysis.py) and sent pre-tokenized to fields split on
+bigram analyser of articles/search/engine/analysis.py) and sent pre-tokenized to fields split on
 whitespace only, so no analysis plugin is needed and both engines hold the same terms; queries
 are analysed the same way (articles/search/opensearch_query.py). Whole values (reporters,
 unions, kind, year) are keywords, dates and page numbers are typed, facets are terms
@@ -36,7 +36,7 @@ from opensearchpy import OpenSearch, TransportError, helpers
 from opensearchpy.exceptions import ConnectionError as ClusterConnectionError
 from opensearchpy.exceptions import ImproperlyConfigured, NotFoundError
 
-from articles.search.analysis import bigrams, index_words
+from articles.search.engine.analysis import bigrams, index_words
 from articles.search.opensearch_query import OpenSearchQuery
 
 # Articles per rebuild and update_index batch (connection option BATCH_SIZE).

@@ -2,7 +2,7 @@
 
 The cluster holds pre-tokenized text (articles/search/opensearch.py): jieba words and character
 bigrams, split on whitespace only. So each leaf of a query is analysed here exactly as the
-Whoosh parser does it (articles/search/whoosh_parser.py), then sent as terms:
+Whoosh parser does it (articles/search/engine/whoosh_parser.py), then sent as terms:
 - a word on the document field: every one of its jieba words (term queries);
 - an exact string (`Exact`) on the bigram field: the phrase of its bigrams, or a prefix for one
   character, scoring EXACT_SCORE whatever it matches, so exact matches rank first;
@@ -19,8 +19,9 @@ from haystack.backends import SQ, BaseSearchQuery, SearchNode
 from haystack.exceptions import SearchBackendError
 from haystack.inputs import BaseInput, Exact
 
-from articles.search.analysis import compact, query_words
-from articles.search.docsets import EXACT_SCORE
+from articles.search.engine.analysis import compact, query_words
+from articles.search.engine.docsets import EXACT_SCORE
+from articles.search.engine.whoosh_private import query_alias
 
 MATCH_NONE: dict = {"match_none": {}}
 MATCH_ALL: dict = {"match_all": {}}
@@ -136,7 +137,7 @@ class OpenSearchQuery(BaseSearchQuery):
     """haystack's query, built as a DSL dict instead of a query string."""
 
     def build_query(self) -> dict:
-        backend = connections[self._using].get_backend()
+        backend = connections[query_alias(self)].get_backend()
         if not backend.setup_complete:
             backend.setup()
         builder = QueryBuilder(backend.content_field_name, backend.bigram_field_name)

@@ -26,12 +26,12 @@ from haystack.query import SQ, SearchQuerySet
 
 from articles.authority import find_organization
 from articles.models import Article, Credit
-from articles.search.analysis import index_words, query_words
-from articles.search.deadline import Deadline, time_budget
+from articles.search.engine.analysis import index_words, query_words
+from articles.search.engine.deadline import Deadline, time_budget
+from articles.search.engine.query import ParsedQuery, QueryError, Term, parse_query
 from articles.search.facets import FACET_FIELDS, FacetValue, facet_values
 from articles.search.highlight import highlight, highlight_terms
 from articles.search.inputs import Value
-from articles.search.query import ParsedQuery, QueryError, Term, parse_query
 from articles.search.timeline import Decade, decades
 from articles.search.union_tree import UnionNode, node_json, union_tree
 
@@ -263,7 +263,7 @@ def word_query(word: str) -> SQ:
 
 
 def term_query(term: Term) -> SQ:
-    """What one term of the reader's query matches (see articles.search.query)."""
+    """What one term of the reader's query matches (see articles.search.engine.query)."""
     if term.kind == "words":
         return word_query(term.text)
     if term.kind == "phrases":

@@ -9,7 +9,7 @@ from haystack.inputs import AutoQuery, Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.models import Article, Credit, Issue
-from articles.search.analysis import index_words, query_words
+from articles.search.engine.analysis import index_words, query_words
 from articles.search.service import exact_string, words_or_exact
 from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
 

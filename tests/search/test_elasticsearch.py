@@ -11,7 +11,7 @@ from haystack.query import SearchQuerySet
 
 from articles.models import Article
 from articles.search.elasticsearch import ArticleElasticsearchBackend, quoted
-from articles.search.query import parse_query
+from articles.search.engine.query import parse_query
 from articles.search.service import FACET_BUCKETS, SearchParams, search_queryset
 from articles.search_indexes import ArticleIndex
 from tests.factories import make_article, make_credit, make_organization

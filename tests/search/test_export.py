@@ -7,9 +7,10 @@ import pytest
 import rispy
 from django.urls import reverse
 
+from articles.index_queue import queue_article_updates
 from articles.models import Article
 from articles.search.export import csv_chunks, export_filename, neutralised
-from articles.search.indexing import apply_pending_updates, queue_article_updates
+from articles.search.indexing import apply_pending_updates
 from articles.search.service import SearchParams, all_hits
 from tests.factories import make_article, make_credit, make_issue, make_page
 

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from articles.search.engine.query import QueryError
 from articles.search.indexing import apply_pending_updates
-from articles.search.query import QueryError
 from articles.search.service import SearchParams, search_articles
 from tests.factories import make_article
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
+from articles.search.engine.query import QueryError
 from articles.search.indexing import apply_pending_updates
-from articles.search.query import QueryError
 from articles.search.service import SearchParams, search_articles
 from tests.factories import make_article, make_page
 from tests.strategies import queries

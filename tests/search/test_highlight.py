@@ -1,5 +1,5 @@
+from articles.search.engine.query import parse_query
 from articles.search.highlight import highlight, highlight_terms
-from articles.search.query import parse_query
 
 
 def test_highlight_terms_keep_phrases_whole_and_skip_excluded_words():

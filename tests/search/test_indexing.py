@@ -1,30 +1,28 @@
 """The index follows every committed change, and no update is lost to Whoosh's writer lock."""
 
-import datetime
 import io
 import threading
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from haystack import connections
 from haystack.query import SearchQuerySet
 
 from articles.identity import retire_articles
-from articles.ingest import ingest_page_bytes
+from articles.index_queue import (
+    deferred_index_updates,
+    index_queue_transaction,
+    queue_article_updates,
+)
 from articles.models import Article, PendingIndexUpdate
 from articles.search.consistency import index_drift
 from articles.search.indexing import (
     IndexWorker,
     apply_pending_updates,
-    deferred_index_updates,
-    index_queue_transaction,
-    queue_article_updates,
     start_index_worker,
     stop_index_worker,
 )
-from tests.conftest import DATA
 from tests.factories import make_article, make_issue, make_page
 
 
@@ -193,42 +191,3 @@ def test_the_worker_thread_is_woken_by_a_commit(settings):
         assert not PendingIndexUpdate.objects.exists()
     finally:
         stop_index_worker()
-
-
-def queue_writes(queries) -> list[str]:
-    return [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith('INSERT INTO "articles_pendingindexupdate"')
-    ]
-
-
-@pytest.mark.django_db
-def test_storing_a_page_writes_the_index_queue_once_with_one_callback(
-    django_capture_on_commit_callbacks,
-):
-    data = (DATA / "seed_page.txt").read_bytes()
-    with (
-        django_capture_on_commit_callbacks() as callbacks,
-        CaptureQueriesContext(connection) as queries,
-    ):
-        ingest_page_bytes(data, issue_date=datetime.date(2024, 3, 12), page_number=2, source="02")
-    # 7 articles, each with credits and unions: one insert of 7 rows, one after-commit callback.
-    assert (len(queue_writes(queries)), len(callbacks)) == (1, 1)
-    assert PendingIndexUpdate.objects.count() == 7
-
-
-@pytest.mark.django_db
-def test_a_block_that_fails_queues_nothing_and_stores_nothing():
-    with pytest.raises(ZeroDivisionError), index_queue_transaction():
-        make_article()
-        1 / 0  # noqa: B018 - the failure under test
-    assert not Article.objects.exists() and not PendingIndexUpdate.objects.exists()
-
-
-@pytest.mark.django_db
-def test_a_dry_run_block_queues_nothing():
-    with index_queue_transaction():
-        make_article()
-        transaction.set_rollback(True)
-    assert not PendingIndexUpdate.objects.exists()

@@ -7,7 +7,7 @@ from haystack import connections
 from haystack.backends import SQ
 from haystack.inputs import Exact
 
-from articles.search.docsets import EXACT_SCORE
+from articles.search.engine.docsets import EXACT_SCORE
 from articles.search.opensearch import (
     ArticleOpenSearchBackend,
     check_search_cluster,

@@ -14,10 +14,11 @@ from django.test import override_settings
 from haystack import connections
 
 from articles.health import health
+from articles.index_queue import queue_article_updates
 from articles.models import Article
 from articles.search.consistency import index_drift
-from articles.search.indexing import apply_pending_updates, queue_article_updates
-from articles.search.query import parse_query
+from articles.search.engine.query import parse_query
+from articles.search.indexing import apply_pending_updates
 from articles.search.rebuild import rebuild_search_index
 from articles.search.service import FACET_BUCKETS, SearchParams, search_queryset
 from tests.factories import make_article, make_credit, make_page

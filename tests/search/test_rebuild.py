@@ -9,9 +9,10 @@ from django.core.management.base import CommandError
 from haystack import connections
 from whoosh.index import LockError
 
+from articles.index_queue import deferred_index_updates
 from articles.models import Article, PendingIndexUpdate
-from articles.search.index_check import check_index_files
-from articles.search.indexing import apply_pending_updates, deferred_index_updates
+from articles.search.engine.index_check import check_index_files
+from articles.search.indexing import apply_pending_updates
 from articles.search.rebuild import rebuild_search_index
 from tests.factories import make_article, make_page
 from tests.search.helpers import DAMAGE, count, in_thread

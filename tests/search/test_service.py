@@ -7,9 +7,9 @@ from whoosh.reading import SegmentReader
 
 from articles.identity import retire_articles
 from articles.models import Article, Credit, Issue
-from articles.search.deadline import SearchTimeout
+from articles.search.engine.deadline import SearchTimeout
+from articles.search.engine.query import QueryError
 from articles.search.indexing import apply_pending_updates
-from articles.search.query import QueryError
 from articles.search.service import SearchParams, Sort, search_articles
 from tests.factories import make_article, make_credit, make_issue, make_organization, make_page
 

@@ -7,7 +7,7 @@ cannot repair it, rebuild_index can (it builds a new index beside and never read
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.search.consistency import index_drift, read_whole_index, repair
-from articles.search.index_check import DamagedIndexError
+from articles.search.engine.index_check import DamagedIndexError
 
 SHOWN = 10
 

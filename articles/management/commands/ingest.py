@@ -5,12 +5,12 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.index_queue import deferred_index_updates
 from articles.ingest import IngestResult, Outcome
 from articles.ingest_files import ingest_file, page_files
 from articles.management.article_moves import article_moves
 from articles.management.progress import progress
 from articles.management.search_index import apply_index_updates
-from articles.search.indexing import deferred_index_updates
 
 
 class Command(BaseCommand):

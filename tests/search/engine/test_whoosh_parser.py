@@ -4,7 +4,7 @@ import pytest
 from whoosh import query
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from articles.search.whoosh_parser import ArticleQueryParser, value_of, value_token
+from articles.search.engine.whoosh_parser import ArticleQueryParser, value_of, value_token
 
 SCHEMA = Schema(text=TEXT, text_bigrams=TEXT, reporters=KEYWORD(commas=True), kind=ID)
 

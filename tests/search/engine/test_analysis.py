@@ -7,7 +7,7 @@ from whoosh.query import Phrase
 
 from articles.parsing import tokenizer
 from articles.parsing.dictionary import dictionary_frequencies, dictionary_words
-from articles.search.analysis import (
+from articles.search.engine.analysis import (
     bigrams,
     fold,
     index_words,
@@ -16,9 +16,9 @@ from articles.search.analysis import (
     query_words,
     segmenter,
 )
-from articles.search.fields import bigram_field, text_field
+from articles.search.engine.fields import bigram_field, text_field
 
-SAMPLE_PAGE = Path(__file__).resolve().parents[2] / "sample" / "2024-03-12_02.txt"
+SAMPLE_PAGE = Path(__file__).resolve().parents[3] / "sample" / "2024-03-12_02.txt"
 
 
 def test_tokenizer_is_loaded_once_per_process():

@@ -18,8 +18,9 @@ from whoosh.idsets import DocIdSet
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
-from articles.search.deadline import NO_DEADLINE, Deadline
-from articles.search.segment_arrays import (
+from articles.search.engine import whoosh_private
+from articles.search.engine.deadline import NO_DEADLINE, Deadline
+from articles.search.engine.segment_arrays import (
     NO_POSTINGS,
     ByteBoundedCache,
     FacetValues,
@@ -168,12 +169,12 @@ class SegmentDocs:
             return 0
         if isinstance(q, query.MultiTerm) and not isinstance(q, query.FuzzyTerm):
             bits = 0
-            for btext in q._btexts(self.reader):
+            for btext in whoosh_private.multiterm_texts(q, self.reader):
                 self.deadline.check()  # a wildcard may expand to thousands of terms
                 bits |= self.term(q.fieldname, btext)
             return bits
         if isinstance(q, query.NumericRange):
-            return self.docs(q._compile_query(self.reader))
+            return self.docs(whoosh_private.numeric_range_terms(q, self.reader))
         with Searcher(self.reader, closereader=False) as searcher:  # anything else
             return bitset_of(q.matcher(searcher).all_ids(), self.size)
 
@@ -250,9 +251,9 @@ class SegmentDocs:
                 if values is None:
                     if matcher is None:
                         matcher = leaf_matcher(self.reader.postings(fieldname, word))
-                    matcher._goto(int(postings.block_offsets[block]))
-                    matcher._read_values()
-                    values = matcher._values
+                    values = whoosh_private.block_values(
+                        matcher, int(postings.block_offsets[block])
+                    )
                     self.cache.put_block(key, values)
             yield docnum, decode(values[index - first])
 

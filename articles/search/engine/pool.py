@@ -22,9 +22,11 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
-from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.multiproc import SubWriterTask
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
+
+from articles.search.engine import whoosh_private
 
 # prctl(2) option: the signal a process gets when its parent thread ends.
 PR_SET_PDEATHSIG = 1
@@ -131,7 +133,7 @@ class GroupingSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, limitmb: float = 128, **kwargs) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = GroupingPool(self._tempstorage, limitmb)
+        self.pool = GroupingPool(self.temp_storage(), limitmb)
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -162,32 +164,21 @@ class _GroupingTask(SubWriterTask):
             jobinfo = self.jobqueue.get()
             if jobinfo is None:
                 break
-            self._process_file(*jobinfo)
+            whoosh_private.process_job_file(self, *jobinfo)
         if not self.running:
             writer.cancel()
             return
-        segment = writer._finalize_segment()
+        segment = whoosh_private.finalize_segment(writer)
         self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
 
 
-class GroupingMpWriter(MpWriter):
+class GroupingMpWriter(whoosh_private.TaskMpWriter):
     """Whoosh's MpWriter in multisegment mode (each worker writes a segment of its own),
     with GroupingSegmentWriters; merging the workers' runs needs PostingPool's run format."""
+
+    task_class = _GroupingTask
 
     def __init__(self, ix, procs: int, limitmb: float = 128, **kwargs) -> None:
         kwargs.pop("multisegment", None)
         super().__init__(ix, procs=procs, multisegment=True, limitmb=limitmb, **kwargs)
-        self.pool = GroupingPool(self._tempstorage, limitmb)
-
-    def _new_task(self) -> _GroupingTask:
-        task = _GroupingTask(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
+        self.pool = GroupingPool(self.temp_storage(), limitmb)

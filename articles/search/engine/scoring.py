@@ -30,8 +30,10 @@ from whoosh.matching import (
 )
 from whoosh.scoring import BM25FScorer, WeightScorer
 
+from articles.search.engine import whoosh_private
+
 if TYPE_CHECKING:
-    from articles.search.docsets import SegmentDocs
+    from articles.search.engine.docsets import SegmentDocs
 
 # (matched, score): which documents of the segment match a node, and their score (0.0 where
 # they do not, so a parent adds it without changing anything: x + 0.0 is x).
@@ -76,9 +78,10 @@ def evaluate(matcher, segment: SegmentDocs) -> Scored:
     if kind is ArrayUnionMatcher:
         # Each sub-matcher's score times the boost, added into a zeroed array in their order.
         score = np.zeros(segment.size)
-        for sub in matcher._submatchers:
+        submatchers, boost = whoosh_private.union_parts(matcher)
+        for sub in submatchers:
             _, sub_score = evaluate(sub, segment)
-            score += sub_score * matcher._boost
+            score += sub_score * boost
         # Whoosh's array of scores holds no other mark of a match than a score above 0.
         return score > 0, score
     if kind is NullMatcherClass:

@@ -3,15 +3,15 @@
 import pytest
 from whoosh import query
 
-from articles.search.deadline import (
+from articles.search.engine.deadline import (
     NO_DEADLINE,
     Deadline,
     SearchTimeout,
     current_deadline,
     time_budget,
 )
-from articles.search.docset_search import DeadlineCollector, DocSetSearch
-from articles.search.docsets import SegmentCache
+from articles.search.engine.docset_search import DeadlineCollector, DocSetSearch
+from articles.search.engine.docsets import SegmentCache
 
 
 class Clock:

@@ -21,12 +21,13 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.columns import NumericColumn
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import FilterMatcher
-from whoosh.reading import IndexReader, SegmentReader
+from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
+
+from articles.search.engine import whoosh_private
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def leaf_matcher(matcher) -> W3LeafMatcher:
     if isinstance(matcher, FilterMatcher):  # deleted documents: the live mask removes them
         matcher = matcher.child
         matcher.reset()
-    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+    if not isinstance(matcher, W3LeafMatcher) or whoosh_private.is_vector_matcher(matcher):
         raise TypeError(matcher)
     return matcher
 
@@ -110,11 +111,8 @@ def read_postings(matcher) -> Postings:
     """
     matcher = leaf_matcher(matcher)
     ids, weights, offsets = [], [], []
-    offset = matcher._baseoffset
-    while matcher.is_active():
+    for offset, gaps, block_weights in whoosh_private.posting_blocks(matcher):
         offsets.append(offset)
-        matcher._read_data()
-        gaps, block_weights = matcher._data[0], matcher._data[1]
         ids.append(np.array(gaps, dtype=np.int32))
         # Whoosh writes weights as 32-bit floats: this keeps them exactly, in half the bytes.
         if block_weights is None or isinstance(block_weights, float):
@@ -122,8 +120,6 @@ def read_postings(matcher) -> Postings:
             weights.append(np.full(len(gaps), value, dtype=np.float32))
         else:
             weights.append(np.array(block_weights, dtype=np.float32))
-        offset = matcher._nextoffset
-        matcher._next_block()
     if not ids:
         return NO_POSTINGS
     starts = np.cumsum([0] + [len(block) for block in ids[:-1]])
@@ -240,13 +236,10 @@ def field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
     """Each document's length of a field as BM25 reads it (doc_field_length), 1 where the
     document has none: Whoosh's column of length bytes read as one block of bytes."""
     size = reader.doc_count_all()
-    column = None
-    if isinstance(reader, SegmentReader):
-        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    if type(column) is NumericColumn.Reader and column._typecode == "B":
-        count = min(column._count, size)
+    stored = whoosh_private.field_length_bytes(reader, fieldname)
+    if stored is not None:
         raw = np.zeros(size, dtype=np.uint8)
-        raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+        raw[: len(stored)] = np.frombuffer(stored, dtype=np.uint8)
         lengths = _BYTE_LENGTHS[raw]
     else:  # another codec: a document at a time
         length = reader.doc_field_length

@@ -6,9 +6,9 @@ import pytest
 from whoosh import query
 from whoosh.matching import ListMatcher
 
-from articles.search.docsets import SegmentCache, SegmentDocs
-from articles.search.scoring import Unsupported, best, evaluate
-from articles.search.segment_arrays import bitset_mask
+from articles.search.engine.docsets import SegmentCache, SegmentDocs
+from articles.search.engine.scoring import Unsupported, best, evaluate
+from articles.search.engine.segment_arrays import bitset_mask
 
 
 def term(word: str, boost: float = 1.0) -> query.Term:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
-from articles.search.query import QueryError
+from articles.search.engine.query import QueryError
 
 
 class SearchTimeout(QueryError):

@@ -8,9 +8,9 @@ import numpy as np
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from articles.search.docsets import SegmentCache, SegmentDocs
-from articles.search.fields import FacetKeyword
-from articles.search.segment_arrays import (
+from articles.search.engine.docsets import SegmentCache, SegmentDocs
+from articles.search.engine.fields import FacetKeyword
+from articles.search.engine.segment_arrays import (
     ByteBoundedCache,
     bitset_mask,
     doc_array,

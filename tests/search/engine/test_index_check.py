@@ -3,11 +3,10 @@
 import pytest
 from haystack import connections
 
-from articles.search import index_check
-from articles.search.index_check import (
+from articles.search.engine import index_check
+from articles.search.engine.index_check import (
     DamagedIndexError,
     IndexVerifier,
-    _sampled_terms,
     check_index_files,
 )
 from tests.search.helpers import DAMAGE, count, flip_bytes, index_file, index_seven_articles
@@ -60,23 +59,6 @@ def test_the_verifier_reads_a_segment_again_once_its_files_change(index):
     flip_bytes(index_file(index.storage.folder, ".pst"))
     with pytest.raises(DamagedIndexError, match="terms or postings of"):
         verifier.check(index)
-
-
-def test_a_sample_of_terms_spans_the_whole_term_dictionary_without_walking_it(index):
-    """Names the private Whoosh members _sampled_terms reads: SegmentReader._terms,
-    W3TermsReader._tindex and _keydecoder, OrderedHashReader.indexlen, indexbase, indexsize,
-    key_at and _get_pos."""
-    (reader,) = (leaf for leaf, _ in index.reader().leaf_readers())
-    every = [
-        (fieldname, term)
-        for fieldname in sorted(reader.indexed_field_names())
-        for term in reader.lexicon(fieldname)
-    ]
-    sampled = _sampled_terms(reader, 8)
-    assert 8 <= len(sampled) <= 10
-    assert set(sampled) <= set(every)
-    assert {sampled[0], sampled[-1]} == {min(every), max(every)}
-    reader.close()
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.writing import SegmentWriter
 
-from articles.search.fields import bigram_field, text_field
-from articles.search.pool import GroupingMpWriter, GroupingPool, GroupingSegmentWriter
-from articles.search.readers import ArticleCodec, ArticleFileIndex
+from articles.search.engine.fields import bigram_field, text_field
+from articles.search.engine.pool import GroupingMpWriter, GroupingPool, GroupingSegmentWriter
+from articles.search.engine.readers import ArticleCodec, ArticleFileIndex
 
 TEXTS = [
     "北京市总工会召开职工代表大会",
@@ -115,7 +115,7 @@ def test_workers_commit_while_the_parent_merges_the_older_segments_in_its_own_po
 KILLED_REBUILD = """
 import sys
 from whoosh.fields import ID, TEXT, Schema
-from articles.search.readers import build_beside, rebuilding_beside
+from articles.search.engine.readers import build_beside, rebuilding_beside
 
 folder = sys.argv[1]
 
@@ -146,7 +146,7 @@ def test_a_killed_rebuild_takes_its_workers_with_it_and_its_folder_goes_at_the_n
     folder = Path(connections["default"].get_backend().path)
     rebuild = subprocess.Popen(
         [sys.executable, "-c", KILLED_REBUILD, str(folder)],
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -12,13 +12,15 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 from whoosh.reading import SegmentReader
 
-from articles.search.indexing import apply_pending_updates, queue_article_updates
-from articles.search.readers import (
+from articles.index_queue import queue_article_updates
+from articles.search.engine import whoosh_private
+from articles.search.engine.readers import (
     MAX_SEGMENTS,
     ArticleCodec,
     ArticleFileIndex,
     merge_grown,
 )
+from articles.search.indexing import apply_pending_updates
 from articles.search.service import warm_up, words_or_exact
 from tests.factories import make_article, make_page
 from tests.search.helpers import count, in_thread
@@ -144,7 +146,7 @@ def _update_one_at_a_time(index: ArticleFileIndex, ids: range, mergetype) -> lis
         writer = index.writer()
         writer.update_document(id=str(n), text=f"更新 {n}")
         writer.commit(mergetype=mergetype)
-    return [(s.doc_count_all(), s.deleted_count()) for s in index._segments()]
+    return [(s.doc_count_all(), s.deleted_count()) for s in whoosh_private.segments(index)]
 
 
 @pytest.mark.parametrize(
@@ -174,7 +176,7 @@ def test_segments_beyond_the_most_kept_are_merged(tmp_path):
         writer = index.writer()
         writer.add_document(id=str(n), text="原文")
         writer.commit(mergetype=merge_grown)
-    assert len(index._segments()) <= MAX_SEGMENTS
+    assert len(whoosh_private.segments(index)) <= MAX_SEGMENTS
     assert index.doc_count_all() == 3 * MAX_SEGMENTS
 
 
@@ -194,7 +196,7 @@ def test_many_small_updates_are_merged_and_searches_answer_the_same():
         for article in articles:  # 60 commits, each deleting a document and adding it again
             queue_article_updates([article.pk])
     index = connections["default"].get_backend().index
-    segments = index._segments()
+    segments = whoosh_private.segments(index)
     assert len(segments) <= MAX_SEGMENTS
     # Without merging the files would hold 80 documents, 60 of them deleted.
     assert sum(s.doc_count_all() for s in segments) < 40

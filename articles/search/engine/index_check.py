@@ -28,7 +28,8 @@ from whoosh.index import TOC, FileIndex
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.reading import SegmentReader
 
-from articles.search.segment_arrays import read_postings
+from articles.search.engine import whoosh_private
+from articles.search.engine.segment_arrays import read_postings
 
 # What reading a damaged file raises: Whoosh checks little, so a cut or garbled file fails
 # in the struct, zlib or pickle decoding of what it holds, or in what uses the garbage
@@ -107,7 +108,7 @@ def _read_terms_and_postings(reader: SegmentReader, thorough: bool, reading: lis
             for term in reader.lexicon(fieldname):
                 _read_postings(reader, fieldname, term)
     else:
-        for fieldname, term in _sampled_terms(reader, SAMPLE_TERMS):
+        for fieldname, term in whoosh_private.spread_terms(reader, SAMPLE_TERMS):
             reading[0] = f"terms or postings of {fieldname}"
             _read_postings(reader, fieldname, term)
 
@@ -116,22 +117,6 @@ def _read_postings(reader: SegmentReader, fieldname: str, term: bytes) -> None:
     postings = read_postings(reader.postings(fieldname, term))
     if len(postings.ids) and postings.ids[-1] >= reader.doc_count_all():
         raise ValueError(f"a posting of {term!r} points past the segment's documents")
-
-
-def _sampled_terms(reader: SegmentReader, most: int) -> list[tuple[str, bytes]]:
-    """About `most` (field, term) pairs evenly spaced over the segment's whole term
-    dictionary, and its first and last, found without walking it: Whoosh keeps the position
-    of every key in sorted order in an array at the end of the .trm file (its binary search
-    reads it). Private members of whoosh.codec.whoosh3.W3TermsReader and
-    whoosh.filedb.filetables.OrderedHashReader, named by tests/search/test_index_check.py."""
-    terms = reader._terms
-    table = terms._tindex
-    count = table.indexlen
-    chosen = sorted({*range(0, count, max(1, count // most)), count - 1} - {-1})
-    return [
-        terms._keydecoder(table.key_at(table._get_pos(table.indexbase + n * table.indexsize)))
-        for n in chosen
-    ]
 
 
 def _read_documents(reader: SegmentReader, thorough: bool, reading: list) -> None:

@@ -21,8 +21,8 @@ from whoosh import query
 from whoosh.fields import Schema
 from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
 
-from articles.search.analysis import BigramTokenizer, compact, query_words
-from articles.search.docsets import EXACT_SCORE, ExactScoreQuery
+from articles.search.engine.analysis import BigramTokenizer, compact, query_words
+from articles.search.engine.docsets import EXACT_SCORE, ExactScoreQuery
 
 # A whole value in a query string: this prefix, then the value's UTF-8 in hex, so no character
 # of it is query syntax.

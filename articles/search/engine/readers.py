@@ -8,26 +8,24 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
-import pickle
 import shutil
 import threading
 import weakref
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema, ensure_schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.reading import IndexReader, ReaderClosed, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
-from whoosh.util.numeric import length_to_byte
 from whoosh.writing import MERGE_SMALL
 
-from articles.search.docsets import RecentValues, SegmentCache
-from articles.search.pool import GroupingMpWriter, GroupingSegmentWriter
+from articles.search.engine import whoosh_private
+from articles.search.engine.docsets import RecentValues, SegmentCache
+from articles.search.engine.pool import GroupingMpWriter, GroupingSegmentWriter
 
 # A segment with this share of its documents deleted is rewritten at the next commit, if it
 # holds at least MERGE_MIN_DOCUMENTS.
@@ -46,7 +44,7 @@ BLOCK_PICKLE_PROTOCOL = 3
 MIN_COMPRESSED_BLOCK = 20
 
 
-class ArticlePostingsWriter(W3PostingsWriter):
+class ArticlePostingsWriter(whoosh_private.BlockPicklingWriter):
     """Whoosh's posting blocks, pickled with protocol 3 instead of 2.
 
     Protocol 2 has no opcode for bytes: each posting's value (a bigram's positions) became a
@@ -56,31 +54,8 @@ class ArticlePostingsWriter(W3PostingsWriter):
     check is overwritten on the next line).
     """
 
-    def _write_block(self, last: bool = False) -> None:
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
-        databytes = pickle.dumps(data, BLOCK_PICKLE_PROTOCOL)
-        comp = self._compression if len(databytes) >= MIN_COMPRESSED_BLOCK else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp)
-        ids = self._ids
-        info = (
-            len(ids),
-            ids[-1],
-            self._maxweight,
-            comp,
-            length_to_byte(self._minlength),
-            length_to_byte(self._maxlength),
-        )
-        infobytes = pickle.dumps(info, BLOCK_PICKLE_PROTOCOL)
-        blocklength = len(infobytes) + len(databytes)
-        self._postfile.write_int(-blocklength if last else blocklength)
-        self._postfile.write(infobytes)
-        self._postfile.write(databytes)
-        self._blockcount += 1
-        self._new_block()
+    pickle_protocol = BLOCK_PICKLE_PROTOCOL
+    min_compressed = MIN_COMPRESSED_BLOCK
 
 
 class ArticleCodec(W3Codec):
@@ -97,13 +72,8 @@ class ArticleCodec(W3Codec):
     length_stats = False
 
     def postings_writer(self, dbfile, byteids: bool = False) -> ArticlePostingsWriter:
-        return ArticlePostingsWriter(
-            dbfile,
-            blocklimit=self._blocklimit,
-            byteids=byteids,
-            compression=self._compression,
-            inlinelimit=self._inlinelimit,
-        )
+        options = whoosh_private.postings_writer_options(self)
+        return ArticlePostingsWriter(dbfile, byteids=byteids, **options)
 
 
 class ArticleFileIndex(FileIndex):
@@ -122,7 +92,7 @@ class ArticleFileIndex(FileIndex):
         # Not FileIndex.__init__, which reads the table of contents: a damaged one must stop
         # only the readers (and show in /health), not a rebuild that replaces it.
         self.storage = storage
-        self._schema = ensure_schema(schema)
+        whoosh_private.set_index_schema(self, ensure_schema(schema))
         self.indexname = indexname
         self.search_lock = threading.RLock()
         self._shared: IndexReader | None = None

@@ -1,6 +1,12 @@
 import pytest
 
-from articles.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, Term, parse_query
+from articles.search.engine.query import (
+    MAX_QUERY_LENGTH,
+    ParsedQuery,
+    QueryError,
+    Term,
+    parse_query,
+)
 
 
 def test_words_phrases_and_exclusions():

@@ -24,16 +24,16 @@ from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from articles.search.deadline import NO_DEADLINE, Deadline
-from articles.search.docsets import (
+from articles.search.engine.deadline import NO_DEADLINE, Deadline
+from articles.search.engine.docsets import (
     EXACT_SCORE,
     DocSet,
     ExactScoreQuery,
     SegmentCache,
     SegmentDocs,
 )
-from articles.search.scoring import Unsupported, best, evaluate
-from articles.search.segment_arrays import bitset_mask, docnums
+from articles.search.engine.scoring import Unsupported, best, evaluate
+from articles.search.engine.segment_arrays import bitset_mask, docnums
 
 
 class _Unranked(Exception):
