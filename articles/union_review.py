@@ -94,6 +94,11 @@ def review_list() -> list[NameToCheck]:
     return sorted(found, key=lambda n: (-n.article_count, n.name))
 
 
+def recent_decisions(limit: int = 20) -> list[UnionDecision]:
+    """The latest decisions, newest first: who decided what, and when."""
+    return list(UnionDecision.objects.select_related("decided_by")[:limit])
+
+
 def accept(name: str, user=None) -> UnionDecision:
     """Show the 待核 union `name` (and its 待核 aliases), or the 待核 alias `name`, to readers."""
     return _decide(name, Action.ACCEPTED, user)
