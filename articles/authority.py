@@ -267,4 +267,8 @@ def _apply(organization: Organization, union, records: dict, conflicts: list[str
             conflicts.append(f"{alias}: already an alias of {holder.organization.name}")
         elif holder is None and alias != organization.name:
             conflicts.append(f"{alias}: already the name of another organization")
+        elif holder is not None and holder.needs_review:  # a parse's 待核 alias, now shipped
+            holder.needs_review = False
+            holder.save(update_fields=["needs_review"])
+            changed = True
     return changed

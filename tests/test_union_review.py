@@ -298,3 +298,16 @@ def test_the_command_leaves_a_union_an_editor_accepted(old_archive, admin_user):
     UnionDecision.objects.create(name="讲堂丰台园工会", action="accepted", decided_by=admin_user)
     out, _ = run_command()
     assert out == ""
+
+
+@pytest.mark.django_db
+def test_the_authority_file_accepts_a_union_and_alias_a_parse_brought_in():
+    store("全总召开会议\n\n本报讯（记者 刘欣欣）全总日前召开会议。\n")
+    federation = Organization.objects.get(name="中华全国总工会")
+    federation.needs_review = True  # as if a parse had brought it in before the file
+    federation.save()
+    assert federation.aliases.update(needs_review=True) >= 1  # 全总
+    call_command("load_unions", stdout=io.StringIO())
+    federation.refresh_from_db()
+    assert federation.needs_review is False
+    assert not federation.aliases.filter(needs_review=True).exists()
