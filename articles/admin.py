@@ -292,6 +292,7 @@ class PersonAdmin(ChineseWordingMixin, IndexedEditsMixin, MergeAdmin):
 class OrganizationAliasInline(admin.TabularInline):
     model = OrganizationAlias
     extra = 1
+    readonly_fields = ["needs_review"]  # decided in 待核工会, where it is recorded
 
 
 @admin.register(Organization)
@@ -302,6 +303,7 @@ class OrganizationAdmin(ChineseWordingMixin, IndexedEditsMixin, UnionReviewMixin
     search_fields = ["name", "aliases__name"]
     autocomplete_fields = ["parent"]
     raw_id_fields = ["found_in"]
+    readonly_fields = ["needs_review"]  # decided in 待核工会 (articles.union_review), recorded
     inlines = [OrganizationAliasInline]
     actions = ["merge", "accept_selected"]
     merge_function = staticmethod(merge_organizations)

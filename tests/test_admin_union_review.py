@@ -145,3 +145,10 @@ def test_the_upload_preview_says_a_rejected_name_will_not_be_linked(
     page = editor.get(response["Location"]).content.decode()
     section = page.split("新出现的工会名称")[1].split("</section>")[0]
     assert NEW in section and "已驳回，不会关联" in section
+
+
+def test_the_organization_form_shows_but_does_not_change_to_check(admin_client, union_to_check):
+    url = reverse("admin:articles_organization_change", args=[union_to_check.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="needs_review"' not in page
+    assert "待核" in page
