@@ -36,6 +36,7 @@ from articles.search.indexing import (
     index_queue_transaction,
     queue_article_updates,
 )
+from articles.search.union_tree import MANY_UNIONS
 
 Action = UnionDecision.Action
 
@@ -53,11 +54,10 @@ def without_unions_to_check(counts: dict) -> dict:
     """Search facet counts (haystack's `facet_counts()`) without the 待核 unions' values."""
     fields = counts.get("fields", {}) if counts else {}
     values = {value for field in fields.values() for value, _ in field}
-    hidden = set(
-        Organization.objects.filter(needs_review=True, name__in=values).values_list(
-            "name", flat=True
-        )
-    )
+    to_check = Organization.objects.filter(needs_review=True)
+    if len(values) <= MANY_UNIONS:  # else every 待核 name: cheaper than a name IN of thousands
+        to_check = to_check.filter(name__in=values)
+    hidden = set(to_check.values_list("name", flat=True))
     if not hidden:
         return counts
     kept = {
@@ -82,7 +82,7 @@ def review_list() -> list[NameToCheck]:
     unions = (
         Organization.objects.filter(needs_review=True)
         .annotate(article_count=Count("articles", distinct=True))
-        .select_related("found_in__page__issue")
+        .select_related("found_in")
     )
     aliases = (
         OrganizationAlias.objects.filter(needs_review=True, organization__needs_review=False)

@@ -18,6 +18,7 @@ from articles.union_review import (
     new_names_in,
     reject,
     review_list,
+    without_unions_to_check,
 )
 from tests.factories import make_article, make_organization, make_page
 
@@ -311,3 +312,11 @@ def test_the_authority_file_accepts_a_union_and_alias_a_parse_brought_in():
     federation.refresh_from_db()
     assert federation.needs_review is False
     assert not federation.aliases.filter(needs_review=True).exists()
+
+
+@pytest.mark.parametrize("others", [3, 300])  # few values: by name; many: every 待核 name
+def test_facet_counts_lose_only_the_unions_to_check(union_to_check, others):
+    names = [f"工会{n}" for n in range(others)]
+    counts = {"fields": {"organizations": [(NEW, 1), *((n, 2) for n in names)], "year": []}}
+    kept = without_unions_to_check(counts)["fields"]
+    assert kept == {"organizations": [(n, 2) for n in names], "year": []}
