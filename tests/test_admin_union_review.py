@@ -152,3 +152,15 @@ def test_the_organization_form_shows_but_does_not_change_to_check(admin_client, 
     page = admin_client.get(url).content.decode()
     assert 'name="needs_review"' not in page
     assert "待核" in page
+
+
+def test_the_changelist_action_accepts_the_selected_unions_and_records_it(
+    admin_client, union_to_check
+):
+    response = admin_client.post(
+        reverse("admin:articles_organization_changelist"),
+        {"action": "accept_selected", "_selected_action": [union_to_check.pk]},
+        follow=True,
+    )
+    assert "已接受 1 个待核组织。" in messages_of(response)
+    assert UnionDecision.objects.get(name=NEW).decided_by.username == "admin"
