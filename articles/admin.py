@@ -20,9 +20,11 @@ from articles.admin_options import (
     WIDE_TEXT,
     ChineseWordingMixin,
     IndexedEditsMixin,
+    ReadOnlyMixin,
     articles_found_by_search,
     pages_by_date,
 )
+from articles.admin_union_review import UnionReviewMixin
 from articles.admin_upload import IssueUploadMixin
 from articles.authority import merge_organizations, merge_people
 from articles.corrections import merge_with_history
@@ -290,24 +292,26 @@ class PersonAdmin(ChineseWordingMixin, IndexedEditsMixin, MergeAdmin):
 class OrganizationAliasInline(admin.TabularInline):
     model = OrganizationAlias
     extra = 1
+    readonly_fields = ["needs_review"]  # decided in 待核工会, where it is recorded
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ChineseWordingMixin, IndexedEditsMixin, MergeAdmin):
+class OrganizationAdmin(ChineseWordingMixin, IndexedEditsMixin, UnionReviewMixin, MergeAdmin):
     list_display = ["name", "kind", "parent", "article_count", "alias_names", "needs_review"]
     list_filter = ["needs_review", "kind"]
     list_select_related = ["parent"]
     search_fields = ["name", "aliases__name"]
     autocomplete_fields = ["parent"]
     raw_id_fields = ["found_in"]
+    readonly_fields = ["needs_review"]  # decided in 待核工会 (articles.union_review), recorded
     inlines = [OrganizationAliasInline]
-    actions = ["merge", "mark_reviewed"]
+    actions = ["merge", "accept_selected"]
     merge_function = staticmethod(merge_organizations)
 
-    @admin.action(description="标记为已审核", permissions=["change"])
-    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
-        count = queryset.update(needs_review=False)
-        self.message_user(request, f"{count} 个组织已标记为已审核。")
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        to_check = Organization.objects.filter(needs_review=True).count()
+        to_check += OrganizationAlias.objects.filter(needs_review=True).count()
+        return super().changelist_view(request, {**(extra_context or {}), "to_check": to_check})
 
     def get_queryset(self, request):
         return (
@@ -342,7 +346,7 @@ class RetiredArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(TitleExample)
-class TitleExampleAdmin(admin.ModelAdmin):
+class TitleExampleAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """What editors' layout corrections taught the title-block model, per paper; written only by
     articles.title_learning (a page's rows follow its corrections), so staff read them here."""
 
@@ -358,12 +362,3 @@ class TitleExampleAdmin(admin.ModelAdmin):
     def roles(self, example: TitleExample) -> str:
         names = {"kicker": "引题", "headline": "主题", "subheadline": "副题", "caption": "图片说明"}
         return " / ".join(names.get(role, role) for role in example.example.get("roles", []))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -52,6 +52,19 @@ class ChineseWordingMixin:
         )
 
 
+class ReadOnlyMixin:
+    """Rows a service writes alone (learned title examples, union decisions): staff read them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class IndexedEditsMixin:
     """An admin edit (inlines included) or deletion queues, in its transaction, the articles
     whose search documents the record reaches before and after it: an issue's articles when

@@ -47,7 +47,10 @@ def article(request: HttpRequest, pk: str) -> JsonResponse:
             "paragraphs": list(found.paragraphs),
             "correction": found.correction,
             "credits": credits_json(found, absolute),
-            "organizations": sorted(o.name for o in found.organizations.all()),
+            # Prefetched (for_listing): a 待核 union (articles.union_review) is left out.
+            "organizations": sorted(
+                o.name for o in found.organizations.all() if not o.needs_review
+            ),
             "citation": citation(found),
             "cite_ris": absolute(reverse("articles:cite", args=[found.pk, "ris"])),
             "cite_bib": absolute(reverse("articles:cite", args=[found.pk, "bib"])),

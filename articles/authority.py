@@ -6,6 +6,7 @@ alias, so the same reporter or union is never stored twice across pages.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,8 +16,16 @@ from articles.index_queue import (
     index_queue_transaction,
     queue_article_updates,
 )
-from articles.models import Article, Credit, Organization, OrganizationAlias, Person
+from articles.models import (
+    Article,
+    Credit,
+    Organization,
+    OrganizationAlias,
+    Person,
+    UnionDecision,
+)
 from articles.names import normalize_name
+from articles.parsing.dictionary import dictionary_words
 
 
 def person_for(name: str) -> tuple[Person, bool]:
@@ -43,31 +52,79 @@ def find_organization(names: Iterable[str]) -> Organization | None:
 
 def organization_for(
     name: str, aliases: Iterable[str] = (), found_in: Article | None = None
-) -> tuple[Organization, bool]:
+) -> tuple[Organization | None, bool]:
     """The organization known by `name` (else by one of `aliases`), created if new; returns
-    (organization, created). Aliases no organization has yet are added to it.
+    (organization, created). Aliases no organization has yet are added to it. A name an editor
+    rejected is left out: with none left, (None, False), and the article does not link it.
 
-    A new one is not in the authority file (load_unions puts those in the archive first), so it
-    is flagged for an editor to review, with the article it was `found_in`.
+    A name seen for the first time, in neither the authority file nor the union dictionary
+    and not accepted before, is 待核 (needs_review): readers see it once an editor accepts it
+    (articles/union_review.py). A new union is stored with the article it was `found_in`.
     """
-    canonical = normalize_name(name)
-    others = [a for a in dict.fromkeys(normalize_name(a) for a in aliases) if a and a != canonical]
-    organization = find_organization([canonical]) or find_organization(others)
-    created = organization is None
-    if created:
-        organization = Organization.objects.create(
-            name=canonical, needs_review=True, found_in=found_in
-        )
-    candidates = [n for n in [canonical, *others] if n != organization.name]
+    names = all_mention_names(name, aliases)
+    organization = find_organization(names[:1]) or find_organization(names[1:])
+    candidates = [n for n in names if organization is None or n != organization.name]
     taken = set(
         OrganizationAlias.objects.filter(name__in=candidates).values_list("name", flat=True)
     ) | set(Organization.objects.filter(name__in=candidates).values_list("name", flat=True))
+    new_names = [n for n in candidates if n not in taken]
+    decided = _decisions(new_names)
+    new_names = [n for n in new_names if decided.get(n) != UnionDecision.Action.REJECTED]
+    created = organization is None
+    if created:
+        if not new_names:
+            return None, False
+        canonical, *new_names = new_names
+        organization = Organization.objects.create(
+            name=canonical, needs_review=_to_check(canonical, decided), found_in=found_in
+        )
     added = OrganizationAlias.objects.bulk_create(
-        OrganizationAlias(organization=organization, name=n) for n in candidates if n not in taken
+        OrganizationAlias(organization=organization, name=n, needs_review=_to_check(n, decided))
+        for n in new_names
     )
     if added and not created:  # its articles are found by every name it has
         queue_article_updates(articles_affected_by(added[0]))
     return organization, created
+
+
+def all_mention_names(name: str, aliases: Iterable[str] = ()) -> list[str]:
+    """A union mention's names, normalised, its own name first, each once."""
+    return [n for n in dict.fromkeys(normalize_name(n) for n in [name, *aliases]) if n]
+
+
+def rejected_names(names: Iterable[str]) -> set[str]:
+    """Of `names`, those an editor rejected: never linked again."""
+    decided = _decisions(names)
+    return {n for n, action in decided.items() if action == UnionDecision.Action.REJECTED}
+
+
+def _decisions(names: Iterable[str]) -> dict[str, str]:
+    """Each of `names` an editor decided on, with the decision (UnionDecision.Action). Editors
+    decide on 待核 names only, so a shipped name (shipped_union_names) has no decision."""
+    names = set(names) - shipped_union_names()
+    if not names:
+        return {}
+    return dict(UnionDecision.objects.filter(name__in=names).values_list("name", "action"))
+
+
+def _to_check(name: str, decided: dict[str, str]) -> bool:
+    """Whether a name stored now is 待核: not shipped, and no editor accepted it before."""
+    return name not in shipped_union_names() and name not in decided
+
+
+@functools.cache
+def shipped_union_names() -> frozenset[str]:
+    """The names the archive ships with: the authority file's unions and aliases, and the
+    union dictionary's words. A parse's union by one of these needs no editor's check."""
+    names = {n for union in parsing.authority() for n in (union.name, *union.aliases)}
+    return frozenset(names | set(dictionary_words()))
+
+
+def names_to_check(names: Iterable[str]) -> set[str]:
+    """Of `names`, those a parse would bring in as 待核: not shipped, not accepted before."""
+    unknown = set(names) - shipped_union_names()
+    decided = _decisions(unknown)
+    return {n for n in unknown if _to_check(n, decided)}
 
 
 def merge_people(target: Person, others: Iterable[Person]) -> int:
@@ -199,4 +256,8 @@ def _apply(organization: Organization, union, records: dict, conflicts: list[str
             conflicts.append(f"{alias}: already an alias of {holder.organization.name}")
         elif holder is None and alias != organization.name:
             conflicts.append(f"{alias}: already the name of another organization")
+        elif holder is not None and holder.needs_review:  # a parse's 待核 alias, now shipped
+            holder.needs_review = False
+            holder.save(update_fields=["needs_review"])
+            changed = True
     return changed

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from pypinyin import Style, lazy_pinyin
 
 from articles.models import Article, Issue, Organization, Page, Person
+from articles.union_review import shown_to_readers
 
 MONTH_NAMES = [f"{n}月" for n in range(1, 13)]
 
@@ -27,7 +28,7 @@ def articles_of_issue(issue: Issue) -> QuerySet[Article]:
 
 def active_unions(limit: int = 10) -> QuerySet[Organization]:
     return (
-        Organization.objects.annotate(article_count=Count("articles"))
+        shown_to_readers(Organization.objects.annotate(article_count=Count("articles")))
         .filter(article_count__gt=0)
         .order_by("-article_count", "name")[:limit]
     )
@@ -137,7 +138,8 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
 
     Shared unions weigh twice a shared reporter; among equals the closer date wins.
     """
-    organization_ids = [organization.pk for organization in article.organizations.all()]
+    # 待核 unions (articles.union_review) relate nothing until an editor accepts them.
+    organization_ids = [o.pk for o in article.organizations.all() if not o.needs_review]
     person_ids = [credit.person_id for credit in article.credits.all()]
     if not organization_ids and not person_ids:
         return []
@@ -203,7 +205,8 @@ def reporters_directory() -> list[DirectoryEntry]:
 
 
 def unions_directory() -> list[DirectoryEntry]:
-    return directory(Organization.objects.annotate(article_count=Count("articles")))
+    unions = shown_to_readers(Organization.objects.all())
+    return directory(unions.annotate(article_count=Count("articles")))
 
 
 def articles_by(person: Person) -> QuerySet[Article]:
@@ -266,7 +269,7 @@ def co_mentioned_unions(organization: Organization, limit: int = 10) -> QuerySet
     """The unions named most often in the same articles as this one."""
     articles = organization.articles.values("pk")
     return (
-        Organization.objects.filter(articles__in=articles)
+        shown_to_readers(Organization.objects.filter(articles__in=articles))
         .exclude(pk=organization.pk)
         .annotate(article_count=Count("articles", distinct=True))
         .order_by("-article_count", "name")[:limit]

@@ -18,6 +18,7 @@ from articles.models import Article, Organization, Person
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, Sort, search_articles
 from articles.search_trail import quoted_query
+from articles.union_review import shown_to_readers
 
 FEED_SIZE = 30
 
@@ -41,7 +42,8 @@ class ArticleFeed(Feed):
         return "、".join(credit.person.name for credit in article.credits.all())
 
     def item_categories(self, article: Article) -> list[str]:
-        return [organization.name for organization in article.organizations.all()]
+        # Prefetched (for_listing): a 待核 union (articles.union_review) is left out here.
+        return [o.name for o in article.organizations.all() if not o.needs_review]
 
 
 class LatestArticlesFeed(ArticleFeed):
@@ -59,7 +61,7 @@ class LatestArticlesFeed(ArticleFeed):
 
 class UnionFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, pk: int) -> Organization:
-        return get_object_or_404(Organization, pk=pk)
+        return get_object_or_404(shown_to_readers(Organization.objects.all()), pk=pk)
 
     def title(self, organization: Organization) -> str:
         return f"{organization.name} · 相关报道"

@@ -177,6 +177,8 @@ def _organizations_of_parse(
     linked = []
     for mention in parsed.organizations:
         organization, created = organization_for(mention.name, mention.aliases, article)
+        if organization is None:  # every name of it rejected by an editor: not linked
+            continue
         report.new_organizations += created
         linked.append(organization)
     return linked

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import parsing
-from articles.authority import find_organization
+from articles.authority import all_mention_names, find_organization, rejected_names
 from articles.banner_check import banner_mismatches
 from articles.corrections import Conflict, article_values, baseline
 from articles.identity import added_by_hand, sync_articles
@@ -407,9 +407,16 @@ def stored_parse(page: Page) -> list[dict]:
 def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
     """The parse as it would be stored: names normalised, organizations by canonical name."""
 
-    def canonical(mention: parsing.OrganizationMention) -> str:
-        known = find_organization([mention.name, *mention.aliases])
-        return known.name if known else normalize_name(mention.name)
+    def names_of(mention: parsing.OrganizationMention) -> list[str]:
+        return all_mention_names(mention.name, mention.aliases)
+
+    every = {n for a in parsed.articles for o in a.organizations for n in names_of(o)}
+    rejected = rejected_names(every)  # never linked (articles.union_review)
+
+    def canonical(mention: parsing.OrganizationMention) -> str | None:
+        names = [n for n in names_of(mention) if n not in rejected]  # None: all rejected
+        known = find_organization(names)
+        return known.name if known else next(iter(names), None)
 
     return [
         {
@@ -422,7 +429,7 @@ def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
                 for c in dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
             ],
             "paragraphs": list(a.paragraphs),
-            "organizations": sorted({canonical(o) for o in a.organizations}),
+            "organizations": sorted({canonical(o) for o in a.organizations} - {None}),
         }
         for a in parsed.articles
     ]

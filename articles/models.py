@@ -115,8 +115,9 @@ class Organization(models.Model):
         related_name="children",
         verbose_name="上级组织",
     )
-    # Found by the parser and not in the authority file: an editor should check the name.
-    needs_review = models.BooleanField("待审核", default=False)
+    # 待核: found by a parse, in neither the authority file nor the union dictionary; readers
+    # see it once an editor accepts it (articles/union_review.py).
+    needs_review = models.BooleanField("待核", default=False)
     found_in = models.ForeignKey(
         "Article",
         on_delete=models.SET_NULL,
@@ -153,6 +154,7 @@ class OrganizationAlias(models.Model):
         Organization, on_delete=models.CASCADE, related_name="aliases", verbose_name="组织"
     )
     name = models.CharField("别名", max_length=200, unique=True)
+    needs_review = models.BooleanField("待核", default=False)  # as Organization.needs_review
 
     class Meta:
         verbose_name = verbose_name_plural = "组织别名"
@@ -424,3 +426,4 @@ class Revision(models.Model):
 
 from articles.scan_model import PageScan  # noqa: E402, F401 - beside Page, defined after it
 from articles.title_example_model import TitleExample  # noqa: E402, F401 - beside Page, likewise
+from articles.union_review_model import UnionDecision  # noqa: E402, F401 - beside Organization

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.models import Article, Issue, Organization, Page, Person
+from articles.union_review import shown_to_readers
 
 
 class ArticleSitemap(Sitemap):
@@ -48,7 +49,7 @@ class OrganizationSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Organization.objects.order_by("pk")
+        return shown_to_readers(Organization.objects.order_by("pk"))
 
 
 class SectionSitemap(Sitemap):

@@ -17,6 +17,7 @@ from articles.authority import find_organization
 from articles.models import Organization, Person
 from articles.parsing.text import CONTROL_RE
 from articles.search.engine.query import ParsedQuery
+from articles.union_review import shown_to_readers
 
 SUGGESTION_LIMIT = 8
 MIN_SUGGEST_LENGTH = 1
@@ -49,7 +50,11 @@ def suggest_names(text: str, kind: str = "", limit: int = SUGGESTION_LIMIT) -> l
         ]
     if kind in ("", "union"):
         unions = (
-            Organization.objects.filter(Q(name__contains=text) | Q(aliases__name__contains=text))
+            shown_to_readers(Organization.objects.all())
+            .filter(
+                Q(name__contains=text)
+                | Q(aliases__name__contains=text, aliases__needs_review=False)
+            )
             .distinct()
             .annotate(article_count=Count("articles", distinct=True))
             .order_by("-article_count", "name")[:limit]

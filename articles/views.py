@@ -34,6 +34,7 @@ from articles.search.forms import SearchForm
 from articles.search.service import QueryError, all_hits, search_articles
 from articles.search_trail import quoted_query, search_trail
 from articles.suggestions import did_you_mean
+from articles.union_review import shown_to_readers
 
 PER_PAGE = 20
 DIRECTORY_PER_PAGE = 200
@@ -260,12 +261,14 @@ def reporter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def union(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = get_object_or_404(Organization.objects.select_related("parent"), pk=pk)
+    # A 待核 union has no page until an editor accepts it (articles.union_review).
+    unions = shown_to_readers(Organization.objects.select_related("parent"))
+    organization = get_object_or_404(unions, pk=pk)
     articles = browse.articles_about(organization)
     context = {
         "organization": organization,
-        "aliases": organization.aliases.all(),
-        "children": organization.children.order_by("name"),
+        "aliases": shown_to_readers(organization.aliases.all()),
+        "children": shown_to_readers(organization.children.order_by("name")),
         "reporters": browse.reporters_of_union(organization),
         "co_mentioned": browse.co_mentioned_unions(organization),
         "on_this_day": browse.union_on_this_day(organization, timezone.localdate()),
@@ -286,7 +289,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         "issue_count": Issue.objects.count(),
         "article_count": Article.objects.count(),
         "reporter_count": Person.objects.count(),
-        "union_count": Organization.objects.count(),
+        "union_count": shown_to_readers(Organization.objects.all()).count(),
     }
     return render(request, "articles/stats.html", context)
 

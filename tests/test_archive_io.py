@@ -26,6 +26,7 @@ from articles.models import (
     Page,
     PendingIndexUpdate,
     Person,
+    UnionDecision,
 )
 from articles.page_images import attach_scan, read_scan
 from articles.search.rebuild import rebuild_search_index
@@ -160,6 +161,8 @@ def build_full_archive(user) -> None:
     Organization.objects.exclude(pk=city.pk).filter(needs_review=True).update(
         parent=city, kind=Organization.Kind.ENTERPRISE
     )
+    # An editor's decision on a union name a parse brought in (articles.union_review).
+    UnionDecision.objects.create(name="讲堂丰台园工会", action="rejected", decided_by=user)
     article = Article.objects.order_by("pk").first()
     before = editable_values(article)
     article.correction = "原文记者姓名有误，已更正。"

@@ -34,6 +34,7 @@ from articles.search.highlight import highlight, highlight_terms
 from articles.search.inputs import Value
 from articles.search.timeline import Decade, decades
 from articles.search.union_tree import UnionNode, node_json, union_tree
+from articles.union_review import without_unions_to_check
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +191,7 @@ def search_articles(params: SearchParams) -> SearchPage:
                 total = search_queryset(query, params).count()
                 num_pages = max(1, math.ceil(total / params.per_page))
             raise QueryError(f"没有第 {params.page} 页：结果共 {num_pages} 页。")
-        counts = searchqueryset.facet_counts()
+        counts = without_unions_to_check(searchqueryset.facet_counts())
     facets = facet_values(counts)
     fields = counts.get("fields", {}) if counts else {}
     tree = union_tree(_counts(fields, "organizations"), _counts(fields, UNION_TREE_FIELD))
@@ -346,7 +347,10 @@ def _hits(pks: list[int], query: ParsedQuery) -> list[Hit]:
         .in_bulk(pks)
     )
     names: dict[int, list[str]] = {}
-    links = Article.organizations.through.objects.filter(article_id__in=pks)
+    links = Article.organizations.through.objects.filter(
+        article_id__in=pks,
+        organization__needs_review=False,  # 待核: see articles.union_review
+    )
     for article_id, name in links.values_list("article_id", "organization__name").order_by(
         "organization__name"
     ):
