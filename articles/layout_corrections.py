@@ -1,6 +1,6 @@
 """Staff corrections of a page's layout, laid over every parse of it: pure Python, no Django.
 
-An editor sees the parse and decides a line's role (版面装饰, 引题, 主题, 副题, 正文, 署名,
+An editor sees the parse and decides a line's role (版头, 引题, 主题, 副题, 正文, 署名,
 图片说明), joins a paragraph a column break split onto the one above, or splits an article in
 two at a paragraph that is the next article's headline. Each decision names its line by text,
 not by position, so it applies again after a parser change moved things around; one whose line
@@ -19,7 +19,7 @@ from articles.parsing.bylines import lead_credits, parse_credit_line, tail_credi
 from articles.parsing.organizations import find_organizations
 
 ROLES = {
-    "furniture": "版面装饰",
+    "furniture": "版头",
     "kicker": "引题",
     "headline": "主题",
     "subheadline": "副题",
@@ -177,9 +177,9 @@ def _from_furniture(parsed: ParsedPage, block: Block, role: str) -> ParsedPage:
     """The banner just above the first article taken as one of its title lines."""
     first = parsed.articles[0]
     if role not in TITLES:
-        raise LayoutCorrectionError("版面装饰只能改为第一篇文章的标题")
+        raise LayoutCorrectionError("版头只能改为第一篇文章的标题")
     if block.text != parsed.banners[-1]:
-        raise LayoutCorrectionError("只有紧挨第一篇文章的那行版面装饰可以改为它的标题")
+        raise LayoutCorrectionError("只有紧挨第一篇文章的那行版头可以改为它的标题")
     lines, current = _title_lines(first)
     lines.insert(0, block.text)
     titles = _retitled(lines, _headline_after(lines, 0, current + 1, role))
@@ -199,7 +199,7 @@ def _from_title(parsed: ParsedPage, block: Block, article: ParsedArticle, role: 
     if role == "body" and at != len(lines) - 1:
         raise LayoutCorrectionError("只有紧挨正文的最后一行标题可以改为正文")
     if role not in ("body", "furniture"):
-        raise LayoutCorrectionError("标题行只能改为其他标题、正文或版面装饰")
+        raise LayoutCorrectionError("标题行只能改为其他标题、正文或版头")
     del lines[at]
     if not lines:
         raise LayoutCorrectionError("文章不能没有主题")
