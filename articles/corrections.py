@@ -112,6 +112,16 @@ def lay_over(
     return values, conflicts
 
 
+def conflict_choices(post: Mapping[str, str]) -> dict[str, str]:
+    """The editor's choice for each conflict a preview listed ({Conflict.key: "keep" or
+    "parse"}), from its radio buttons `conflict_<key>`."""
+    return {
+        key.removeprefix("conflict_"): value
+        for key, value in post.items()
+        if key.startswith("conflict_") and value in (KEEP_CORRECTION, TAKE_PARSE)
+    }
+
+
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict]:
     return {
         field: {"before": before[field], "after": after[field]}

@@ -25,6 +25,7 @@ from articles.corrections import (
     Conflict,
     article_values,
     baseline,
+    corrections,
     lay_over,
     record_revision,
 )
@@ -52,6 +53,21 @@ class SyncReport:
     new_people: int = 0
     new_organizations: int = 0
     moved_in: dict[int, int] = field(default_factory=dict)  # {id: the page it came from}
+    changes: list[ArticleChange] = field(default_factory=list)  # one per parsed article
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """What storing the page does to its `index`th parsed article: `before`, the article as
+    stored (None: a new one), `after`, as it will be, with `reapplied`, the staff corrections
+    laid over the new parse ({field: corrected value})."""
+
+    index: int
+    article_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+    reapplied: dict[str, Any] = field(default_factory=dict)
+    moved_from: int | None = None  # the page of the issue it comes from
 
 
 def sync_articles(
@@ -91,10 +107,16 @@ def sync_articles(
             _write(article, values_new, None, parsed_article, report)
             created.append(article)
             changed.add(article.pk)
+            report.changes.append(ArticleChange(j, article.pk, None, values_new))
             continue
         article = existing[matches[j]]
         before = current[article.pk]
         values, conflicts = lay_over(article, before, values_new, choices)
+        reapplied = {
+            f: v for f, v in corrections(article, before).items() if values[f] == v != values_new[f]
+        }
+        moved_from = report.moved_in.get(article.pk)
+        report.changes.append(ArticleChange(j, article.pk, before, values, reapplied, moved_from))
         report.conflicts += conflicts
         moved = article.seq != j + 1 or article.parsed != values_new
         article.seq, article.parsed = j + 1, values_new

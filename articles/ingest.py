@@ -24,8 +24,8 @@ from articles import parsing
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
 from articles.corrections import Conflict, article_values, baseline
-from articles.identity import added_by_hand, sync_articles
-from articles.layout_corrections import with_layout
+from articles.identity import ArticleChange, added_by_hand, sync_articles
+from articles.layout_corrections import corrections_by_article, with_layout
 from articles.layout_service import stored_layout
 from articles.models import Page
 from articles.names import normalize_name
@@ -76,6 +76,10 @@ class IngestResult:
     moved_in: tuple[tuple[int, str, int], ...] = ()
     # A dry run's articles as they would be stored (corrections laid over the new parse).
     stored: tuple[dict, ...] = ()
+    # Per parsed article: what storing does to it (new, changed, moved, corrections laid over).
+    changes: tuple[ArticleChange, ...] = ()
+    # Each layout correction laid over the parse, with the index of the article it touches.
+    layout_applied: tuple[tuple[int | None, dict], ...] = ()
 
     @property
     def label(self) -> str:
@@ -158,13 +162,14 @@ def preview_page_bytes(
     layout: list[dict] | None = None,
     scan: ScanSource | None = None,
     user=None,
+    choices: Mapping[str, str] | None = None,
 ) -> PagePreview:
     """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
 
     Without `banners_checked`, a page whose furniture prints another page number or date than
     `page_number` and `issue_date` fails (stores nothing) until staff confirm it. `layout`:
     the layout corrections to lay over the parse, by default those the stored page has; `user`
-    confirmed them (the title examples they teach name who)."""
+    confirmed them (the title examples they teach name who); `choices` as in `reparse_page`."""
     try:
         text = parsing.decode_page(data)
         parsed = parse_text(text, page_id=stored_page_id(issue_date, page_number))
@@ -187,6 +192,7 @@ def preview_page_bytes(
         layout=layout,
         scan=scan,
         user=user,
+        choices=choices,
     )
     return PagePreview(result, parsed)
 
@@ -235,47 +241,6 @@ def parse_page_bytes(data: bytes, *, source: str) -> PagePreview:
         source, Outcome.CREATED, articles=len(parsed.articles), warnings=parsed.warnings
     )
     return PagePreview(result, parsed)
-
-
-@dataclass(frozen=True)
-class ReparsePreview:
-    """What reparsing a page would change: its articles before and after, one line each."""
-
-    result: IngestResult
-    before: list[str]
-    after: list[str]
-
-    @property
-    def changed(self) -> bool:
-        return self.result.outcome is Outcome.REPLACED
-
-    @property
-    def conflicts(self) -> tuple[Conflict, ...]:
-        return self.result.conflicts
-
-    @property
-    def created(self) -> int:
-        return self.result.articles - self.result.kept_articles
-
-    @property
-    def retired(self) -> int:
-        return self.result.replaced_articles - self.result.kept_articles
-
-
-def preview_reparse(page: Page) -> ReparsePreview:
-    before = [_summary_line(article) for article in stored_parse(page)]
-    result = reparse_page(page, dry_run=True)
-    return ReparsePreview(result, before, [_summary_line(a) for a in result.stored])
-
-
-def _summary_line(article: dict) -> str:
-    """An article as staff compare it: title, credits, unions, paragraph count."""
-    credits = "、".join(name for name, _ in article["credits"]) or "无署名"
-    unions = "、".join(article["organizations"]) or "无组织"
-    title = "／".join(
-        filter(None, [article["kicker"], article["headline"], article["subheadline"]])
-    )
-    return f"{title}｜{credits}｜{unions}｜{len(article['paragraphs'])}段"
 
 
 def sha256_text(text: str) -> str:
@@ -368,6 +333,8 @@ def _store(
                 .order_by("seq")
                 .values_list("pk", "headline")
             ),
+            changes=tuple(report.changes),
+            layout_applied=corrections_by_article(parsed, layout),
         )
         if mismatches and not banners_checked and not dry_run:
             transaction.set_rollback(True)

@@ -76,6 +76,23 @@ def blocks(parsed: ParsedPage) -> list[Block]:
     return found
 
 
+def corrections_by_article(
+    parsed: ParsedPage, layout: Iterable[dict]
+) -> tuple[tuple[int | None, dict], ...]:
+    """Each correction of `layout` with the index of the article whose line it names in
+    `parsed` (the parse it was laid over), or None: a line now page furniture (版头), made a
+    credit, or no longer on the page (its notice says so)."""
+    lines = blocks(parsed)
+    found = []
+    for correction in layout:
+        text = correction["text"]
+        block = next((b for b in lines if b.text == text), None)
+        if block is None and correction["op"] == "join":  # joined onto the paragraph above
+            block = next((b for b in lines if b.paragraph is not None and text in b.text), None)
+        found.append((block.article if block else None, correction))
+    return tuple(found)
+
+
 def check(correction: dict) -> dict:
     """A correction as posted, checked; raises LayoutCorrectionError."""
     op, text, role = correction.get("op"), correction.get("text", ""), correction.get("role", "")

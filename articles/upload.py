@@ -124,7 +124,12 @@ def _check_may_handle(user, upload: Upload) -> None:
 
 
 def confirm_upload(
-    upload: Upload, user, previewed: dict[int, str], *, banners_checked: bool = False
+    upload: Upload,
+    user,
+    previewed: dict[int, str],
+    *,
+    banners_checked: bool = False,
+    choices: dict[str, str] | None = None,
 ) -> list[IngestResult]:
     """Store every page in one transaction; if any page fails, nothing is stored.
 
@@ -133,7 +138,8 @@ def confirm_upload(
     another confirm (or an ingest) changed since the preview raises StalePreviewError, so
     nobody's page is replaced by someone who never saw it. A page whose printed page number
     or date differs from the upload's needs `banners_checked` (staff confirmed it) or nothing
-    is stored.
+    is stored. `choices` ({Conflict.key: "keep" or "parse"}, from the preview) settles each
+    staff correction whose parse the new file changed; a correction is kept by default.
     """
     _check_may_handle(user, upload)
     results = []
@@ -166,6 +172,7 @@ def confirm_upload(
                     banners_checked=banners_checked,
                     layout=stored_layout(upload.issue_date, file.page_number, file.layout),
                     user=user,  # who confirmed the page's layout corrections
+                    choices=choices,
                 )
                 if preview.result.outcome is Outcome.FAILED:
                     # Leaving the atomic block with the error rolls back the pages stored so far.

@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 
 from articles import parsing
+from articles.article_review import ArticleOutcome, article_outcomes, page_layout
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
 from articles.corrections import article_values, baseline
@@ -59,6 +60,8 @@ class ArticleReview:
     credits: list[tuple[str, str, bool]]  # name, role label, new person
     organizations: list[tuple[str, bool]]  # name as it will be stored, new organization
     paragraph_count: int
+    # What storing does to it: new, changed (its diff), moved, the corrections laid over it.
+    outcome: ArticleOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class PageReview:
     shown: range = range(0)
     # (id, headline, page number it moves to or None) of each article the page loses.
     leaving: list[tuple[int, str, int | None]] = field(default_factory=list)
+    # The layout corrections that touch no article (lines made 版头 or credits, or gone).
+    page_layout: list[str] = field(default_factory=list)
 
     @property
     def result(self) -> IngestResult:
@@ -243,8 +248,18 @@ def review_screen(
 
 def _review(file: PageFile, preview: PagePreview, shown: range, digest: str) -> PageReview:
     articles = preview.parsed.articles[shown.start : shown.stop] if preview.parsed else []
-    reviewed = [_review_article(a) for a in articles]
-    return PageReview(file, preview, reviewed, stored_sha256=digest, shown=shown)
+    outcomes = {o.change.index: o for o in article_outcomes(preview.result)}
+    reviewed = [
+        _review_article(a, outcomes.get(n)) for n, a in enumerate(articles, start=shown.start)
+    ]
+    return PageReview(
+        file,
+        preview,
+        reviewed,
+        stored_sha256=digest,
+        shown=shown,
+        page_layout=page_layout(preview.result),
+    )
 
 
 def incoming_articles(files: list[PageFile], issue_date: datetime.date) -> dict[int, list[dict]]:
@@ -288,7 +303,9 @@ def _digest(*parts: str | bytes) -> str:
     return sha.hexdigest()
 
 
-def _review_article(article: parsing.ParsedArticle) -> ArticleReview:
+def _review_article(
+    article: parsing.ParsedArticle, outcome: ArticleOutcome | None
+) -> ArticleReview:
     roles = dict(Credit.Role.choices)
     known_people = set(
         Person.objects.filter(name__in=[c.name for c in article.credits]).values_list(
@@ -310,4 +327,5 @@ def _review_article(article: parsing.ParsedArticle) -> ArticleReview:
         ],
         organizations=organizations,
         paragraph_count=len(article.paragraphs),
+        outcome=outcome,
     )
