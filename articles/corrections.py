@@ -14,7 +14,10 @@ from typing import Any
 
 from django.db import transaction
 
-from articles.models import Article, Credit, Person, Revision
+from articles import parsing
+from articles.authority import find_organization
+from articles.models import Article, Credit, Page, Person, Revision
+from articles.names import normalize_name
 
 FIELDS = ("kicker", "headline", "subheadline", "kind", "paragraphs", "credits", "organizations")
 LABELS = {
@@ -32,7 +35,7 @@ KEEP_CORRECTION = "keep"
 
 
 def article_values(article: Article) -> dict[str, Any]:
-    """The article as stored, in the shape of `articles.ingest.parsed_articles` (JSON-ready)."""
+    """The article as stored, in the shape of `parsed_articles` (JSON-ready)."""
     return {
         "kicker": article.kicker,
         "headline": article.headline,
@@ -218,3 +221,36 @@ def merge_with_history(merge, target, others: list, user=None) -> int:
         merged = merge(target, others)
         record_merge(before, user)
     return merged
+
+
+def articles_of_page(page: Page):
+    return page.articles.order_by("seq").prefetch_related("credits__person", "organizations")
+
+
+def stored_parse(page: Page) -> list[dict]:
+    """The page's stored articles in the shape of `parsed_articles`, to tell if a reparse changes them."""
+    return [article_values(a) for a in articles_of_page(page)]
+
+
+def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
+    """The parse as it would be stored: names normalised, organizations by canonical name."""
+
+    def canonical(mention: parsing.OrganizationMention) -> str:
+        known = find_organization([mention.name, *mention.aliases])
+        return known.name if known else normalize_name(mention.name)
+
+    return [
+        {
+            "kicker": a.kicker or "",
+            "headline": a.headline,
+            "subheadline": a.subheadline or "",
+            "kind": str(a.kind),
+            "credits": [
+                list(c)
+                for c in dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
+            ],
+            "paragraphs": list(a.paragraphs),
+            "organizations": sorted({canonical(o) for o in a.organizations}),
+        }
+        for a in parsed.articles
+    ]

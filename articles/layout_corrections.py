@@ -28,6 +28,7 @@ ROLES = {
     "caption": "图片说明",
 }
 TITLES = ("kicker", "headline", "subheadline")
+SKIPPED = "版面校正未能套用"
 OPS = ("role", "join", "split")
 
 
@@ -110,8 +111,18 @@ def apply_corrections(
         try:
             parsed = apply_correction(parsed, correction)
         except LayoutCorrectionError as error:
-            notices.append(f"版面校正未能套用（{error}）：“{correction.get('text', '')[:30]}”")
+            notices.append(f"{SKIPPED}（{error}）{_naming(correction)}")
     return parsed, notices
+
+
+def without_notices(warnings: Iterable[str], corrections: Iterable[dict]) -> list[str]:
+    """`warnings` without the notices that these corrections were skipped (they left)."""
+    endings = tuple(_naming(c) for c in corrections)
+    return [w for w in warnings if not (w.startswith(SKIPPED) and w.endswith(endings))]
+
+
+def _naming(correction: dict) -> str:
+    return f"：“{correction.get('text', '')[:30]}”"
 
 
 def with_layout(parsed: ParsedPage, layout: list[dict]) -> ParsedPage:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from articles.article_review import ArticleOutcome, article_outcomes, page_layout
-from articles.corrections import Conflict
-from articles.ingest import IngestResult, Outcome, reparse_page, stored_parse
+from articles.corrections import Conflict, stored_parse
+from articles.ingest import IngestResult, Outcome, reparse_page
 from articles.models import Page
 
 

@@ -25,14 +25,13 @@ from articles import parsing
 from articles.article_review import ArticleOutcome, article_outcomes, page_layout
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
-from articles.corrections import article_values, baseline
+from articles.corrections import article_values, baseline, parsed_articles
 from articles.identity import retirement_at_the_end
 from articles.ingest import (
     IngestResult,
     Outcome,
     PagePreview,
     parse_page_bytes,
-    parsed_articles,
 )
 from articles.layout_corrections import with_layout
 from articles.layout_service import stored_layout

@@ -22,6 +22,10 @@ def article_moves(result: IngestResult, dry_run: bool) -> list[str]:
         f"《{headline}》"
         for pk, headline, number in result.moved_in
     ]
+    lines += [
+        f"  article {pk} {would}moved to page {number}, id and corrections kept: 《{headline}》"
+        for pk, headline, number in result.moved_out
+    ]
     return lines
 
 
