@@ -306,6 +306,12 @@ def retirement_at_the_end(incoming: dict[int, list[dict]], retire: bool = True) 
         link_moved(articles[0].page, [], retire_articles(articles, {}))
 
 
+def storing_an_upload() -> bool:
+    """Inside retirement_at_the_end: the upload moves layout corrections with their lines
+    (upload_review.upload_layouts), a lost article's stay on its page."""
+    return _set_aside.get() is not None
+
+
 def set_aside(articles: Sequence[Article]) -> list[RetiredArticle]:
     """Lost articles stepped out of their page's places, until retirement_at_the_end."""
     aside = _set_aside.get()

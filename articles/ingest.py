@@ -30,7 +30,7 @@ from articles.corrections import (
     parsed_articles,
     stored_parse,
 )
-from articles.identity import ArticleChange, added_by_hand, sync_articles
+from articles.identity import ArticleChange, added_by_hand, storing_an_upload, sync_articles
 from articles.layout_corrections import (
     corrections_by_article,
     merged_layout,
@@ -331,7 +331,8 @@ def _store(
         report = sync_articles(
             page, stored, parsed.articles, new, choices=choices, user=user, layout_of=layout_of
         )
-        leaving = [c for pk in (*report.retired, *report.moved_out) for c in layout_of.get(pk, [])]
+        retired = [] if storing_an_upload() else report.retired
+        leaving = [c for pk in (*retired, *report.moved_out) for c in layout_of.get(pk, [])]
         if leaving:  # they follow their article (its tombstone, or its new page)
             page.layout_corrections = [c for c in page.layout_corrections if c not in leaving]
             page.warnings = without_notices(page.warnings, leaving)

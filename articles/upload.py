@@ -19,12 +19,17 @@ from django.utils import timezone
 
 from articles.identity import retirement_at_the_end
 from articles.ingest import IngestResult, Outcome
-from articles.layout_service import add_staged_correction, stored_layout
+from articles.layout_service import add_staged_correction
 from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
 from articles.search.indexing import index_queue_transaction
 from articles.upload_files import PageFile, UploadError
-from articles.upload_review import PARSE_MESSAGES, incoming_articles, stored_page_digests
+from articles.upload_review import (
+    PARSE_MESSAGES,
+    incoming_articles,
+    stored_page_digests,
+    upload_layouts,
+)
 from articles.upload_scans import preview_file
 
 STALE_AFTER = datetime.timedelta(days=1)
@@ -163,14 +168,15 @@ def confirm_upload(
                 ]
             )
         # an article moving to another page of the issue keeps its id
-        with retirement_at_the_end(incoming_articles(files, upload.issue_date)):
+        layouts = upload_layouts(files, upload.issue_date)  # a moved line's correction follows
+        with retirement_at_the_end(incoming_articles(files, upload.issue_date, layouts)):
             for file in files:
                 preview = preview_file(
                     file,
                     issue_date=upload.issue_date,
                     dry_run=False,
                     banners_checked=banners_checked,
-                    layout=stored_layout(upload.issue_date, file.page_number, file.layout),
+                    layout=layouts.get(file.page_number, file.layout),
                     user=user,  # who confirmed the page's layout corrections
                     choices=choices,
                 )

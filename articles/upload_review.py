@@ -33,7 +33,7 @@ from articles.ingest import (
     PagePreview,
     parse_page_bytes,
 )
-from articles.layout_corrections import with_layout
+from articles.layout_corrections import blocks, merged_layout, with_layout
 from articles.layout_service import stored_layout
 from articles.matching import match_articles
 from articles.models import Article, Credit, Page, Person
@@ -189,12 +189,16 @@ def summarize_pages(files: list[PageFile], issue_date: datetime.date) -> list[Pa
 
 
 def page_preview(
-    file: PageFile, issue_date: datetime.date, incoming: dict[int, list[dict]] | None = None
+    file: PageFile,
+    issue_date: datetime.date,
+    incoming: dict[int, list[dict]] | None = None,
+    layout: list[dict] | None = None,
 ) -> PagePreview:
     """What storing the page would do (a dry run of the ingest service), with its parse; the
     result is cached by everything the dry run reads. A page without a number is only parsed.
     `incoming` (incoming_articles of the whole upload): the articles it will move, as confirm
-    does."""
+    does; `layout` (upload_layouts'), its layout corrections, by default the stored page's and
+    the file's own."""
     if image_only(file) and file.page_number is None:
         notice = file_scan(file).notice
         return PagePreview(IngestResult(file.name, Outcome.CREATED, warnings=(notice,)))
@@ -203,7 +207,8 @@ def page_preview(
     parsed = parsed_page(file)
     if file.page_number is None or parsed.parsed is None:
         return parsed
-    layout = stored_layout(issue_date, file.page_number, file.layout)
+    if layout is None:
+        layout = stored_layout(issue_date, file.page_number, file.layout)
     stored = (
         Page.objects.filter(issue__date=issue_date, number=file.page_number)
         .annotate(articles_changed=Max("articles__updated_at"), article_count=Count("articles"))
@@ -233,11 +238,13 @@ def review_screen(
     slots = [(i, k) for i, s in enumerate(summaries) for k in range(max(s.articles, 1))]
     page_obj = Paginator(slots, ARTICLES_PER_SCREEN).get_page(number)
     reviews = []
-    incoming = incoming_articles(files, issue_date)
+    layouts = upload_layouts(files, issue_date)
+    incoming = incoming_articles(files, issue_date, layouts)
     for i, group in itertools.groupby(page_obj.object_list, key=lambda slot: slot[0]):
         ks = [k for _, k in group]
         summary = summaries[i]
-        preview = page_preview(summary.file, issue_date, incoming)
+        number = summary.file.page_number
+        preview = page_preview(summary.file, issue_date, incoming, layouts.get(number))
         shown = range(ks[0], ks[-1] + 1) if preview.parsed else range(0)
         review = _review(summary.file, preview, shown, summary.stored_sha256)
         review.leaving.extend(leaving(preview.result, summary.file, files, issue_date))
@@ -261,15 +268,47 @@ def _review(file: PageFile, preview: PagePreview, shown: range, digest: str) -> 
     )
 
 
-def incoming_articles(files: list[PageFile], issue_date: datetime.date) -> dict[int, list[dict]]:
-    """{page number: the articles its staged file will store} (parse and layout corrections)."""
-    incoming = {}
-    for file in files:
-        parsed = parsed_page(file).parsed
-        if file.page_number is not None and parsed is not None:
-            layout = stored_layout(issue_date, file.page_number, file.layout)
-            incoming[file.page_number] = parsed_articles(with_layout(parsed, layout))
-    return incoming
+def incoming_articles(
+    files: list[PageFile],
+    issue_date: datetime.date,
+    layouts: dict[int, list[dict]] | None = None,
+) -> dict[int, list[dict]]:
+    """{page number: the articles its staged file will store} (parse and layout corrections,
+    those of `layouts`, by default upload_layouts')."""
+    if layouts is None:
+        layouts = upload_layouts(files, issue_date)
+    return {
+        number: parsed_articles(with_layout(parsed_page(file).parsed, layouts[number]))
+        for file in files
+        if (number := file.page_number) in layouts
+    }
+
+
+def upload_layouts(files: list[PageFile], issue_date: datetime.date) -> dict[int, list[dict]]:
+    """{page number: the layout corrections to lay over its staged file}: the stored page's and
+    the file's own, but a correction whose line the file no longer has and another file of the
+    upload has goes with its line (the article moved there, articles.identity.adopt_moved)."""
+    parses = {
+        f.page_number: parsed
+        for f in files
+        if f.page_number is not None and (parsed := parsed_page(f).parsed) is not None
+    }
+    own = {f.page_number: stored_layout(issue_date, f.page_number, f.layout) for f in files}
+    layouts = {number: list(own[number]) for number in parses}
+    lines = {number: [b.text for b in blocks(parsed)] for number, parsed in parses.items()}
+    for number in parses:
+        for correction in own[number]:
+            if _has_line(lines[number], correction):
+                continue
+            to = next((n for n in parses if n != number and _has_line(lines[n], correction)), None)
+            if to is not None:
+                layouts[number].remove(correction)
+                layouts[to] = merged_layout(layouts[to], [correction])
+    return layouts
+
+
+def _has_line(lines: list[str], correction: dict) -> bool:
+    return any(correction["text"] in line for line in lines)
 
 
 def leaving(

@@ -3,6 +3,7 @@
 corrections, whichever page is stored first (issue 22). Two actors: Zhang corrects in the
 admin, Li ingests the new pages."""
 
+import datetime
 import io
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from articles.ingest import reparse_page
 from articles.models import Article, Page, RetiredArticle
+from tests.test_admin_upload import confirm, post_upload, txt
 from tests.test_corrections import opened, save
 from tests.test_identity import GONE, split_out
 from tests.test_layout_admin import post_correction
@@ -44,7 +46,6 @@ def corrected(seed_page, editors) -> Article:
 def test_a_moved_article_keeps_its_id_corrections_history_and_layout(
     corrected, seed_text, tmp_path, client, losing_page_first
 ):
-    joined = {"op": "join", "text": corrected.paragraphs[0][-20:]}
     joined = Page.objects.get(number=2).layout_corrections[0]
     page_two, page_three = split_out(seed_text, GONE, "工余时间")
 
@@ -112,3 +113,26 @@ def test_an_article_staff_deleted_never_comes_back_from_another_page(
 
     assert not Article.objects.filter(pk=corrected.pk).exists()
     assert RetiredArticle.objects.get(article_id=corrected.pk).staff_work == {}
+
+
+def test_a_reupload_moving_the_article_takes_its_layout_correction_along(
+    corrected, seed_text, editors
+):
+    li = editors[1]
+    joined = Page.objects.get(number=2).layout_corrections[0]
+    page_two, page_three = split_out(seed_text, GONE, "工余时间")
+    files = [txt("02.txt", page_two.encode()), txt("03.txt", page_three.encode())]
+    preview_url = post_upload(li, files, date=datetime.date(2024, 3, 12))["Location"]
+
+    html = li.get(preview_url).content.decode()
+    assert (
+        "版面校正·并入上一段：“阅读过程中，设置的互动环节将活动推向了高潮，职工子女们兴奋地”"
+        in html
+    )
+    confirm(li, preview_url)
+
+    moved = Article.objects.get(pk=corrected.pk)
+    assert (moved.page.number, moved.headline) == (3, "张更正的标题")
+    assert moved.paragraphs == corrected.paragraphs  # still joined
+    assert Page.objects.get(number=3).layout_corrections == [joined]
+    assert Page.objects.get(number=2).layout_corrections == []
