@@ -15,7 +15,7 @@ LAST = "邮政职工学礼仪"
 CHANGED = "北辰集团工会干部研修班开班"
 PHONE = {"width": 390, "height": 844}
 KICKER, TITLE = "建工城乡集团中昊公司工会", "开启“亲子阅读之旅”"
-EDITED = "中昊公司工会开启亲子阅读之旅"
+EDITED = "中昊公司工会举办亲子阅读活动"
 
 
 def edit_headline(page: Page, live_server_url: str, headline: str, new: str) -> None:
