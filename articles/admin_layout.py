@@ -15,8 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles import parsing
+from articles.corrections import conflict_choices
 from articles.index_queue import deferred_index_updates
-from articles.ingest import Outcome, preview_reparse, reparse_page
+from articles.ingest import Outcome, reparse_page
 from articles.layout_corrections import ROLES, LayoutCorrectionError, blocks
 from articles.layout_service import (
     add_page_correction,
@@ -26,6 +27,7 @@ from articles.layout_service import (
     undo_page_correction,
 )
 from articles.models import Page, Upload
+from articles.reparse_review import preview_reparse
 from articles.search.indexing import catch_up_index
 from articles.upload import correct_staged_file
 from articles.upload_files import UploadError
@@ -47,11 +49,7 @@ class PageLayoutMixin:
                 "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             }
             return TemplateResponse(request, "admin/articles/page/reparse.html", context)
-        choices = {
-            key.removeprefix("conflict_"): value
-            for key, value in request.POST.items()
-            if key.startswith("conflict_")
-        }
+        choices = conflict_choices(request.POST)
         with deferred_index_updates():
             checked = "banners_checked" in request.POST
             results = [

@@ -17,6 +17,7 @@ from django.views import defaults
 
 from articles.admin_layout import correct_staged_layout, layout_tables
 from articles.admin_options import chinese_date
+from articles.corrections import conflict_choices
 from articles.forms import IssueUploadForm
 from articles.ingest import Outcome
 from articles.models import Issue, Upload
@@ -130,6 +131,7 @@ class IssueUploadMixin:
                     request.user,
                     _posted(request, "base_"),
                     banners_checked="banners_checked" in request.POST,
+                    choices=conflict_choices(request.POST),
                 )
             except UploadError as error:
                 self._show_errors(request, error)

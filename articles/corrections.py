@@ -14,7 +14,10 @@ from typing import Any
 
 from django.db import transaction
 
-from articles.models import Article, Credit, Person, Revision
+from articles import parsing
+from articles.authority import all_mention_names, find_organization, rejected_names
+from articles.models import Article, Credit, Page, Person, Revision
+from articles.names import normalize_name
 
 FIELDS = ("kicker", "headline", "subheadline", "kind", "paragraphs", "credits", "organizations")
 LABELS = {
@@ -32,7 +35,7 @@ KEEP_CORRECTION = "keep"
 
 
 def article_values(article: Article) -> dict[str, Any]:
-    """The article as stored, in the shape of `articles.ingest.parsed_articles` (JSON-ready)."""
+    """The article as stored, in the shape of `parsed_articles` (JSON-ready)."""
     return {
         "kicker": article.kicker,
         "headline": article.headline,
@@ -110,6 +113,16 @@ def lay_over(
         if choices.get(conflict.key) != TAKE_PARSE:
             values[field] = corrected
     return values, conflicts
+
+
+def conflict_choices(post: Mapping[str, str]) -> dict[str, str]:
+    """The editor's choice for each conflict a preview listed ({Conflict.key: "keep" or
+    "parse"}), from its radio buttons `conflict_<key>`."""
+    return {
+        key.removeprefix("conflict_"): value
+        for key, value in post.items()
+        if key.startswith("conflict_") and value in (KEEP_CORRECTION, TAKE_PARSE)
+    }
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict]:
@@ -208,3 +221,43 @@ def merge_with_history(merge, target, others: list, user=None) -> int:
         merged = merge(target, others)
         record_merge(before, user)
     return merged
+
+
+def articles_of_page(page: Page):
+    return page.articles.order_by("seq").prefetch_related("credits__person", "organizations")
+
+
+def stored_parse(page: Page) -> list[dict]:
+    """The page's stored articles in the shape of `parsed_articles`, to tell if a reparse changes them."""
+    return [article_values(a) for a in articles_of_page(page)]
+
+
+def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
+    """The parse as it would be stored: names normalised, organizations by canonical name."""
+
+    def names_of(mention: parsing.OrganizationMention) -> list[str]:
+        return all_mention_names(mention.name, mention.aliases)
+
+    every = {n for a in parsed.articles for o in a.organizations for n in names_of(o)}
+    rejected = rejected_names(every)  # never linked (articles.union_review)
+
+    def canonical(mention: parsing.OrganizationMention) -> str | None:
+        names = [n for n in names_of(mention) if n not in rejected]  # None: all rejected
+        known = find_organization(names)
+        return known.name if known else next(iter(names), None)
+
+    return [
+        {
+            "kicker": a.kicker or "",
+            "headline": a.headline,
+            "subheadline": a.subheadline or "",
+            "kind": str(a.kind),
+            "credits": [
+                list(c)
+                for c in dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
+            ],
+            "paragraphs": list(a.paragraphs),
+            "organizations": sorted({canonical(o) for o in a.organizations} - {None}),
+        }
+        for a in parsed.articles
+    ]

@@ -10,7 +10,6 @@ queues every article it creates, changes, moves or retires for the search index.
 from __future__ import annotations
 
 import contextlib
-import datetime
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -25,12 +24,14 @@ from articles.corrections import (
     Conflict,
     article_values,
     baseline,
+    corrections,
     lay_over,
     record_revision,
 )
 from articles.index_queue import queue_article_updates
-from articles.matching import THRESHOLD, match_articles, similarity
+from articles.matching import match_articles
 from articles.models import Article, Credit, Organization, Page, RetiredArticle, Revision
+from articles.moved_articles import hand_over, link_moved, lost_work, revive_retired
 
 # Articles whose position changes step aside to seq + SEQ_SHIFT first (one seq per page).
 SEQ_SHIFT = 10000
@@ -52,6 +53,22 @@ class SyncReport:
     new_people: int = 0
     new_organizations: int = 0
     moved_in: dict[int, int] = field(default_factory=dict)  # {id: the page it came from}
+    moved_out: dict[int, int] = field(default_factory=dict)  # {id: the page it went to}
+    changes: list[ArticleChange] = field(default_factory=list)  # one per parsed article
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """What storing the page does to its `index`th parsed article: `before`, the article as
+    stored (None: a new one), `after`, as it will be, with `reapplied`, the staff corrections
+    laid over the new parse ({field: corrected value})."""
+
+    index: int
+    article_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+    reapplied: dict[str, Any] = field(default_factory=dict)
+    moved_from: int | None = None  # the page of the issue it comes from
 
 
 def sync_articles(
@@ -62,20 +79,30 @@ def sync_articles(
     *,
     choices: Mapping[str, str] | None = None,
     user=None,
+    layout_of: dict[int, list[dict]] | None = None,
 ) -> SyncReport:
-    """Store `parsed` (with `new`, its `parsed_articles` form) as the articles of `page`."""
+    """Store `parsed` (with `new`, its `parsed_articles` form) as the articles of `page`.
+    `layout_of` ({id: layout corrections}, articles.moved_articles.layout_of_lost): the
+    page's layout corrections that leave with the articles it loses."""
     choices = choices or {}
     report = SyncReport()
     current = {a.pk: article_values(a) for a in existing}
     matches = match_articles([baseline(a, current[a.pk]) for a in existing], list(new))
     adopted = adopt_moved(page, new, matches, current)
+    if _set_aside.get() is None:  # a page stored alone: no upload hands articles over
+        adopted = revive_retired(page, new, matches, current)
     report.moved_in = {a.pk: number for a, number in adopted}
     existing = [*existing, *(a for a, _ in adopted)]
     kept = {existing[i].pk for i in matches.values()}
     unmatched = [a for a in existing if a.pk not in kept]
     by_hand = added_by_hand(unmatched)
     gone = [a for a in unmatched if a.pk not in by_hand]
-    tombstones = retire_articles(gone) if _set_aside.get() is None else set_aside(gone)
+    if _set_aside.get() is None:
+        report.moved_out = take_places(page, gone, layout_of or {})
+        gone = [a for a in gone if a.pk not in report.moved_out]
+        tombstones = retire_articles(gone, layout_of or {})
+    else:
+        tombstones = set_aside(gone)
     # Articles staff added by hand stay, after the parsed ones.
     placed = [(a, len(new) + n) for n, a in enumerate(a for a in unmatched if a.pk in by_hand)]
     placed = [(a, seq) for a, seq in placed if a.seq != seq + 1]
@@ -91,10 +118,16 @@ def sync_articles(
             _write(article, values_new, None, parsed_article, report)
             created.append(article)
             changed.add(article.pk)
+            report.changes.append(ArticleChange(j, article.pk, None, values_new))
             continue
         article = existing[matches[j]]
         before = current[article.pk]
         values, conflicts = lay_over(article, before, values_new, choices)
+        reapplied = {
+            f: v for f, v in corrections(article, before).items() if values[f] == v != values_new[f]
+        }
+        moved_from = report.moved_in.get(article.pk)
+        report.changes.append(ArticleChange(j, article.pk, before, values, reapplied, moved_from))
         report.conflicts += conflicts
         moved = article.seq != j + 1 or article.parsed != values_new
         article.seq, article.parsed = j + 1, values_new
@@ -112,8 +145,23 @@ def sync_articles(
     report.retired = [a.pk for a in gone]
     report.created = [a.pk for a in created]
     link_moved(page, created, tombstones)
-    queue_article_updates(changed)
+    queue_article_updates(changed | set(report.moved_out))
     return report
+
+
+def take_places(page: Page, gone: Sequence[Article], layout_of: dict[int, list[dict]]) -> dict:
+    """The lost articles with staff work that another page of the issue has meanwhile as a new
+    article (moved_articles.hand_over) take its place, id, work and history and all; the new
+    one is retired, its URL 301 to the old. Returns {id: the page number it went to}."""
+    moved = {}
+    for old, new in hand_over(page, gone, layout_of):
+        (tombstone,) = retire_articles([new])
+        Article.objects.filter(pk=old.pk).update(page=new.page, seq=new.seq)
+        RetiredArticle.objects.filter(
+            pk__in=[tombstone.pk, *getattr(tombstone, "predecessors", [])]
+        ).update(successor=old.pk)
+        moved[old.pk] = new.page.number
+    return moved
 
 
 def _write(
@@ -257,7 +305,13 @@ def retirement_at_the_end(incoming: dict[int, list[dict]], retire: bool = True) 
             article.seq = seq
             by_page.setdefault(page_id, []).append(article)
     for articles in by_page.values():
-        link_moved(articles[0].page, [], retire_articles(articles))
+        link_moved(articles[0].page, [], retire_articles(articles, {}))
+
+
+def storing_an_upload() -> bool:
+    """Inside retirement_at_the_end: the upload moves layout corrections with their lines
+    (upload_review.upload_layouts), a lost article's stay on its page."""
+    return _set_aside.get() is not None
 
 
 def set_aside(articles: Sequence[Article]) -> list[RetiredArticle]:
@@ -277,10 +331,14 @@ def added_by_hand(articles: Sequence[Article]) -> set[int]:
     return set(revisions.values_list("article_id", flat=True))
 
 
-def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
+def retire_articles(
+    articles: Sequence[Article], layout_of: dict[int, list[dict]] | None = None
+) -> list[RetiredArticle]:
     """Delete the articles (and their search documents), leaving each a tombstone: its URL
     answers 410 naming its page (or 301, once a successor is known). URLs that led to them
-    follow them: see `link_moved`."""
+    follow them: see `link_moved`. With `layout_of` (a parse lost them, not staff), each
+    tombstone keeps its article's staff work, for the page that has it again
+    (moved_articles.revive_retired)."""
     if not articles:
         return []
     ids = [a.pk for a in articles]
@@ -289,6 +347,9 @@ def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
         "pk", "successor_id"
     ):
         predecessors.setdefault(successor, []).append(pk)
+    work = lost_work(articles, layout_of) if layout_of is not None else {}
+    for pk, kept in work.items():
+        kept["predecessors"] = predecessors.get(pk, [])  # tombstones whose URLs led to it
     tombstones = RetiredArticle.objects.bulk_create(
         RetiredArticle(
             article_id=a.pk,
@@ -297,6 +358,7 @@ def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
             seq=a.seq,
             headline=a.headline,
             body=a.body,
+            staff_work=work.get(a.pk, {}),
         )
         for a in articles
     )
@@ -305,53 +367,3 @@ def retire_articles(articles: Sequence[Article]) -> list[RetiredArticle]:
     Article.objects.filter(pk__in=ids).delete()
     queue_article_updates(ids)
     return tombstones
-
-
-def _best_matches(rows: Sequence, candidates: Sequence) -> dict[int, int]:
-    """{index in rows: index in candidates} of the candidate (an article on another page) each
-    row is, if any: several tombstones of one article may all lead to it."""
-
-    def as_text(row) -> dict[str, Any]:
-        return {"headline": row.headline, "paragraphs": [row.body]}
-
-    found = {}
-    texts = [as_text(c) for c in candidates]
-    for i, row in enumerate(rows):
-        scores = [similarity(as_text(row), text) for text in texts]
-        best = max(range(len(scores)), key=scores.__getitem__, default=None)
-        if best is not None and scores[best] >= THRESHOLD:
-            found[i] = best
-    return found
-
-
-def link_moved(
-    page: Page, created: Sequence[Article], retired: Sequence[RetiredArticle]
-) -> list[RetiredArticle]:
-    """An article that left its page for another page of the issue: its old URL answers 301.
-
-    Either order of a re-upload: a page that loses the article first leaves an orphan that the
-    page gaining it claims, or the gaining page came first and the losing page finds it."""
-    issue_date: datetime.date = page.issue.date
-    linked = []
-    if created:
-        orphans = list(RetiredArticle.objects.filter(issue_date=issue_date, successor=None))
-        for i, j in _best_matches(orphans, created).items():
-            orphans[i].successor = created[j]
-            linked.append(orphans[i])
-    pending = [t for t in retired if t.successor_id is None and t not in linked]
-    if pending:
-        elsewhere = list(
-            Article.objects.filter(page__issue__date=issue_date)
-            .exclude(page=page)
-            .only("pk", "headline", "body")
-        )
-        for i, j in _best_matches(pending, elsewhere).items():
-            pending[i].successor = elsewhere[j]
-            linked.append(pending[i])
-    RetiredArticle.objects.bulk_update(linked, ["successor"])
-    for tombstone in linked:  # an article that moved twice: its first URL follows it too
-        if getattr(tombstone, "predecessors", None):
-            RetiredArticle.objects.filter(pk__in=tombstone.predecessors).update(
-                successor=tombstone.successor
-            )
-    return linked

@@ -21,15 +21,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import parsing
-from articles.authority import all_mention_names, find_organization, rejected_names
 from articles.banner_check import banner_mismatches
-from articles.corrections import Conflict, article_values, baseline
-from articles.identity import added_by_hand, sync_articles
+from articles.corrections import (
+    Conflict,
+    article_values,
+    articles_of_page,
+    baseline,
+    parsed_articles,
+    stored_parse,
+)
+from articles.identity import ArticleChange, added_by_hand, storing_an_upload, sync_articles
 from articles.index_queue import index_queue_transaction
-from articles.layout_corrections import with_layout
+from articles.layout_corrections import (
+    corrections_by_article,
+    merged_layout,
+    with_layout,
+    without_notices,
+)
 from articles.layout_service import stored_layout
 from articles.models import Page
-from articles.names import normalize_name
+from articles.moved_articles import followed_layout, layout_of_lost
 from articles.page_images import ScanSource, attach_scan
 from articles.row_locks import lock_articles, locked_issue
 from articles.title_learning import learn_from_page, parse_text, stored_page_id
@@ -74,8 +85,15 @@ class IngestResult:
     # of the issue (with that page's number: id, headline, from).
     retired: tuple[tuple[int, str], ...] = ()
     moved_in: tuple[tuple[int, str, int], ...] = ()
+    # (id, headline, to) of each it loses that another page of the issue had taken meanwhile:
+    # the article goes there, with its corrections (articles.moved_articles).
+    moved_out: tuple[tuple[int, str, int], ...] = ()
     # A dry run's articles as they would be stored (corrections laid over the new parse).
     stored: tuple[dict, ...] = ()
+    # Per parsed article: what storing does to it (new, changed, moved, corrections laid over).
+    changes: tuple[ArticleChange, ...] = ()
+    # Each layout correction laid over the parse, with the index of the article it touches.
+    layout_applied: tuple[tuple[int | None, dict], ...] = ()
 
     @property
     def label(self) -> str:
@@ -158,13 +176,14 @@ def preview_page_bytes(
     layout: list[dict] | None = None,
     scan: ScanSource | None = None,
     user=None,
+    choices: Mapping[str, str] | None = None,
 ) -> PagePreview:
     """ingest_page_bytes, returning the parse too: the admin upload shows it before storing.
 
     Without `banners_checked`, a page whose furniture prints another page number or date than
     `page_number` and `issue_date` fails (stores nothing) until staff confirm it. `layout`:
     the layout corrections to lay over the parse, by default those the stored page has; `user`
-    confirmed them (the title examples they teach name who)."""
+    confirmed them (the title examples they teach name who); `choices` as in `reparse_page`."""
     try:
         text = parsing.decode_page(data)
         parsed = parse_text(text, page_id=stored_page_id(issue_date, page_number))
@@ -175,6 +194,7 @@ def preview_page_bytes(
         return PagePreview(failed, error=exc)
     if layout is None:
         layout = stored_layout(issue_date, page_number)
+    layout = merged_layout(layout, followed_layout(issue_date, page_number, parsed))
     parsed = with_layout(parsed, layout)
     result = _store(
         parsed,
@@ -187,6 +207,7 @@ def preview_page_bytes(
         layout=layout,
         scan=scan,
         user=user,
+        choices=choices,
     )
     return PagePreview(result, parsed)
 
@@ -207,7 +228,9 @@ def reparse_page(
     source = page.source_name or str(page)
     try:
         parsed = parse_text(page.source_text, paper=page.paper or None, page_id=page.pk)
-        parsed = with_layout(parsed, page.layout_corrections)
+        followed = followed_layout(page.issue.date, page.number, parsed)
+        layout = merged_layout(page.layout_corrections, followed)
+        parsed = with_layout(parsed, layout)
     except parsing.ParseError as exc:
         return IngestResult(source, Outcome.FAILED, reason=str(exc))
     return _store(
@@ -221,7 +244,7 @@ def reparse_page(
         choices=choices,
         user=user,
         banners_checked=banners_checked,
-        layout=page.layout_corrections,
+        layout=layout,
     )
 
 
@@ -235,47 +258,6 @@ def parse_page_bytes(data: bytes, *, source: str) -> PagePreview:
         source, Outcome.CREATED, articles=len(parsed.articles), warnings=parsed.warnings
     )
     return PagePreview(result, parsed)
-
-
-@dataclass(frozen=True)
-class ReparsePreview:
-    """What reparsing a page would change: its articles before and after, one line each."""
-
-    result: IngestResult
-    before: list[str]
-    after: list[str]
-
-    @property
-    def changed(self) -> bool:
-        return self.result.outcome is Outcome.REPLACED
-
-    @property
-    def conflicts(self) -> tuple[Conflict, ...]:
-        return self.result.conflicts
-
-    @property
-    def created(self) -> int:
-        return self.result.articles - self.result.kept_articles
-
-    @property
-    def retired(self) -> int:
-        return self.result.replaced_articles - self.result.kept_articles
-
-
-def preview_reparse(page: Page) -> ReparsePreview:
-    before = [_summary_line(article) for article in stored_parse(page)]
-    result = reparse_page(page, dry_run=True)
-    return ReparsePreview(result, before, [_summary_line(a) for a in result.stored])
-
-
-def _summary_line(article: dict) -> str:
-    """An article as staff compare it: title, credits, unions, paragraph count."""
-    credits = "、".join(name for name, _ in article["credits"]) or "无署名"
-    unions = "、".join(article["organizations"]) or "无组织"
-    title = "／".join(
-        filter(None, [article["kicker"], article["headline"], article["subheadline"]])
-    )
-    return f"{title}｜{credits}｜{unions}｜{len(article['paragraphs'])}段"
 
 
 def sha256_text(text: str) -> str:
@@ -309,7 +291,7 @@ def _store(
         )
         if existing:
             lock_articles(existing)
-        stored = list(_articles_of(existing)) if existing else []
+        stored = list(articles_of_page(existing)) if existing else []
         new = parsed_articles(parsed)
         by_hand = added_by_hand(stored) if force else set()
         unchanged = existing and (
@@ -345,7 +327,18 @@ def _store(
             attach_scan(page, scan)
         if not dry_run and (page.layout_corrections, digest) != taught and (layout or taught[0]):
             learn_from_page(page, user=user)  # what the corrections teach on this text
-        report = sync_articles(page, stored, parsed.articles, new, choices=choices, user=user)
+        layout_of = layout_of_lost(stored, parsed, layout)
+        report = sync_articles(
+            page, stored, parsed.articles, new, choices=choices, user=user, layout_of=layout_of
+        )
+        retired = [] if storing_an_upload() else report.retired
+        leaving = [c for pk in (*retired, *report.moved_out) for c in layout_of.get(pk, [])]
+        if leaving:  # they follow their article (its tombstone, or its new page)
+            page.layout_corrections = [c for c in page.layout_corrections if c not in leaving]
+            page.warnings = without_notices(page.warnings, leaving)
+            page.save(update_fields=["layout_corrections", "warnings", "updated_at"])
+        for pk, number in report.moved_out.items():
+            _take_in(issue, number, layout_of.get(pk, []), user)
         result = IngestResult(
             source,
             Outcome.REPLACED if existing else Outcome.CREATED,
@@ -354,7 +347,7 @@ def _store(
             articles=len(parsed.articles),
             replaced_articles=len(stored),
             kept_articles=len(report.kept),
-            warnings=parsed.warnings,
+            warnings=tuple(page.warnings),
             people=frozenset(report.people),
             organizations=frozenset(report.organizations),
             new_people=report.new_people,
@@ -368,6 +361,13 @@ def _store(
                 .order_by("seq")
                 .values_list("pk", "headline")
             ),
+            moved_out=tuple(
+                (a.pk, a.headline, report.moved_out[a.pk])
+                for a in stored
+                if a.pk in report.moved_out
+            ),
+            changes=tuple(report.changes),
+            layout_applied=corrections_by_article(parsed, page.layout_corrections),
         )
         if mismatches and not banners_checked and not dry_run:
             transaction.set_rollback(True)
@@ -386,6 +386,16 @@ def _store(
     return result
 
 
+def _take_in(issue, number: int, layout: list[dict], user) -> None:
+    """The page an article with staff work moved to takes the layout corrections naming its
+    lines, and is read again with them (the article is there already, moved_articles)."""
+    page = Page.objects.select_related("issue").get(issue=issue, number=number)
+    if layout:
+        page.layout_corrections = merged_layout(page.layout_corrections, layout)
+        page.save(update_fields=["layout_corrections", "updated_at"])
+    reparse_page(page, user=user)
+
+
 def _keep_printed_names(page: Page, parsed: parsing.ParsedPage) -> None:
     """An unchanged page still takes the paper and section its banner prints (pages stored
     before they were kept get them at their next reparse)."""
@@ -393,43 +403,3 @@ def _keep_printed_names(page: Page, parsed: parsing.ParsedPage) -> None:
     if (page.paper, page.section) != (paper, section):
         page.paper, page.section = paper, section
         page.save(update_fields=["paper", "section", "updated_at"])
-
-
-def _articles_of(page: Page):
-    return page.articles.order_by("seq").prefetch_related("credits__person", "organizations")
-
-
-def stored_parse(page: Page) -> list[dict]:
-    """The page's stored articles in the shape of `parsed_articles`, to tell if a reparse changes them."""
-    return [article_values(a) for a in _articles_of(page)]
-
-
-def parsed_articles(parsed: parsing.ParsedPage) -> list[dict]:
-    """The parse as it would be stored: names normalised, organizations by canonical name."""
-
-    def names_of(mention: parsing.OrganizationMention) -> list[str]:
-        return all_mention_names(mention.name, mention.aliases)
-
-    every = {n for a in parsed.articles for o in a.organizations for n in names_of(o)}
-    rejected = rejected_names(every)  # never linked (articles.union_review)
-
-    def canonical(mention: parsing.OrganizationMention) -> str | None:
-        names = [n for n in names_of(mention) if n not in rejected]  # None: all rejected
-        known = find_organization(names)
-        return known.name if known else next(iter(names), None)
-
-    return [
-        {
-            "kicker": a.kicker or "",
-            "headline": a.headline,
-            "subheadline": a.subheadline or "",
-            "kind": str(a.kind),
-            "credits": [
-                list(c)
-                for c in dict.fromkeys((normalize_name(c.name), str(c.role)) for c in a.credits)
-            ],
-            "paragraphs": list(a.paragraphs),
-            "organizations": sorted({canonical(o) for o in a.organizations} - {None}),
-        }
-        for a in parsed.articles
-    ]

@@ -1,6 +1,6 @@
 """Staff corrections of a page's layout, laid over every parse of it: pure Python, no Django.
 
-An editor sees the parse and decides a line's role (版面装饰, 引题, 主题, 副题, 正文, 署名,
+An editor sees the parse and decides a line's role (版头, 引题, 主题, 副题, 正文, 署名,
 图片说明), joins a paragraph a column break split onto the one above, or splits an article in
 two at a paragraph that is the next article's headline. Each decision names its line by text,
 not by position, so it applies again after a parser change moved things around; one whose line
@@ -19,7 +19,7 @@ from articles.parsing.bylines import lead_credits, parse_credit_line, tail_credi
 from articles.parsing.organizations import find_organizations
 
 ROLES = {
-    "furniture": "版面装饰",
+    "furniture": "版头",
     "kicker": "引题",
     "headline": "主题",
     "subheadline": "副题",
@@ -28,6 +28,7 @@ ROLES = {
     "caption": "图片说明",
 }
 TITLES = ("kicker", "headline", "subheadline")
+SKIPPED = "版面校正未能套用"
 OPS = ("role", "join", "split")
 
 
@@ -76,6 +77,23 @@ def blocks(parsed: ParsedPage) -> list[Block]:
     return found
 
 
+def corrections_by_article(
+    parsed: ParsedPage, layout: Iterable[dict]
+) -> tuple[tuple[int | None, dict], ...]:
+    """Each correction of `layout` with the index of the article whose line it names in
+    `parsed` (the parse it was laid over), or None: a line now page furniture (版头), made a
+    credit, or no longer on the page (its notice says so)."""
+    lines = blocks(parsed)
+    found = []
+    for correction in layout:
+        text = correction["text"]
+        block = next((b for b in lines if b.text == text), None)
+        if block is None and correction["op"] == "join":  # joined onto the paragraph above
+            block = next((b for b in lines if b.paragraph is not None and text in b.text), None)
+        found.append((block.article if block else None, correction))
+    return tuple(found)
+
+
 def check(correction: dict) -> dict:
     """A correction as posted, checked; raises LayoutCorrectionError."""
     op, text, role = correction.get("op"), correction.get("text", ""), correction.get("role", "")
@@ -93,8 +111,18 @@ def apply_corrections(
         try:
             parsed = apply_correction(parsed, correction)
         except LayoutCorrectionError as error:
-            notices.append(f"版面校正未能套用（{error}）：“{correction.get('text', '')[:30]}”")
+            notices.append(f"{SKIPPED}（{error}）{_naming(correction)}")
     return parsed, notices
+
+
+def without_notices(warnings: Iterable[str], corrections: Iterable[dict]) -> list[str]:
+    """`warnings` without the notices that these corrections were skipped (they left)."""
+    endings = tuple(_naming(c) for c in corrections)
+    return [w for w in warnings if not (w.startswith(SKIPPED) and w.endswith(endings))]
+
+
+def _naming(correction: dict) -> str:
+    return f"：“{correction.get('text', '')[:30]}”"
 
 
 def with_layout(parsed: ParsedPage, layout: list[dict]) -> ParsedPage:
@@ -177,9 +205,9 @@ def _from_furniture(parsed: ParsedPage, block: Block, role: str) -> ParsedPage:
     """The banner just above the first article taken as one of its title lines."""
     first = parsed.articles[0]
     if role not in TITLES:
-        raise LayoutCorrectionError("版面装饰只能改为第一篇文章的标题")
+        raise LayoutCorrectionError("版头只能改为第一篇文章的标题")
     if block.text != parsed.banners[-1]:
-        raise LayoutCorrectionError("只有紧挨第一篇文章的那行版面装饰可以改为它的标题")
+        raise LayoutCorrectionError("只有紧挨第一篇文章的那行版头可以改为它的标题")
     lines, current = _title_lines(first)
     lines.insert(0, block.text)
     titles = _retitled(lines, _headline_after(lines, 0, current + 1, role))
@@ -199,7 +227,7 @@ def _from_title(parsed: ParsedPage, block: Block, article: ParsedArticle, role: 
     if role == "body" and at != len(lines) - 1:
         raise LayoutCorrectionError("只有紧挨正文的最后一行标题可以改为正文")
     if role not in ("body", "furniture"):
-        raise LayoutCorrectionError("标题行只能改为其他标题、正文或版面装饰")
+        raise LayoutCorrectionError("标题行只能改为其他标题、正文或版头")
     del lines[at]
     if not lines:
         raise LayoutCorrectionError("文章不能没有主题")

@@ -1,6 +1,6 @@
 """Which stored article a new parse of its page is, so that an article keeps its id and URL.
 
-Pure functions over articles in the shape of `articles.ingest.parsed_articles` (dicts with
+Pure functions over articles in the shape of `articles.corrections.parsed_articles` (dicts with
 headline and paragraphs). A parser fix moves a column break or a headline line; the article is
 still mostly the same words, at about the same place on the page.
 """

@@ -41,7 +41,10 @@ class Page(models.Model):
     paper = models.CharField("报纸", max_length=100, blank=True)
     section = models.CharField("版面栏目", max_length=100, blank=True)
     banners = models.JSONField(
-        "版面装饰", default=list, blank=True, help_text="标语、责任编辑等，不属于任何文章"
+        "版头",
+        default=list,
+        blank=True,
+        help_text="报名、版名、日期、标语、责任编辑等，不属于任何文章",
     )
     source_name = models.CharField("来源文件", max_length=255, blank=True)
     source_text = models.TextField("原文")
@@ -263,7 +266,7 @@ class Article(models.Model):
     paragraphs = models.JSONField("段落", default=list)
     body = models.TextField("正文", editable=False, help_text="由段落生成，供检索")
     correction = models.TextField("更正说明", blank=True)
-    # What the parser last produced for this article (articles.ingest.parsed_articles' shape):
+    # What the parser last produced for this article (articles.corrections.parsed_articles' shape):
     # a field that differs from it is a staff correction, re-applied on every reparse.
     parsed = models.JSONField("解析结果", default=dict, blank=True, editable=False)
     corrected_at = models.DateTimeField("更正时间", null=True, blank=True, editable=False)
@@ -376,6 +379,9 @@ class RetiredArticle(models.Model):
         verbose_name="现在的文章",
     )
     retired_at = models.DateTimeField("撤下时间", auto_now_add=True)
+    # A page stored alone lost it: the staff work it carried (articles.moved_articles), for the
+    # page of the issue that takes it in to bring it back under its id.
+    staff_work = models.JSONField("人工更正", default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "已撤下的文章"

@@ -20,11 +20,16 @@ from django.utils import timezone
 from articles.identity import retirement_at_the_end
 from articles.index_queue import index_queue_transaction
 from articles.ingest import IngestResult, Outcome
-from articles.layout_service import add_staged_correction, stored_layout
+from articles.layout_service import add_staged_correction
 from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
 from articles.upload_files import PageFile, UploadError
-from articles.upload_review import PARSE_MESSAGES, incoming_articles, stored_page_digests
+from articles.upload_review import (
+    PARSE_MESSAGES,
+    incoming_articles,
+    stored_page_digests,
+    upload_layouts,
+)
 from articles.upload_scans import preview_file
 
 STALE_AFTER = datetime.timedelta(days=1)
@@ -124,7 +129,12 @@ def _check_may_handle(user, upload: Upload) -> None:
 
 
 def confirm_upload(
-    upload: Upload, user, previewed: dict[int, str], *, banners_checked: bool = False
+    upload: Upload,
+    user,
+    previewed: dict[int, str],
+    *,
+    banners_checked: bool = False,
+    choices: dict[str, str] | None = None,
 ) -> list[IngestResult]:
     """Store every page in one transaction; if any page fails, nothing is stored.
 
@@ -133,7 +143,8 @@ def confirm_upload(
     another confirm (or an ingest) changed since the preview raises StalePreviewError, so
     nobody's page is replaced by someone who never saw it. A page whose printed page number
     or date differs from the upload's needs `banners_checked` (staff confirmed it) or nothing
-    is stored.
+    is stored. `choices` ({Conflict.key: "keep" or "parse"}, from the preview) settles each
+    staff correction whose parse the new file changed; a correction is kept by default.
     """
     _check_may_handle(user, upload)
     results = []
@@ -157,15 +168,17 @@ def confirm_upload(
                 ]
             )
         # an article moving to another page of the issue keeps its id
-        with retirement_at_the_end(incoming_articles(files, upload.issue_date)):
+        layouts = upload_layouts(files, upload.issue_date)  # a moved line's correction follows
+        with retirement_at_the_end(incoming_articles(files, upload.issue_date, layouts)):
             for file in files:
                 preview = preview_file(
                     file,
                     issue_date=upload.issue_date,
                     dry_run=False,
                     banners_checked=banners_checked,
-                    layout=stored_layout(upload.issue_date, file.page_number, file.layout),
+                    layout=layouts.get(file.page_number, file.layout),
                     user=user,  # who confirmed the page's layout corrections
+                    choices=choices,
                 )
                 if preview.result.outcome is Outcome.FAILED:
                     # Leaving the atomic block with the error rolls back the pages stored so far.

@@ -22,18 +22,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 
 from articles import parsing
+from articles.article_review import ArticleOutcome, article_outcomes, page_layout
 from articles.authority import find_organization
 from articles.banner_check import banner_mismatches
-from articles.corrections import article_values, baseline
+from articles.corrections import article_values, baseline, parsed_articles
 from articles.identity import retirement_at_the_end
 from articles.ingest import (
     IngestResult,
     Outcome,
     PagePreview,
     parse_page_bytes,
-    parsed_articles,
 )
-from articles.layout_corrections import with_layout
+from articles.layout_corrections import blocks, merged_layout, with_layout
 from articles.layout_service import stored_layout
 from articles.matching import match_articles
 from articles.models import Article, Credit, Page, Person
@@ -59,6 +59,8 @@ class ArticleReview:
     credits: list[tuple[str, str, bool]]  # name, role label, new person
     organizations: list[tuple[str, bool]]  # name as it will be stored, new organization
     paragraph_count: int
+    # What storing does to it: new, changed (its diff), moved, the corrections laid over it.
+    outcome: ArticleOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class PageReview:
     shown: range = range(0)
     # (id, headline, page number it moves to or None) of each article the page loses.
     leaving: list[tuple[int, str, int | None]] = field(default_factory=list)
+    # The layout corrections that touch no article (lines made 版头 or credits, or gone).
+    page_layout: list[str] = field(default_factory=list)
 
     @property
     def result(self) -> IngestResult:
@@ -185,12 +189,16 @@ def summarize_pages(files: list[PageFile], issue_date: datetime.date) -> list[Pa
 
 
 def page_preview(
-    file: PageFile, issue_date: datetime.date, incoming: dict[int, list[dict]] | None = None
+    file: PageFile,
+    issue_date: datetime.date,
+    incoming: dict[int, list[dict]] | None = None,
+    layout: list[dict] | None = None,
 ) -> PagePreview:
     """What storing the page would do (a dry run of the ingest service), with its parse; the
     result is cached by everything the dry run reads. A page without a number is only parsed.
     `incoming` (incoming_articles of the whole upload): the articles it will move, as confirm
-    does."""
+    does; `layout` (upload_layouts'), its layout corrections, by default the stored page's and
+    the file's own."""
     if image_only(file) and file.page_number is None:
         notice = file_scan(file).notice
         return PagePreview(IngestResult(file.name, Outcome.CREATED, warnings=(notice,)))
@@ -199,7 +207,8 @@ def page_preview(
     parsed = parsed_page(file)
     if file.page_number is None or parsed.parsed is None:
         return parsed
-    layout = stored_layout(issue_date, file.page_number, file.layout)
+    if layout is None:
+        layout = stored_layout(issue_date, file.page_number, file.layout)
     stored = (
         Page.objects.filter(issue__date=issue_date, number=file.page_number)
         .annotate(articles_changed=Max("articles__updated_at"), article_count=Count("articles"))
@@ -229,11 +238,13 @@ def review_screen(
     slots = [(i, k) for i, s in enumerate(summaries) for k in range(max(s.articles, 1))]
     page_obj = Paginator(slots, ARTICLES_PER_SCREEN).get_page(number)
     reviews = []
-    incoming = incoming_articles(files, issue_date)
+    layouts = upload_layouts(files, issue_date)
+    incoming = incoming_articles(files, issue_date, layouts)
     for i, group in itertools.groupby(page_obj.object_list, key=lambda slot: slot[0]):
         ks = [k for _, k in group]
         summary = summaries[i]
-        preview = page_preview(summary.file, issue_date, incoming)
+        number = summary.file.page_number
+        preview = page_preview(summary.file, issue_date, incoming, layouts.get(number))
         shown = range(ks[0], ks[-1] + 1) if preview.parsed else range(0)
         review = _review(summary.file, preview, shown, summary.stored_sha256)
         review.leaving.extend(leaving(preview.result, summary.file, files, issue_date))
@@ -243,19 +254,61 @@ def review_screen(
 
 def _review(file: PageFile, preview: PagePreview, shown: range, digest: str) -> PageReview:
     articles = preview.parsed.articles[shown.start : shown.stop] if preview.parsed else []
-    reviewed = [_review_article(a) for a in articles]
-    return PageReview(file, preview, reviewed, stored_sha256=digest, shown=shown)
+    outcomes = {o.change.index: o for o in article_outcomes(preview.result)}
+    reviewed = [
+        _review_article(a, outcomes.get(n)) for n, a in enumerate(articles, start=shown.start)
+    ]
+    return PageReview(
+        file,
+        preview,
+        reviewed,
+        stored_sha256=digest,
+        shown=shown,
+        page_layout=page_layout(preview.result),
+    )
 
 
-def incoming_articles(files: list[PageFile], issue_date: datetime.date) -> dict[int, list[dict]]:
-    """{page number: the articles its staged file will store} (parse and layout corrections)."""
-    incoming = {}
-    for file in files:
-        parsed = parsed_page(file).parsed
-        if file.page_number is not None and parsed is not None:
-            layout = stored_layout(issue_date, file.page_number, file.layout)
-            incoming[file.page_number] = parsed_articles(with_layout(parsed, layout))
-    return incoming
+def incoming_articles(
+    files: list[PageFile],
+    issue_date: datetime.date,
+    layouts: dict[int, list[dict]] | None = None,
+) -> dict[int, list[dict]]:
+    """{page number: the articles its staged file will store} (parse and layout corrections,
+    those of `layouts`, by default upload_layouts')."""
+    if layouts is None:
+        layouts = upload_layouts(files, issue_date)
+    return {
+        number: parsed_articles(with_layout(parsed_page(file).parsed, layouts[number]))
+        for file in files
+        if (number := file.page_number) in layouts
+    }
+
+
+def upload_layouts(files: list[PageFile], issue_date: datetime.date) -> dict[int, list[dict]]:
+    """{page number: the layout corrections to lay over its staged file}: the stored page's and
+    the file's own, but a correction whose line the file no longer has and another file of the
+    upload has goes with its line (the article moved there, articles.identity.adopt_moved)."""
+    parses = {
+        f.page_number: parsed
+        for f in files
+        if f.page_number is not None and (parsed := parsed_page(f).parsed) is not None
+    }
+    own = {f.page_number: stored_layout(issue_date, f.page_number, f.layout) for f in files}
+    layouts = {number: list(own[number]) for number in parses}
+    lines = {number: [b.text for b in blocks(parsed)] for number, parsed in parses.items()}
+    for number in parses:
+        for correction in own[number]:
+            if _has_line(lines[number], correction):
+                continue
+            to = next((n for n in parses if n != number and _has_line(lines[n], correction)), None)
+            if to is not None:
+                layouts[number].remove(correction)
+                layouts[to] = merged_layout(layouts[to], [correction])
+    return layouts
+
+
+def _has_line(lines: list[str], correction: dict) -> bool:
+    return any(correction["text"] in line for line in lines)
 
 
 def leaving(
@@ -288,7 +341,9 @@ def _digest(*parts: str | bytes) -> str:
     return sha.hexdigest()
 
 
-def _review_article(article: parsing.ParsedArticle) -> ArticleReview:
+def _review_article(
+    article: parsing.ParsedArticle, outcome: ArticleOutcome | None
+) -> ArticleReview:
     roles = dict(Credit.Role.choices)
     known_people = set(
         Person.objects.filter(name__in=[c.name for c in article.credits]).values_list(
@@ -310,4 +365,5 @@ def _review_article(article: parsing.ParsedArticle) -> ArticleReview:
         ],
         organizations=organizations,
         paragraph_count=len(article.paragraphs),
+        outcome=outcome,
     )

@@ -6,6 +6,7 @@ Apart from articles.upload so the upload service keeps one call per page (`previ
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from articles.ingest import PagePreview, preview_page_bytes
 from articles.ingest_files import store_scan_only
@@ -46,6 +47,7 @@ def preview_file(
     banners_checked: bool = True,
     layout: list[dict] | None = None,
     user=None,
+    choices: Mapping[str, str] | None = None,
 ) -> PagePreview:
     """preview_page_bytes for an upload's page, with its PDF or image; a page that comes as an
     image only (or a PDF without text layer) keeps the image, with a notice."""
@@ -66,4 +68,5 @@ def preview_file(
         layout=layout,
         scan=scan,
         user=user,
+        choices=choices,
     )

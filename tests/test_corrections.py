@@ -17,6 +17,7 @@ from articles.parsing import parse_page
 from tests.factories import as_if_parsed
 
 from .conftest import DATA
+from .test_admin_upload import confirm
 
 PAGES = reverse("admin:articles_page_changelist")
 
@@ -146,7 +147,9 @@ def test_a_reader_sees_that_and_when_an_article_was_corrected(page, editors, cli
     )
 
 
-def test_a_reupload_that_changes_corrected_text_keeps_the_correction_and_says_so(page, editors):
+def reupload_changing_a_corrected_headline(page, editors) -> tuple[Article, str]:
+    """Zhang corrects the third article's headline, Li re-uploads the page with that headline
+    changed: the article, and the URL of Li's preview."""
     zhang, li = editors
     article = page.articles.get(seq=3)
     save(zhang, article, opened(zhang, article), headline="张更正的标题")
@@ -157,13 +160,38 @@ def test_a_reupload_that_changes_corrected_text_keeps_the_correction_and_says_so
     )
     upload = reverse("admin:articles_issue_upload")
     files = [SimpleUploadedFile("02.txt", changed.encode(), content_type="text/plain")]
-    preview_url = li.post(upload, {"issue_date": "2024-03-12", "files": files}).url
+    return article, li.post(upload, {"issue_date": "2024-03-12", "files": files}).url
+
+
+def test_a_reupload_that_changes_corrected_text_keeps_the_correction_by_default(page, editors):
+    article, preview_url = reupload_changing_a_corrected_headline(page, editors)
+    li = editors[1]
 
     html = li.get(preview_url).content.decode()
-    assert "人工更正将保留：《张更正的标题》的标题" in html
-    li.post(preview_url, {"confirm": "1"})
+    assert "冲突：新文件改动了人工更正过的标题" in html
+    assert (
+        f'name="conflict_{article.pk}:headline" value="keep" checked> 保留人工更正：“张更正的标题”'
+        in html
+    )
+    assert "采用新解析：“北辰集团工会干部研修班隆重开班”" in html
+    confirm(li, preview_url)
 
     assert Article.objects.get(pk=article.pk).headline == "张更正的标题"
+
+
+def test_an_editor_may_take_the_new_parse_over_a_correction_in_the_upload_preview(page, editors):
+    article, preview_url = reupload_changing_a_corrected_headline(page, editors)
+    li = editors[1]
+
+    confirm(li, preview_url, **{f"conflict_{article.pk}:headline": "parse"})
+
+    article.refresh_from_db()
+    assert article.headline == "北辰集团工会干部研修班隆重开班"
+    chosen = article.revisions.get(kind=Revision.Kind.REPARSE)
+    assert (chosen.user.username, chosen.changes["headline"]["after"]) == (
+        "li",
+        "北辰集团工会干部研修班隆重开班",
+    )
 
 
 def test_an_editor_saving_after_another_reparsed_the_article_is_refused(page, editors):

@@ -142,3 +142,18 @@ def test_title_roles_are_stored_as_asked_after_the_reparse(page, editors):
     stored = page.articles.get(seq=1)
     assert (stored.kicker, stored.headline, stored.subheadline) == ("", banner, article.headline)
     assert stored.paragraphs[0] == article.subheadline
+
+
+def test_the_page_furniture_role_is_offered_and_listed_as_banner_head(page, editors):
+    banner = blocks(page_parse(page))[0].text
+    url = reverse("admin:articles_page_layout", args=[page.pk])
+    html = editors[0].get(url).content.decode()
+    options = ["版头", "引题", "主题", "副题", "正文", "署名", "图片说明"]
+    assert all(f">{label}</option>" in html for label in options)
+    assert "版面装饰" not in html
+
+    post_correction(editors[0], page, "role", page.articles.get(seq=1).headline, "furniture")
+
+    html = editors[0].get(url).content.decode()
+    assert "设为版头：“朝阳区深化“产改”促进发展新质生产力”" in html
+    assert f"<td>版头</td>\n      <td>{banner}" in html

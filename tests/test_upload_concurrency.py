@@ -115,7 +115,7 @@ def test_two_confirms_of_the_same_page_at_once_serialize(django_user_model):
 
 
 def demote_first_headline(client, url: str):
-    """What pressing 改角色 on the preview posts: the page's first headline made 版面装饰."""
+    """What pressing 改角色 on the preview posts: the page's first headline made 版头."""
     key = UploadFile.objects.get().pk
     parsed = parse_page(decode_page(SEED))
     n, block = next((n, b) for n, b in enumerate(blocks(parsed)) if b.role == "headline")

@@ -104,8 +104,8 @@ def test_a_layout_correction_is_shown_at_once(editor):
     editor.get(url)
     demote_first_headline(editor, url)
     html = editor.get(url).content.decode()
-    assert "版面校正（已有 1 项：设为版面装饰" in html
-    assert re.search(f"<p>版面装饰：[^<]*{FIRST}", html)  # the new parse, not the cached one
+    assert "版面校正（已有 1 项：设为版头" in html
+    assert re.search(f"<p>版头：[^<]*{FIRST}", html)  # the new parse, not the cached one
 
 
 def test_the_preview_names_each_article_a_page_will_lose_with_a_link(editor, seed_text):

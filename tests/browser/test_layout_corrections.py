@@ -73,8 +73,8 @@ def test_every_role_applies_at_once_and_keeps_each_line_in_its_place(
     assert lines(page) == before
     shot("40-admin-layout-every-role")
 
-    set_role(page, "今后五年将深入开展文化活动进基层", "版面装饰")
-    expect_role(page, "今后五年将深入开展文化活动进基层", "版面装饰")
+    set_role(page, "今后五年将深入开展文化活动进基层", "版头")
+    expect_role(page, "今后五年将深入开展文化活动进基层", "版头")
     expect(page.get_by_text("已保存的校正（7 项）")).to_be_visible()
     assert len(before) == len(lines(page))
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.index_queue import deferred_index_updates
 from articles.ingest import IngestResult, Outcome
 from articles.ingest_files import ingest_file, page_files
-from articles.management.article_moves import article_moves
+from articles.management.article_moves import article_changes, article_moves
 from articles.management.progress import progress
 from articles.management.search_index import apply_index_updates
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 )
             case Outcome.CREATED if dry_run or self.verbosity > 1:
                 self.stdout.write(f"{result.label}: {result.articles} articles {would}added")
-        for line in article_moves(result, dry_run):
+        for line in article_moves(result, dry_run) + article_changes(result, dry_run):
             self.stdout.write(line)
         for mismatch in result.banner_mismatches:
             self.stderr.write(self.style.WARNING(f"{result.label}: check: {mismatch}"))

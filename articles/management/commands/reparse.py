@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.index_queue import deferred_index_updates
 from articles.ingest import Outcome, reparse_page
-from articles.management.article_moves import article_moves
+from articles.management.article_moves import article_changes, article_moves
 from articles.management.progress import progress
 from articles.management.search_index import apply_index_updates
 from articles.models import Page
@@ -44,13 +44,8 @@ class Command(BaseCommand):
                         f"{page}: {result.kept_articles} of {result.replaced_articles} articles "
                         f"{would}kept (same id), {result.articles} after"
                     )
-                    for line in article_moves(result, dry_run):
+                    for line in article_moves(result, dry_run) + article_changes(result, dry_run):
                         self.stdout.write(line)
-                    for conflict in result.conflicts:
-                        self.stdout.write(
-                            f"  article {conflict.article_id} {conflict.field}: staff correction "
-                            "kept over a changed parse (choose in the admin's 重新解析)"
-                        )
         self.stdout.write(
             f"{len(pages)} pages: {outcomes[Outcome.REPLACED]} changed, "
             f"{outcomes[Outcome.UNCHANGED]} unchanged, {outcomes[Outcome.FAILED]} failed"
