@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_title_examples'),
+        ('articles', '0013_i22_retired_article_staff_work'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
