@@ -116,8 +116,16 @@ def printed_paper(banners: tuple[str, ...] | list[str]) -> str | None:
 
 
 def is_epaper_export(banners: tuple[str, ...] | list[str]) -> bool:
-    """Does the page come from an e-paper's page export (its 版次 banner names a section)?"""
-    return any(_EPAPER_BANNER_RE.match(SPACE_RE.sub(" ", b).strip()) for b in banners)
+    """Does the page come from an e-paper's page export (its 版次 banner names a section)?
+
+    The page's own 版次 banner is the last one stating a page number: the banner nearest the
+    articles. Furniture pasted above it (a site's header, another export's 第01版：工会 over the
+    四川工人日报 reader's 第13772期：第01版) does not change how the page was set."""
+    for banner in reversed(banners):
+        line = SPACE_RE.sub(" ", banner).strip()
+        if printed_page([line]) is not None:
+            return bool(_EPAPER_BANNER_RE.match(line))
+    return False
 
 
 def printed_page(banners: tuple[str, ...] | list[str]) -> int | None:

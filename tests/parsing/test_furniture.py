@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from articles.parsing import decode_page, parse_page
 from articles.parsing.furniture import (
+    is_epaper_export,
     is_furniture,
     is_top_furniture,
     printed_date,
@@ -120,6 +121,42 @@ def test_paper_section_and_page_read_from_the_banner(banners, paper, section, pa
         section,
         page,
     )
+
+
+@pytest.mark.parametrize(
+    ("banners", "epaper"),
+    [
+        (["第04版：工会", "劳动午报 2019年8月12日 星期一"], True),
+        (["甘肃工人报", "2018年12月26日", "第01版：要闻"], True),
+        (["第13772期：第01版\u3000本期出版日期：2024-01-03"], False),
+        (["第01版", "南方工报\u30002023年01月20日\u3000星期五"], False),
+        (["劳动午报", "2019年5月5日 星期日"], False),
+        # another export's banner pasted above the page's own: the page's own decides
+        (["第01版：工会", "第13772期：第01版\u3000本期出版日期：2024-01-03"], False),
+        (["版面：07：副刊", "第04版：工会", "劳动午报 2019年8月12日 星期一"], True),
+    ],
+)
+def test_the_page_banner_nearest_the_articles_says_whether_the_page_is_an_epaper_export(
+    banners, epaper
+):
+    assert is_epaper_export(banners) is epaper
+
+
+def test_an_epaper_banner_above_a_reader_page_does_not_change_how_its_titles_read():
+    # Hypothesis found this on the 四川工人日报 reader page of 2024-01-03: read as an e-paper
+    # export, the headline over its subheadline became a kicker over a headline.
+    page = (
+        "第13772期：第01版\u3000本期出版日期：2024-01-03\n\n"
+        "省总工会农民工返乡专列活动启动\n\n本报全媒体记者多路随车全程报道\n\n"
+        f"{LEAD}\n\n{BODY}\n"
+    )
+    article = parse_page(f"第01版：工会\n\n{page}").articles[0]
+    assert (article.kicker, article.headline, article.subheadline) == (
+        None,
+        "省总工会农民工返乡专列活动启动",
+        "本报全媒体记者多路随车全程报道",
+    )
+    assert _articles(f"第01版：工会\n\n{page}") == _articles(page)
 
 
 def test_lines_above_the_title_block_are_banners_whatever_their_form():

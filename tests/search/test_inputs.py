@@ -107,8 +107,13 @@ def test_kind_filter_finds_only_that_kind(archive, name):
     assert found(kind=name) == expected
 
 
+# A bar is OR wherever it stands (`托管|书法`, issue 24), so an unquoted value ends at a space or
+# a bar, as a quote ends it: a name holding one is written quoted (the test after this one).
+_ENDS_A_WORD = set('"“”＂|｜')
+
+
 @hostile
-@given(name=names.filter(lambda name: name and not set(name) & set('"“”＂')))
+@given(name=names.filter(lambda name: name and not set(name) & _ENDS_A_WORD))
 @example(name="text_bigrams:*")
 def test_query_operators_take_the_rest_of_the_word_as_a_name(archive, name):
     first = name.split()[0]  # an unquoted value ends at a space
@@ -116,6 +121,23 @@ def test_query_operators_take_the_rest_of_the_word_as_a_name(archive, name):
         return  # the query reader skips a value with nothing searchable in it
     assert found(q=f"记者:{first}") == credited(first)
     assert found(q=f"工会:{first}") == about(first)
+
+
+@hostile
+@given(name=names.filter(lambda name: not set(name) & set('"”＂')))
+@example(name="0|")
+@example(name="李 OR 赵")
+@example(name="张|王 ｜ 刘")
+def test_a_quoted_name_after_an_operator_is_the_whole_name(archive, name):
+    if not any(char.isalnum() for char in name):
+        return  # the query reader skips a value with nothing searchable in it
+    assert found(q=f'记者:"{name}"') == credited(name)
+    assert found(q=f"工会:“{name}”") == about(name)
+
+
+def test_a_bar_after_an_operator_is_or(archive):
+    assert found(q="记者:张三|记者:不存在") == credited("张三")
+    assert found(q="记者:张*｜工会:王?") == credited("张*") | about("王?")
 
 
 def test_a_name_holding_a_filter_of_another_field_finds_only_its_article(archive):

@@ -6,7 +6,8 @@
 - `标题:托管` / `title:托管`: that exact string in the kicker, headline or subheadline;
   `正文:托管` / `body:托管`: that exact string in the body;
 - `记者:张三` / `作者:张三` / `reporter:张三`: credited to that person; `工会:市总` / `org:市总`:
-  about that union, by any of its names. A full-width colon works too, and the value may be quoted;
+  about that union, by any of its names. A full-width colon works too; an unquoted value ends
+  at a space or a bar (OR), so a name holding one is quoted (`记者:"张三|李四"`);
 - `A OR B` (or `A | B`, `A ｜ B`): either; OR binds closer than the space (`工会 A OR B` is
   工会 and either A or B), and joins any of the above except exclusions.
 

@@ -107,6 +107,13 @@ def test_or_binds_closer_than_the_space_and_joins_any_kind_of_item():
     assert query.has_text and not query.only_excludes
 
 
+def test_a_bar_ends_an_operator_s_value_and_quotes_keep_it_in_the_name():
+    assert parse_query("记者:张三|李四") == ParsedQuery(
+        any_of=((Term("reporters", "张三"), Term("words", "李四")),)
+    )
+    assert parse_query('记者:"张三|李四"') == ParsedQuery(reporters=("张三|李四",))
+
+
 def test_an_or_group_of_one_repeated_item_is_that_item():
     assert parse_query("工会 OR 工会") == ParsedQuery(words=("工会",))
 
