@@ -72,9 +72,8 @@ def claim_parse_job(upload_id: int, now: datetime.datetime | None = None) -> str
     """The new runner's token, or None: one conditional UPDATE, so of two workers claiming
     the same job at once one gets it."""
     now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.UPLOAD_PARSE_STALE_SECONDS)
     unclaimed = Q(parse_state=Upload.ParseState.PENDING) | Q(
-        parse_state=Upload.ParseState.PARSING, parse_heartbeat__lt=stale
+        parse_state=Upload.ParseState.PARSING, parse_heartbeat__lt=_stale(now)
     )
     runner = uuid.uuid4().hex
     claimed = Upload.objects.filter(unclaimed, pk=upload_id, status=Upload.Status.STAGED).update(
@@ -105,6 +104,11 @@ def run_parse_job(upload_id: int, runner: str) -> bool:
     return _report(upload_id, runner, parse_state=Upload.ParseState.READY)
 
 
+def _stale(now: datetime.datetime) -> datetime.datetime:
+    """Heartbeats older than this are a dead runner's."""
+    return now - datetime.timedelta(seconds=settings.UPLOAD_PARSE_STALE_SECONDS)
+
+
 def _report(upload_id: int, runner: str, **progress) -> bool:
     """Write progress and a heartbeat, if the job is still this runner's."""
     return bool(
@@ -132,7 +136,12 @@ def _run_in_thread(upload_id: int, runner: str) -> None:
 def resume_parse_job(upload: Upload, now: datetime.datetime | None = None) -> Upload:
     """The upload with its parse as it stands, after starting it again if nobody runs it (never
     started, or its process died): what each view of the preview calls."""
-    if upload.status == Upload.Status.STAGED and not parse_finished(upload):
+    now = now or timezone.now()
+    unclaimed = upload.parse_state == Upload.ParseState.PENDING or (
+        upload.parse_state == Upload.ParseState.PARSING and upload.parse_heartbeat < _stale(now)
+    )
+    # Polled every few seconds while a job runs: a live job costs a read, not a write.
+    if upload.status == Upload.Status.STAGED and unclaimed:
         start_parse_job(upload.pk, now)
         upload.refresh_from_db()
     return upload

@@ -66,14 +66,15 @@ def test_in_the_background_the_form_answers_before_any_page_is_parsed(
 
 @pytest.mark.django_db
 def test_while_the_pages_are_parsed_the_preview_says_how_far_and_reloads_itself(
-    editor, in_the_background, django_capture_on_commit_callbacks
+    editor, in_the_background, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     url = staged_in_the_background(editor, django_capture_on_commit_callbacks)
     upload = Upload.objects.get()
     claim_parse_job(upload.pk)  # a live runner elsewhere, one page done
     Upload.objects.filter(pk=upload.pk).update(pages_parsed=1)
 
-    html = editor.get(url).content.decode()
+    with django_assert_max_num_queries(5):  # polled every 2 s: reads only
+        html = editor.get(url).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in html
     assert 'role="status" aria-live="polite"' in html
     assert "正在后台解析版面：已完成 <strong>1 / 2</strong> 个版面" in html
