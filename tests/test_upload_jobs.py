@@ -217,3 +217,12 @@ def test_a_job_that_crashes_in_its_thread_says_so_on_the_preview(django_user_mod
     assert (upload.parse_state, upload.parse_errors) == ("failed", [upload_jobs.CRASHED])
     html = owner.get(f"/admin/articles/issue/upload/{upload.pk}/").content.decode()
     assert upload_jobs.CRASHED in html and 'value="确认入库"' not in html
+
+
+def test_the_forms_cheap_check_decodes_texts_and_leaves_pdfs_to_the_job():
+    files = [
+        PageFile("02.txt", SEED, 2),
+        PageFile("03.txt", b"\xff\xfe\x00\x00" * 10, 3),
+        PageFile("04.pdf", b"", 4, scan_name="04.pdf", scan=b"not even a pdf"),
+    ]
+    assert upload_jobs.undecodable_pages(files) == ["03.txt：不是文本文件（内容是二进制数据）"]
