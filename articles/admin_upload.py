@@ -1,5 +1,8 @@
 """The admin's two-step upload of a new issue: stage the files, preview, then confirm or cancel.
 
+The preview says how far the background parse of the pages is (articles/upload_jobs.py) and
+reloads itself until it is done; pages that fail to parse are listed with their reasons.
+
 The views are thin: the upload service (articles.upload) stages, reviews, stores and drops;
 this mixin reads the form, shows messages in Chinese and chooses the page to show next.
 """
@@ -30,7 +33,10 @@ from articles.upload import (
     staged_files,
 )
 from articles.upload_files import UploadError
+from articles.upload_jobs import parse_finished, resume_parse_job
 from articles.upload_review import review_screen
+
+PARSE_REFRESH_SECONDS = 2  # how often the preview reloads itself while the pages are parsed
 
 
 class IssueUploadMixin:
@@ -146,6 +152,9 @@ class IssueUploadMixin:
             )
             upload.refresh_from_db()
             return redirect("admin:articles_issue_change", upload.issue_id)
+        upload = resume_parse_job(upload)
+        if not parse_finished(upload) or upload.parse_errors:
+            return self._parse_status_view(request, upload)
         screen = review_screen(staged_files(upload), upload.issue_date, request.GET.get("screen"))
         context = self._context(
             request,
@@ -156,6 +165,19 @@ class IssueUploadMixin:
             layouts=layout_tables(screen.reviews),
         )
         return TemplateResponse(request, "admin/articles/issue/upload_preview.html", context)
+
+    def _parse_status_view(self, request: HttpRequest, upload: Upload) -> HttpResponse:
+        """The preview while the pages are parsed (it reloads itself), or the pages that
+        failed to parse, each with its reason."""
+        context = self._context(
+            request,
+            f"确认上传：{chinese_date(upload.issue_date)}",
+            upload=upload,
+            finished=parse_finished(upload),
+            refresh_seconds=PARSE_REFRESH_SECONDS,
+            may_handle=may_handle_upload(request.user, upload),
+        )
+        return TemplateResponse(request, "admin/articles/issue/upload_parsing.html", context)
 
     def _show_errors(self, request: HttpRequest, error: UploadError) -> None:
         for message in error.messages:

@@ -9,7 +9,7 @@ from articles.ingest import issue_date_range
 from articles.models import Article
 from articles.row_locks import lock_article_pages
 from articles.upload_files import PageFile, UploadError, number_pages, read_page_files
-from articles.upload_review import unreadable_pages
+from articles.upload_jobs import undecodable_pages
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -148,8 +148,8 @@ class IssueUploadForm(forms.Form):
             )
         except UploadError as error:
             raise forms.ValidationError(error.messages, code="files") from error
-        # Parse only: the preview that follows shows what storing would change.
-        failed = unreadable_pages(self.page_files)
+        # Decoding only: the parse runs after staging, in the background (upload_jobs.py).
+        failed = undecodable_pages(self.page_files)
         if failed:
-            raise forms.ValidationError(failed, code="unreadable")
+            raise forms.ValidationError(failed, code="undecodable")
         return cleaned

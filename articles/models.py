@@ -183,6 +183,14 @@ class Upload(models.Model):
         CONFIRMED = "confirmed", "已入库"
         CANCELLED = "cancelled", "已取消"
 
+    class ParseState(models.TextChoices):
+        """The background parse of the staged pages (articles/upload_jobs.py)."""
+
+        PENDING = "pending", "等待解析"
+        PARSING = "parsing", "正在解析"
+        READY = "ready", "已解析"
+        FAILED = "failed", "解析出错"
+
     issue_date = models.DateField("出版日期")
     issue_number = models.PositiveIntegerField("期号", null=True, blank=True)
     issue = models.ForeignKey(
@@ -202,6 +210,16 @@ class Upload(models.Model):
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.STAGED)
     summary = models.JSONField("结果", default=dict, blank=True)
+    parse_state = models.CharField(
+        "解析状态", max_length=10, choices=ParseState.choices, default=ParseState.PENDING
+    )
+    pages_parsed = models.PositiveSmallIntegerField("已解析版面", default=0)
+    pages_total = models.PositiveSmallIntegerField("版面总数", default=0)
+    parse_errors = models.JSONField("解析问题", default=list, blank=True)  # "file：reason" each
+    # Who runs the parse (a random token) and when it last said so: a stale heartbeat means
+    # its process died, and the next view of the preview claims the job again.
+    parse_runner = models.CharField("解析任务", max_length=32, blank=True, editable=False)
+    parse_heartbeat = models.DateTimeField("解析心跳", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

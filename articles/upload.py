@@ -1,9 +1,10 @@
 """Staff upload of an issue through the admin: read the files, preview, then confirm or cancel.
 
 Step 1 reads the uploaded `.txt` files (or one `.zip` of them; articles/upload_files.py), tells
-each page's number from its name, parses every page, and stages the bytes in an Upload; the
-preview (articles/upload_review.py) shows what storing them would do, in a dry run of the
-ingest service. Nothing reaches the archive. Step 2 stores the whole issue in one transaction
+each page's number from its name, stages the bytes in an Upload and starts parsing them
+(articles/upload_jobs.py, in the background); once parsed, the preview
+(articles/upload_review.py) shows what storing them would do, in a dry run of the ingest
+service. Nothing reaches the archive. Step 2 stores the whole issue in one transaction
 through the same ingest service, or cancel drops the staged bytes. Messages are for newsroom
 staff, in Chinese.
 """
@@ -11,8 +12,10 @@ staff, in Chinese.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +26,8 @@ from articles.ingest import IngestResult, Outcome
 from articles.layout_service import add_staged_correction
 from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
-from articles.upload_files import PageFile, UploadError
+from articles.upload_files import PageFile, UploadError, staged_page
+from articles.upload_jobs import parse_problems, start_parse_job
 from articles.upload_review import (
     PARSE_MESSAGES,
     incoming_articles,
@@ -42,11 +46,15 @@ class StalePreviewError(UploadError):
 def stage_upload(
     user, issue_date: datetime.date, issue_number: int | None, files: list[PageFile]
 ) -> Upload:
-    """Keep the files for the confirm step; also drops stale staged uploads."""
+    """Keep the files for the confirm step and start parsing them (articles/upload_jobs.py:
+    in the background, once committed, or here); also drops stale staged uploads."""
     discard_stale_uploads()
     with transaction.atomic():
         upload = Upload.objects.create(
-            issue_date=issue_date, issue_number=issue_number, uploaded_by=user
+            issue_date=issue_date,
+            issue_number=issue_number,
+            uploaded_by=user,
+            pages_total=len(files),
         )
         UploadFile.objects.bulk_create(
             UploadFile(
@@ -60,22 +68,16 @@ def stage_upload(
             )
             for f in files
         )
+    if settings.UPLOAD_PARSE_IN_BACKGROUND:
+        # The thread reads the staged rows on its own connection: only once they are committed.
+        transaction.on_commit(functools.partial(start_parse_job, upload.pk))
+    else:
+        start_parse_job(upload.pk)
     return upload
 
 
 def staged_files(upload: Upload) -> list[PageFile]:
-    return [
-        PageFile(
-            f.name,
-            bytes(f.data),
-            f.page_number,
-            f.pk,
-            tuple(f.layout_corrections),
-            f.scan_name,
-            bytes(f.scan_data or b""),
-        )
-        for f in upload.files.all()
-    ]
+    return [staged_page(f) for f in upload.files.all()]
 
 
 def renumber_upload(upload: Upload, user, numbers: dict[int, str]) -> None:
@@ -152,6 +154,8 @@ def confirm_upload(
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
         if upload.status != Upload.Status.STAGED:
             raise UploadError([f"这次上传{upload.get_status_display()}，不能再确认"])
+        if unconfirmable := parse_problems(upload):
+            raise UploadError(unconfirmable)
         files = staged_files(upload)
         missing = [f.name for f in files if f.page_number is None]
         if missing:

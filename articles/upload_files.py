@@ -45,6 +45,19 @@ class PageFile:
     scan: bytes = b""
 
 
+def staged_page(file) -> PageFile:
+    """A staged UploadFile as the page file it was uploaded as, with its key and corrections."""
+    return PageFile(
+        file.name,
+        bytes(file.data),
+        file.page_number,
+        file.pk,
+        tuple(file.layout_corrections),
+        file.scan_name,
+        bytes(file.scan_data or b""),
+    )
+
+
 def _page_file(name: str, data: bytes) -> PageFile:
     return (
         PageFile(name, b"", scan_name=name, scan=data)

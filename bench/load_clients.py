@@ -1,5 +1,6 @@
 """The load test's simulated people (bench/load_test.py runs them): readers searching, staff
-uploading through the admin's two steps, editors contending for one date, a /health poller.
+uploading through the admin's two steps (waiting for the preview's background parse before
+confirming), editors contending for one date, a /health poller.
 Each records its requests' latencies and errors in a Recorder."""
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ INJECTIONS = [
 INJECTION_SECONDS = 5.0
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 BASE = re.compile(r'name="(base_\d+)" value="([0-9a-f]*)"')
+# The preview while the background job parses the pages (articles/upload_jobs.py).
+PARSING = "正在后台解析版面"
+POLL_SECONDS = 0.5
+PREVIEW_WAIT_SECONDS = 60
 
 
 class Recorder:
@@ -141,11 +146,25 @@ def stage(client: httpx.Client, date: datetime.date, text: str) -> str:
     return staged.headers["location"]
 
 
+def ready_preview(client: httpx.Client, url: str) -> httpx.Response:
+    """The preview once its pages are parsed: polled as its page reloads itself meanwhile."""
+    deadline = time.monotonic() + PREVIEW_WAIT_SECONDS
+    while True:
+        preview = client.get(url)
+        if preview.status_code != 200:
+            raise RuntimeError(f"preview: HTTP {preview.status_code}")
+        if PARSING not in preview.text:
+            return preview
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"preview: still parsing after {PREVIEW_WAIT_SECONDS} s")
+        time.sleep(POLL_SECONDS)
+
+
 def preview_form(client: httpx.Client, url: str) -> dict[str, str]:
     """What the preview's confirm button posts: its token and what it saw of the archive."""
-    preview = client.get(url)
-    if preview.status_code != 200:
-        raise RuntimeError(f"preview: HTTP {preview.status_code}")
+    preview = ready_preview(client, url)
+    if 'value="确认入库"' not in preview.text:
+        raise RuntimeError("preview: no confirm button")
     return {"confirm": "1", "csrfmiddlewaretoken": CSRF.search(preview.text)[1]} | dict(
         BASE.findall(preview.text)
     )

@@ -11,10 +11,11 @@ sample page (7 articles each: 150 pages are 1,050 articles). For --seconds:
   JSON answer with total 0 counts as an error (an index seen empty or partial); and filters
   whose values hold query syntax (`org=不存在" OR kind:"news`, kind "injection api"): any
   match, a status other than 200/400 or an answer slower than INJECTION_SECONDS is an error;
-- each uploader logs into the admin and uploads new issues through the two-step form;
-- the editors, in rounds, stage their own version of the same new date, preview, and confirm
-  at the same moment: one must be stored and the other sent back to a fresh preview (never a
-  silent replace, never a 500), which it confirms again, replacing the page knowingly;
+- each uploader logs into the admin and uploads new issues through the two-step form, polling
+  the preview until the background parse of its pages is done, then confirming;
+- the editors, in rounds, stage their own version of the same new date, wait for its preview,
+  and confirm at the same moment: one must be stored and the other sent back to a fresh preview
+  (never a silent replace, never a 500), which it confirms again, replacing the page knowingly;
 - one `manage.py rebuild_index` runs a third of the way in, and one `manage.py export_archive`
   (a backup, which must block no writer) two thirds of the way in; the backup's file must hold
   every article the archive had when it began (at least the pages ingested at the start);

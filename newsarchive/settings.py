@@ -302,6 +302,22 @@ NEWSARCHIVE_MAX_UPLOAD_BYTES = env_number(
 )
 # At most this many page files in one upload form, as in one zip.
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSARCHIVE_MAX_ZIP_MEMBERS
+# Who parses an upload's staged pages (articles/upload_jobs.py): a thread of the web process,
+# started after the upload's commit, so the form answers at once (the default without DEBUG);
+# off, the request that staged them (development, tests).
+UPLOAD_PARSE_IN_BACKGROUND = env_bool("UPLOAD_PARSE_IN_BACKGROUND", default=not DEBUG)
+# A parse whose heartbeat is older than this is taken for dead (its process was killed), and
+# the next view of its preview starts it again; one page of 2 MB parses in seconds.
+UPLOAD_PARSE_STALE_SECONDS = env_number("UPLOAD_PARSE_STALE_SECONDS", 120, minimum=1)
+# The upload preview's parses and dry runs (articles/upload_review.py). Without DEBUG, files
+# under var/, so every gunicorn worker shows what the background parse (in one of them) kept;
+# with DEBUG, this process's memory.
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default="locmemcache://" if DEBUG else f"filecache://{VAR_DIR / 'cache'}",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -152,11 +152,9 @@ def test_cancel_discards_the_files_and_stores_nothing(editor, seed_bytes):
         ([txt("02.txt", b"")], "02.txt：文件是空的"),
         ([txt("02.txt", b"\x00\x01\x02PNG" * 10)], "02.txt：不是文本文件"),
         ([txt("02.txt", "工会".encode("utf-16-le") * 50)], "02.txt："),
-        ([txt("02.txt", "。".encode() * 20)], "02.txt：没有找到任何文章"),
         ([txt("2024-03-13_02.txt", b"x")], "文件名中的日期与本期日期 2024-03-12 不一致"),
         ([txt("02.txt", b"x"), txt("2024-03-12_02.txt", b"x")], "第 2 版上传了 2 次"),
         ([txt("02.doc", b"x")], "只接受 .txt 版面文件"),
-        ([txt("02.pdf", b"x")], "02.pdf：PDF 文件已损坏"),
         ([], "请选择版面文件"),
     ],
 )
@@ -165,6 +163,31 @@ def test_bad_files_get_a_message_in_the_form_and_nothing_is_stored(editor, files
     assert response.status_code == 200
     assert message in response.content.decode()
     assert nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (txt("03.txt", "。".encode() * 20), "03.txt：没有找到任何文章"),
+        (txt("03.pdf", b"x"), "03.pdf：PDF 文件已损坏"),
+    ],
+    ids=["no-article", "damaged-pdf"],
+)
+def test_a_page_that_fails_to_parse_is_named_on_the_preview_and_cannot_be_confirmed(
+    editor, seed_bytes, bad, message
+):
+    # Parsing is the background job's, after staging: the form only decodes.
+    response = post_upload(editor, [txt("02.txt", seed_bytes), bad])
+    assert response.status_code == 302
+    preview = editor.get(response["Location"]).content.decode()
+    assert message in preview and "这次上传不能入库" in preview
+    assert "确认入库" not in preview and "取消并丢弃" in preview
+
+    refused = editor.post(response["Location"], {"confirm": "1"}, follow=True)
+    said = [m.message for m in refused.context["messages"]]
+    assert any(m.startswith(message) and "不能入库" in m for m in said)
+    upload = Upload.objects.get()
+    assert (upload.status, upload.files.count(), Issue.objects.count()) == ("staged", 2, 0)
 
 
 def test_a_page_over_the_size_limit_is_refused(editor, settings, seed_bytes):

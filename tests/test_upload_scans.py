@@ -91,10 +91,15 @@ def test_a_png_is_accepted_as_the_image_only(editor):
     ],
     ids=["damaged", "encrypted"],
 )
-def test_a_damaged_or_encrypted_pdf_is_refused_by_name_and_nothing_is_stored(editor, data, message):
+def test_a_damaged_or_encrypted_pdf_is_named_on_the_preview_and_cannot_be_stored(
+    editor, data, message
+):
+    # Opened by the background parse, after staging (articles/upload_jobs.py).
     response = post_upload(editor, [pdf("02.pdf", data)])
-    assert response.status_code == 200 and message in response.content.decode()
-    assert nothing_stored()
+    preview = editor.get(response["Location"]).content.decode()
+    assert message in preview and 'value="确认入库"' not in preview
+    confirm(editor, response["Location"])
+    assert not Page.objects.exists() and Upload.objects.get().status == "staged"
 
 
 def test_a_pdf_over_the_scan_limit_is_refused(editor, settings):
