@@ -56,9 +56,11 @@ ATTEMPTS = 3
 # column values read per segment.
 SAMPLE_TERMS = 64
 SAMPLE = 16
-# IndexVerifier reads every term, posting and document of a segment this small (what the
-# index queue's batches write), a sample of a larger one (a rebuild's, a merge's).
-THOROUGH_DOCUMENTS = 1000
+# IndexVerifier (/health) reads this many terms' postings of each new segment, spread over its
+# term dictionary: every term of a small segment (an index queue batch's), a sample of a large
+# one (a rebuild's, a merge's). Bounded so that a first /health after a rebuild costs tens of
+# milliseconds, not the seconds per segment that reading every posting takes (check_index does).
+VERIFY_TERMS = 512
 
 
 class DamagedIndexError(Exception):
@@ -82,7 +84,9 @@ def read_table_of_contents(index: FileIndex) -> TOC:
         raise DamagedIndexError(f"table of contents unreadable: {_reason(error)}") from error
 
 
-def check_segment(storage, schema, segment, generation: int, thorough: bool = False) -> None:
+def check_segment(
+    storage, schema, segment, generation: int, thorough: bool = False, terms: int = SAMPLE_TERMS
+) -> None:
     """Open the segment and read its term dictionary, postings, stored fields and columns;
     DamagedIndexError names the segment and the first failure. FileNotFoundError passes:
     a newer generation's writer may have cleaned the segment up (the caller reads again)."""
@@ -90,7 +94,7 @@ def check_segment(storage, schema, segment, generation: int, thorough: bool = Fa
     try:
         reader = SegmentReader(storage, schema, segment, generation=generation)
         try:
-            _read_terms_and_postings(reader, thorough, reading)
+            _read_terms_and_postings(reader, thorough, terms, reading)
             _read_documents(reader, thorough, reading)
         finally:
             reader.close()
@@ -100,7 +104,9 @@ def check_segment(storage, schema, segment, generation: int, thorough: bool = Fa
         raise _damaged(segment, f"{reading[0]} unreadable", error) from error
 
 
-def _read_terms_and_postings(reader: SegmentReader, thorough: bool, reading: list) -> None:
+def _read_terms_and_postings(
+    reader: SegmentReader, thorough: bool, terms: int, reading: list
+) -> None:
     reading[0] = "term dictionary"
     if thorough:
         for fieldname in sorted(reader.indexed_field_names()):
@@ -108,7 +114,7 @@ def _read_terms_and_postings(reader: SegmentReader, thorough: bool, reading: lis
             for term in reader.lexicon(fieldname):
                 _read_postings(reader, fieldname, term)
     else:
-        for fieldname, term in whoosh_private.spread_terms(reader, SAMPLE_TERMS):
+        for fieldname, term in whoosh_private.spread_terms(reader, terms):
             reading[0] = f"terms or postings of {fieldname}"
             _read_postings(reader, fieldname, term)
 
@@ -176,8 +182,8 @@ def _summary(toc: TOC) -> IndexCheck:
 
 class IndexVerifier:
     """check_index_files, remembering the segments that read well, so a healthy index costs
-    a table of contents and a listing of its folder per call. A segment of more than
-    THOROUGH_DOCUMENTS documents is sampled: damage to a posting or document it does not
+    a table of contents and a listing of its folder per call. Each new segment is sampled
+    (VERIFY_TERMS terms, SAMPLE documents): damage to a posting or document it does not
     sample shows only in check_index (which reads everything)."""
 
     def __init__(self) -> None:
@@ -195,8 +201,9 @@ class IndexVerifier:
             for segment in toc.segments:
                 key = (segment.segment_id(), files.get(segment.segment_id(), ()))
                 if key not in self._good:
-                    thorough = segment.doc_count_all() <= THOROUGH_DOCUMENTS
-                    check_segment(index.storage, toc.schema, segment, toc.generation, thorough)
+                    check_segment(
+                        index.storage, toc.schema, segment, toc.generation, terms=VERIFY_TERMS
+                    )
                 good.add(key)
             self._good = good  # segments gone (merged, swapped out) are forgotten
         return _summary(toc)

@@ -47,10 +47,26 @@ def test_the_verifier_reads_a_healthy_segment_once(index, monkeypatch):
     monkeypatch.setattr(
         index_check,
         "check_segment",
-        lambda *args: checked.append(args[2].segment_id()) or check_segment(*args),
+        lambda *args, **kwargs: (
+            checked.append(args[2].segment_id()) or check_segment(*args, **kwargs)
+        ),
     )
     assert [verifier.check(index).documents for _ in range(3)] == [7, 7, 7]
     assert len(checked) == 1
+
+
+def test_the_verifier_reads_a_bounded_sample_of_a_large_segment(index, monkeypatch):
+    # /health verifies each new segment: a rebuild's must not cost a read of every posting.
+    read, read_postings = [], index_check._read_postings
+    monkeypatch.setattr(
+        index_check, "_read_postings", lambda *args: read.append(args[2]) or read_postings(*args)
+    )
+    monkeypatch.setattr(index_check, "VERIFY_TERMS", 10)
+    assert IndexVerifier().check(index).documents == 7
+    assert 2 <= len(read) <= 10 + 2  # spread over the dictionary, its first and last term
+    read.clear()
+    check_index_files(index, thorough=True)
+    assert len(read) > 10 + 2  # check_index reads them all
 
 
 def test_the_verifier_reads_a_segment_again_once_its_files_change(index):
