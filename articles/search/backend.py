@@ -49,7 +49,7 @@ from whoosh.writing import CLEAR
 from articles.search.analysis import segmenter
 from articles.search.deadline import current_deadline
 from articles.search.docset_search import DocSetSearch
-from articles.search.fields import FacetID, FacetKeyword, whoosh_schema
+from articles.search.fields import FacetID, FacetKeyword, bigram_parts, whoosh_schema
 from articles.search.readers import (
     ArticleFileIndex,
     build_beside,
@@ -103,11 +103,12 @@ class ArticleSearchBackend(WhooshSearchBackend):
             self.storage = self.index.storage
             self.setup_complete = True
         self.parser = ArticleQueryParser(
-            self.content_field_name, self.bigram_field_name, schema=self.schema
+            self.content_field_name, self.bigram_field_name, self.schema, self.bigram_parts
         )
 
     def build_schema(self, fields: dict) -> tuple[str, Schema]:
         content_field_name, self.bigram_field_name, schema = whoosh_schema(fields)
+        self.bigram_parts = bigram_parts(fields)
         return content_field_name, schema
 
     def _writer(self, procs: int = 1):

@@ -37,6 +37,7 @@ from opensearchpy.exceptions import ConnectionError as ClusterConnectionError
 from opensearchpy.exceptions import ImproperlyConfigured, NotFoundError
 
 from articles.search.analysis import bigrams, index_words
+from articles.search.fields import bigram_parts
 from articles.search.opensearch_query import OpenSearchQuery
 
 # Articles per rebuild and update_index batch (connection option BATCH_SIZE).
@@ -91,6 +92,7 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
         self.setup_complete = False
         self.content_field_name = ""
         self.bigram_field_name = ""
+        self.bigram_parts: dict[str, tuple[str, ...]] = {}
         self.mapping: dict = {}
 
     @property
@@ -101,9 +103,9 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
     def setup(self) -> None:
         """The mapping from the unified index; the aliased index, created if missing."""
         unified = connections[self.connection_alias].get_unified_index()
-        self.content_field_name, self.bigram_field_name, self.mapping = self.build_schema(
-            unified.all_searchfields()
-        )
+        fields = unified.all_searchfields()
+        self.content_field_name, self.bigram_field_name, self.mapping = self.build_schema(fields)
+        self.bigram_parts = bigram_parts(fields)
         if not self.client.indices.exists_alias(name=self.alias):
             self._swap_in(self._create_index())
         self.setup_complete = True
@@ -116,9 +118,10 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
             if field.document:
                 content = name
                 properties[name] = {"type": "text", "analyzer": "whitespace"}
+            elif field.field_type == "bigram" and field.parts:
+                bigram = name  # the whole text's, indexed as its parts (title, body)
+                continue
             elif field.field_type == "bigram":
-                if field.whole_text:  # not title_bigrams or body_bigrams, parts of it
-                    bigram = name
                 properties[name] = {"type": "text", "analyzer": "whitespace"}
             elif field.field_type in _FIELD_TYPES:
                 properties[name] = {"type": _FIELD_TYPES[field.field_type]}
@@ -178,7 +181,7 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
     def _from_python(self, name: str, value):
         if name == self.content_field_name:
             return pretokenized_words(value)
-        if name == self.bigram_field_name:
+        if name in self.bigram_parts:
             return pretokenized_bigrams(value)
         if isinstance(value, datetime.date | datetime.datetime):
             return value.isoformat()

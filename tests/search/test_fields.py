@@ -7,7 +7,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency, Positions
-from whoosh.query import Phrase
+from whoosh.query import Or, Phrase, Prefix
 
 from articles.search.analysis import BigramTokenizer, query_bigrams
 from articles.search.docset_search import DocSetSearch
@@ -16,13 +16,14 @@ from articles.search.fields import (
     TEXT,
     BigramField,
     CompactPositions,
-    PartBigramField,
+    WholeTextBigrams,
     bigram_field,
+    bigram_parts,
     text_field,
     whoosh_schema,
 )
 from articles.search.readers import ArticleCodec, ArticleFileIndex
-from articles.search.whoosh_parser import ArticleQueryParser
+from articles.search.whoosh_parser import ArticleQueryParser, value_token
 
 TEXTS = ["北京市总工会召开职工代表大会", "市总\n工会", "总工会市", "工会工会工会"]
 
@@ -91,18 +92,48 @@ def test_postings_come_straight_from_the_tokenizer_as_whoosh_makes_them(field, w
     assert ours == list(whooshs)
 
 
-def test_part_bigram_fields_are_bigram_fields_but_not_the_whole_texts():
-    fields = {
+def _article_fields() -> dict:
+    return {
         "text": CharField(document=True, index_fieldname="text"),
-        "title_bigrams": PartBigramField(index_fieldname="title_bigrams"),
-        "text_bigrams": BigramField(index_fieldname="text_bigrams"),
-        "body_bigrams": PartBigramField(index_fieldname="body_bigrams"),
+        "title_bigrams": BigramField(index_fieldname="title_bigrams"),
+        "body_bigrams": BigramField(index_fieldname="body_bigrams"),
+        "text_bigrams": WholeTextBigrams(
+            parts=("title_bigrams", "body_bigrams"), index_fieldname="text_bigrams"
+        ),
     }
-    content, bigrams, schema = whoosh_schema(fields)
+
+
+def test_the_whole_texts_bigrams_are_indexed_only_as_those_of_its_parts():
+    content, bigrams, schema = whoosh_schema(_article_fields())
     assert (content, bigrams) == ("text", "text_bigrams")
+    assert "text_bigrams" not in schema
     assert isinstance(schema["title_bigrams"].analyzer, BigramTokenizer)
-    parser = ArticleQueryParser(content, bigrams, schema)
+    assert bigram_parts(_article_fields()) == {
+        "title_bigrams": ("title_bigrams",),
+        "body_bigrams": ("body_bigrams",),
+        "text_bigrams": ("title_bigrams", "body_bigrams"),
+    }
+
+
+def test_the_whole_texts_bigram_field_prepares_no_value_of_its_own():
+    field = _article_fields()["text_bigrams"]
+    assert (field.prepare(object()), field.null) == (None, True)
+
+
+def test_a_query_on_the_whole_texts_bigrams_asks_each_part():
+    fields = _article_fields()
+    content, bigrams, schema = whoosh_schema(fields)
+    parser = ArticleQueryParser(content, bigrams, schema, bigram_parts(fields))
     assert parser.bigram_fieldnames == {"text_bigrams", "title_bigrams", "body_bigrams"}
     assert parser.substring_query("托管班", "title_bigrams") == Phrase(
         "title_bigrams", ["托管", "管班"]
     )
+    assert parser.substring_query("托管班") == Or(
+        [Phrase("title_bigrams", ["托管", "管班"]), Phrase("body_bigrams", ["托管", "管班"])]
+    )
+    assert parser.substring_query("托", "text_bigrams") == Or(
+        [Prefix("title_bigrams", "托"), Prefix("body_bigrams", "托")]
+    )
+    # As haystack writes it: the field is known to the parser though not in the schema.
+    token = value_token("托管班")
+    assert parser.parse(f"text_bigrams:({token})") == parser.exact_string_query("托管班")
