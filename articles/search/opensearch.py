@@ -242,7 +242,8 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
                 self._bulk(actions, refresh=False)
                 written += len(actions)
             self.client.indices.put_settings(index=name, body={"refresh_interval": None})
-            self.client.indices.refresh(index=name)
+            # Writes every document the bulk requests sent: as long as one of them may take.
+            self.client.indices.refresh(index=name, request_timeout=BULK_TIMEOUT)
             self.client.cluster.health(
                 index=name, wait_for_status="yellow", timeout="120s", request_timeout=150
             )
