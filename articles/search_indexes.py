@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from articles.models import Article, Organization
-from articles.search.fields import BigramField, PartBigramField
+from articles.search.fields import BigramField, WholeTextBigrams
 
 
 def article_title(article: Article) -> str:
@@ -22,10 +22,11 @@ def article_text(article: Article) -> str:
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, stored=False)
-    text_bigrams = BigramField(stored=False)
-    # The same bigrams of the title lines and of the body alone: `标题:` and `正文:` searches.
-    title_bigrams = PartBigramField(stored=False)
-    body_bigrams = PartBigramField(stored=False)
+    # Character bigrams of the title lines and of the body: `标题:` and `正文:` searches, and
+    # together the whole text's exact strings (text_bigrams), each bigram indexed once.
+    title_bigrams = BigramField(stored=False)
+    body_bigrams = BigramField(stored=False)
+    text_bigrams = WholeTextBigrams(parts=("title_bigrams", "body_bigrams"), stored=False)
     # Every credited person, whatever the role (记者, 通讯员, 摄影 ...).
     reporters = indexes.MultiValueField()
     # Canonical names for facets; canonical names and aliases for filters by any name.
@@ -63,9 +64,6 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return "updated_at"
 
     def prepare_text(self, article: Article) -> str:
-        return article_text(article)
-
-    def prepare_text_bigrams(self, article: Article) -> str:
         return article_text(article)
 
     def prepare_title_bigrams(self, article: Article) -> str:

@@ -62,7 +62,7 @@ from articles.search.engine.readers import (
 )
 from articles.search.engine.whoosh_parser import ArticleQueryParser, value_token
 from articles.search.engine.whoosh_private import from_python, query_alias, to_python
-from articles.search.fields import whoosh_schema
+from articles.search.fields import bigram_parts, whoosh_schema
 
 # Whoosh's name of the index in its folder (its files start with it), as haystack opens it.
 INDEX_NAME = "MAIN"
@@ -105,11 +105,12 @@ class ArticleSearchBackend(WhooshSearchBackend):
             self.storage = self.index.storage
             self.setup_complete = True
         self.parser = ArticleQueryParser(
-            self.content_field_name, self.bigram_field_name, schema=self.schema
+            self.content_field_name, self.bigram_field_name, self.schema, self.bigram_parts
         )
 
     def build_schema(self, fields: dict) -> tuple[str, Schema]:
         content_field_name, self.bigram_field_name, schema = whoosh_schema(fields)
+        self.bigram_parts = bigram_parts(fields)
         return content_field_name, schema
 
     def _writer(self, procs: int = 1):

@@ -92,6 +92,11 @@ class ArticleElasticsearchBackend(Elasticsearch7SearchBackend):
                 mapping[name] = {"type": "text", "analyzer": "newsarchive_bigram"}
             elif field.field_type == "string" or field.is_multivalued:
                 mapping[name] = {"type": "keyword"}
+        # The whole text's bigrams (WholeTextBigrams) hold nothing of their own: each part
+        # is copied in, a value apart (no phrase spans two).
+        for field in fields.values():
+            for part in field.parts if field.field_type == "bigram" else ():
+                mapping[part]["copy_to"] = field.index_fieldname
         return content_field_name, mapping
 
 

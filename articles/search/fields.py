@@ -1,8 +1,8 @@
-"""Field types of the search index: haystack's side (BigramField, for ArticleIndex) and the
-Whoosh schema the backend builds from an index's fields.
+"""Field types of the search index: haystack's side (BigramField, WholeTextBigrams, for
+ArticleIndex) and the Whoosh schema the backend builds from an index's fields.
 
 Compared with haystack's Whoosh mapping, the document field is segmented by jieba instead of
-the English StemmingAnalyzer, a BigramField indexes the same text as character bigrams, and
+the English StemmingAnalyzer, BigramFields index its parts as character bigrams, and
 other strings and lists are untokenized (filters and facets see whole names) with a column
 that facets read.
 """
@@ -29,22 +29,44 @@ from articles.search.engine.fields import (  # noqa: F401
 
 
 class BigramField(CharField):
-    """The document text again, indexed as character bigrams for substring matching."""
+    """A part of the text (the title lines, the body) indexed as character bigrams, for exact
+    strings in that part (`标题:`, `正文:`)."""
 
     field_type = "bigram"
-    # The bigrams of the whole text, which a word's exact match and exclusions read.
-    whole_text = True
+    # The bigram fields a query on this one asks: itself.
+    parts: tuple[str, ...] = ()
 
 
-class PartBigramField(BigramField):
-    """Bigrams of a part of the text (the title lines, the body), for searches in that part."""
+class WholeTextBigrams(BigramField):
+    """The whole text's bigrams, which a word's exact match and exclusions read, indexed only
+    as those of its parts: the parts are lines apart, so no exact string spans two and a text
+    contains a string exactly when one of its parts does. A query on this field asks each
+    part; indexing the bigrams once, not twice, keeps the index at its size before field
+    search (145.6 MiB at 10,000 articles, 255.1 MiB with this field indexed too:
+    docs/scaling.md)."""
 
-    whole_text = False
+    def __init__(self, parts: tuple[str, ...], **kwargs) -> None:
+        super().__init__(null=True, **kwargs)
+        self.parts = parts
+
+    def prepare(self, obj) -> None:
+        """Nothing of its own to index (haystack leaves a null field's None out)."""
+        return None
+
+
+def bigram_parts(fields: dict[str, SearchField]) -> dict[str, tuple[str, ...]]:
+    """Each bigram field's index name, with the indexed bigram fields a query on it asks."""
+    return {
+        field.index_fieldname: field.parts or (field.index_fieldname,)
+        for field in fields.values()
+        if field.field_type == "bigram"
+    }
 
 
 def whoosh_schema(fields: dict[str, SearchField]) -> tuple[str, str, Schema]:
-    """(document field, bigram field, schema): haystack's mapping, except that text is jieba,
-    bigrams or a whole (untokenized) ID."""
+    """(document field, whole text's bigram field, schema): haystack's mapping, except that
+    text is jieba, bigrams or a whole (untokenized) ID; the whole text's bigram field is not in
+    the schema (see WholeTextBigrams and bigram_parts)."""
     schema_fields = {
         ID: WHOOSH_ID(stored=True, unique=True),
         DJANGO_CT: WHOOSH_ID(stored=True),
@@ -56,10 +78,10 @@ def whoosh_schema(fields: dict[str, SearchField]) -> tuple[str, str, Schema]:
         if field.document:
             schema_fields[name] = text_field()
             content_field_name = name
+        elif field.field_type == "bigram" and field.parts:
+            bigram_field_name = name  # indexed as its parts
         elif field.field_type == "bigram":
             schema_fields[name] = bigram_field()
-            if field.whole_text:
-                bigram_field_name = name
         elif field.is_multivalued:
             # haystack joins list values with commas (see _from_python).
             schema_fields[name] = FacetKeyword(stored=field.stored)
@@ -75,5 +97,5 @@ def whoosh_schema(fields: dict[str, SearchField]) -> tuple[str, str, Schema]:
         else:
             raise SearchBackendError(f"{name}: field type {field.field_type!r} not supported")
     if not content_field_name or not bigram_field_name:
-        raise SearchBackendError("an index needs a document field and a BigramField")
+        raise SearchBackendError("an index needs a document field and a WholeTextBigrams")
     return content_field_name, bigram_field_name, Schema(**schema_fields)

@@ -37,6 +37,7 @@ from opensearchpy.exceptions import ConnectionError as ClusterConnectionError
 from opensearchpy.exceptions import ImproperlyConfigured, NotFoundError
 
 from articles.search.engine.analysis import bigrams, index_words
+from articles.search.fields import bigram_parts
 from articles.search.opensearch_query import OpenSearchQuery
 
 # Articles per rebuild and update_index batch (connection option BATCH_SIZE).
@@ -91,6 +92,7 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
         self.setup_complete = False
         self.content_field_name = ""
         self.bigram_field_name = ""
+        self.bigram_parts: dict[str, tuple[str, ...]] = {}
         self.mapping: dict = {}
 
     @property
@@ -101,9 +103,9 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
     def setup(self) -> None:
         """The mapping from the unified index; the aliased index, created if missing."""
         unified = connections[self.connection_alias].get_unified_index()
-        self.content_field_name, self.bigram_field_name, self.mapping = self.build_schema(
-            unified.all_searchfields()
-        )
+        fields = unified.all_searchfields()
+        self.content_field_name, self.bigram_field_name, self.mapping = self.build_schema(fields)
+        self.bigram_parts = bigram_parts(fields)
         if not self.client.indices.exists_alias(name=self.alias):
             self._swap_in(self._create_index())
         self.setup_complete = True
@@ -116,9 +118,10 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
             if field.document:
                 content = name
                 properties[name] = {"type": "text", "analyzer": "whitespace"}
+            elif field.field_type == "bigram" and field.parts:
+                bigram = name  # the whole text's, indexed as its parts (title, body)
+                continue
             elif field.field_type == "bigram":
-                if field.whole_text:  # not title_bigrams or body_bigrams, parts of it
-                    bigram = name
                 properties[name] = {"type": "text", "analyzer": "whitespace"}
             elif field.field_type in _FIELD_TYPES:
                 properties[name] = {"type": _FIELD_TYPES[field.field_type]}
@@ -170,15 +173,16 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
                 doc = index.full_prepare(obj)
             except SkipDocument:
                 continue
-            source = {key: self._from_python(key, value) for key, value in doc.items()}
+            source = {key: self.source_value(key, value) for key, value in doc.items()}
             source.pop("boost", None)
             for target in targets:
                 yield {"_op_type": op_type, "_index": target, "_id": doc[ID], "_source": source}
 
-    def _from_python(self, name: str, value):
+    def source_value(self, name: str, value):
+        """A prepared field value as the cluster stores it: words and bigrams pre-tokenized."""
         if name == self.content_field_name:
             return pretokenized_words(value)
-        if name == self.bigram_field_name:
+        if name in self.bigram_parts:
             return pretokenized_bigrams(value)
         if isinstance(value, datetime.date | datetime.datetime):
             return value.isoformat()
@@ -239,7 +243,8 @@ class ArticleOpenSearchBackend(BaseSearchBackend):
                 self._bulk(actions, refresh=False)
                 written += len(actions)
             self.client.indices.put_settings(index=name, body={"refresh_interval": None})
-            self.client.indices.refresh(index=name)
+            # Writes every document the bulk requests sent: as long as one of them may take.
+            self.client.indices.refresh(index=name, request_timeout=BULK_TIMEOUT)
             self.client.cluster.health(
                 index=name, wait_for_status="yellow", timeout="120s", request_timeout=150
             )

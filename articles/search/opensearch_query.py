@@ -4,8 +4,9 @@ The cluster holds pre-tokenized text (articles/search/opensearch.py): jieba word
 bigrams, split on whitespace only. So each leaf of a query is analysed here exactly as the
 Whoosh parser does it (articles/search/engine/whoosh_parser.py), then sent as terms:
 - a word on the document field: every one of its jieba words (term queries);
-- an exact string (`Exact`) on the bigram field: the phrase of its bigrams, or a prefix for one
-  character, scoring EXACT_SCORE whatever it matches, so exact matches rank first;
+- an exact string (`Exact`) on a bigram field: the phrase of its bigrams, or a prefix for one
+  character, scoring EXACT_SCORE whatever it matches, so exact matches rank first; on the whole
+  text's bigram field, in any of the fields it is indexed as (title, body);
 - an exact string on the document field: that string, ranked by its words;
 - any other field: whole values (term, terms, range), in filter context, never query syntax.
 """
@@ -50,17 +51,22 @@ def substring_query(field: str, text: str) -> dict:
     return {"match_phrase": {field: {"query": " ".join(grams), "analyzer": "whitespace"}}}
 
 
-def exact_string_query(field: str, text: str) -> dict:
-    """The documents containing `text`, each scoring EXACT_SCORE."""
-    substring = substring_query(field, text)
-    if substring is MATCH_NONE:
+def exact_string_query(fields: tuple[str, ...], text: str) -> dict:
+    """The documents containing `text` in any of these bigram fields, each scoring
+    EXACT_SCORE."""
+    found = [substring_query(field, text) for field in fields]
+    if found[0] is MATCH_NONE:
         return MATCH_NONE
+    if len(found) == 1:
+        substring = found[0]
+    else:
+        substring = {"bool": {"should": found, "minimum_should_match": 1}}
     return {"constant_score": {"filter": substring, "boost": EXACT_SCORE}}
 
 
-def exact_query(content_field: str, bigram_field: str, text: str) -> dict:
+def exact_query(content_field: str, bigram_fields: tuple[str, ...], text: str) -> dict:
     """The exact string, ranked by how well its jieba words score."""
-    exact = exact_string_query(bigram_field, text)
+    exact = exact_string_query(bigram_fields, text)
     words = query_words(text)
     if exact is MATCH_NONE or not words:
         return exact
@@ -78,11 +84,16 @@ def _plain(value):
 
 
 class QueryBuilder:
-    """SQ → DSL for one index's content (jieba) and bigram field names."""
+    """SQ → DSL for one index's content (jieba) field and bigram fields: `bigram_parts` (see
+    fields.bigram_parts) gives each bigram field the indexed fields a query on it asks, and
+    `bigram_field` is the whole text's."""
 
-    def __init__(self, content_field: str, bigram_field: str) -> None:
+    def __init__(
+        self, content_field: str, bigram_field: str, bigram_parts: dict[str, tuple[str, ...]]
+    ) -> None:
         self.content_field = content_field
         self.bigram_field = bigram_field
+        self.bigram_parts = bigram_parts
 
     def build(self, node: SearchNode) -> dict:
         if not node.children:
@@ -118,12 +129,13 @@ class QueryBuilder:
     def _leaf(self, field: str, filter_type: str, value) -> tuple[dict, bool]:
         if field == self.content_field and filter_type == "content":
             if isinstance(value, Exact):
-                return exact_query(self.content_field, self.bigram_field, _plain(value)), True
+                whole_text = self.bigram_parts[self.bigram_field]
+                return exact_query(self.content_field, whole_text, _plain(value)), True
             if _plain(value) == "*":
                 return MATCH_ALL, False
             return words_query(self.content_field, str(_plain(value))), True
-        if field == self.bigram_field and filter_type == "content":
-            return exact_string_query(self.bigram_field, str(_plain(value))), True
+        if field in self.bigram_parts and filter_type == "content":
+            return exact_string_query(self.bigram_parts[field], str(_plain(value))), True
         if filter_type in ("content", "exact"):
             return {"term": {field: _plain(value)}}, False
         if filter_type in _RANGES:
@@ -140,7 +152,9 @@ class OpenSearchQuery(BaseSearchQuery):
         backend = connections[query_alias(self)].get_backend()
         if not backend.setup_complete:
             backend.setup()
-        builder = QueryBuilder(backend.content_field_name, backend.bigram_field_name)
+        builder = QueryBuilder(
+            backend.content_field_name, backend.bigram_field_name, backend.bigram_parts
+        )
         if self.boost:
             raise SearchBackendError("term boosts are not supported by the search cluster")
         return builder.build(self.query_filter)

@@ -79,12 +79,14 @@ DAMAGE = {
 def index_seven_articles():
     """One page of seven articles in one segment, long enough for compressed posting blocks;
     returns the page."""
+    from articles.index_queue import deferred_index_updates
     from articles.search.indexing import apply_pending_updates
     from tests.factories import make_article, make_page
 
-    page = make_page()
-    for n in range(1, 8):
-        paragraphs = ["工会组织职工参加技能大赛。" * 30, f"第{n}段"]
-        make_article(page, seq=n, headline=f"职工报道{n}", paragraphs=paragraphs)
+    with deferred_index_updates():  # one commit, so one segment
+        page = make_page()
+        for n in range(1, 8):
+            paragraphs = ["工会组织职工参加技能大赛。" * 30, f"第{n}段"]
+            make_article(page, seq=n, headline=f"职工报道{n}", paragraphs=paragraphs)
     apply_pending_updates()
     return page

@@ -34,6 +34,9 @@ def test_mapping_analyses_text_in_chinese_and_keeps_names_whole():
         "search_analyzer": "ik_smart",
     }
     assert mapping["text_bigrams"] == {"type": "text", "analyzer": "newsarchive_bigram"}
+    # The whole text's bigrams are the title's and the body's, copied in by Elasticsearch.
+    for part in ("title_bigrams", "body_bigrams"):
+        assert mapping[part]["copy_to"] == "text_bigrams", part
     names = ("reporters", "organizations", "organization_names", "organization_tree", "kind")
     for name in (*names, "year", "year_month"):
         assert mapping[name] == {"type": "keyword"}, name

@@ -8,6 +8,7 @@ from haystack.backends import SQ
 from haystack.inputs import Exact
 
 from articles.search.engine.docsets import EXACT_SCORE
+from articles.search.fields import bigram_parts
 from articles.search.opensearch import (
     ArticleOpenSearchBackend,
     check_search_cluster,
@@ -23,8 +24,20 @@ ENGINE = "articles.search.opensearch.ArticleOpenSearchEngine"
 UNREACHABLE = "http://127.0.0.1:1"
 
 
+PARTS = {
+    "title_bigrams": ("title_bigrams",),
+    "body_bigrams": ("body_bigrams",),
+    "text_bigrams": ("title_bigrams", "body_bigrams"),
+}
+
+
 def builder() -> QueryBuilder:
-    return QueryBuilder("text", "text_bigrams")
+    return QueryBuilder("text", "text_bigrams", PARTS)
+
+
+def _either_part(title: dict, body: dict) -> dict:
+    """What an exact string in the whole text is: in the title's bigrams or the body's."""
+    return {"bool": {"should": [title, body], "minimum_should_match": 1}}
 
 
 def test_words_are_sent_as_jieba_search_mode_tokens_split_by_spaces():
@@ -43,32 +56,49 @@ def test_mapping_splits_text_on_whitespace_and_keeps_names_whole():
     assert (content, bigram) == ("text", "text_bigrams")
     assert (
         properties["text"]
-        == properties["text_bigrams"]
-        == {
-            "type": "text",
-            "analyzer": "whitespace",
-        }
+        == properties["title_bigrams"]
+        == properties["body_bigrams"]
+        == {"type": "text", "analyzer": "whitespace"}
     )
+    # The whole text's bigrams are those of the title and the body, indexed once.
+    assert "text_bigrams" not in properties
     for name in ("reporters", "organizations", "organization_tree", "kind", "year_month"):
         assert properties[name] == {"type": "keyword"}, name
     assert (properties["date"], properties["page"]) == ({"type": "date"}, {"type": "integer"})
     assert properties["version"] == {"type": "keyword", "index": False}
-    assert set(mapping["_source"]["excludes"]) >= {"text", "text_bigrams", "organization_names"}
+    assert set(mapping["_source"]["excludes"]) >= {"text", "body_bigrams", "organization_names"}
+
+
+def test_the_title_and_the_body_are_sent_as_their_bigrams():
+    backend = ArticleOpenSearchBackend("default", URL=UNREACHABLE)
+    backend.bigram_parts = bigram_parts(ArticleIndex().fields)
+    assert backend.source_value("title_bigrams", "托管班\n开学") == ["托管 管班 班", "开学 学"]
+    assert backend.source_value("body_bigrams", "工会 干部") == ["工会 会干 干部 部"]
 
 
 def test_a_typed_word_means_its_jieba_words_or_the_exact_string_scored_first():
     query = builder().build(SQ(words_or_exact("市总工会")))
     words, exact = query["bool"]["should"]
     assert words == {"bool": {"must": [{"term": {"text": "市"}}, {"term": {"text": "总工会"}}]}}
-    phrase = {
-        "match_phrase": {"text_bigrams": {"query": "市总 总工 工会", "analyzer": "whitespace"}}
+    title, body = (
+        {"match_phrase": {field: {"query": "市总 总工 工会", "analyzer": "whitespace"}}}
+        for field in ("title_bigrams", "body_bigrams")
+    )
+    either = _either_part(title, body)
+    assert exact == {"constant_score": {"filter": either, "boost": EXACT_SCORE}}
+
+
+def test_a_title_search_asks_the_titles_bigrams_alone():
+    phrase = {"match_phrase": {"title_bigrams": {"query": "托管 管班", "analyzer": "whitespace"}}}
+    assert builder().build(SQ(title_bigrams=Exact("托管班"))) == {
+        "constant_score": {"filter": phrase, "boost": EXACT_SCORE}
     }
-    assert exact == {"constant_score": {"filter": phrase, "boost": EXACT_SCORE}}
 
 
 def test_one_character_is_a_prefix_and_whitespace_alone_matches_nothing():
+    either = _either_part({"prefix": {"title_bigrams": "工"}}, {"prefix": {"body_bigrams": "工"}})
     assert builder().build(SQ(text_bigrams=Exact("工"))) == {
-        "constant_score": {"filter": {"prefix": {"text_bigrams": "工"}}, "boost": EXACT_SCORE}
+        "constant_score": {"filter": either, "boost": EXACT_SCORE}
     }
     assert builder().build(SQ(text=Exact(" \u3000"))) == {"match_none": {}}
 

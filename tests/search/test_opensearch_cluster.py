@@ -101,6 +101,8 @@ def test_cluster_finds_the_same_hits_totals_and_facets_as_whoosh(
     )
     create_rows(corpus, len(corpus))
     queries = sample_queries(corpus, [record_text(r) for r in corpus], SAMPLE_QUERIES, SAMPLE_SEED)
+    # Field search too: both engines hold the title's and the body's bigrams in their fields.
+    queries += [f"{field}:{q}" for q in queries[:10] for field in ("标题", "正文")]
     rebuild_search_index()
     whoosh = {q: result_set(q) for q in queries}
 

@@ -22,11 +22,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def six_articles() -> list[Article]:
-    page = make_page()
-    articles = [
-        make_article(page, seq=n, headline=f"职工报道{n}", paragraphs=["旧版本。"])
-        for n in range(1, 7)
-    ]
+    """Six articles indexed in one commit, so in one segment (DAMAGE harms its files)."""
+    with deferred_index_updates():
+        page = make_page()
+        articles = [
+            make_article(page, seq=n, headline=f"职工报道{n}", paragraphs=["旧版本。"])
+            for n in range(1, 7)
+        ]
     apply_pending_updates()
     return articles
 

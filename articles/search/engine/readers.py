@@ -21,18 +21,24 @@ from whoosh.index import FileIndex, LockError
 from whoosh.reading import IndexReader, ReaderClosed, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
-from whoosh.writing import MERGE_SMALL
 
 from articles.search.engine import whoosh_private
 from articles.search.engine.docsets import RecentValues, SegmentCache
 from articles.search.engine.pool import GroupingMpWriter, GroupingSegmentWriter
 
-# A segment with this share of its documents deleted is rewritten at the next commit, if it
-# holds at least MERGE_MIN_DOCUMENTS.
-MERGE_DELETED_SHARE = 0.1
+# A segment with this share of its documents deleted is rewritten without them (the most
+# deleted one, one a commit): rewriting costs about what indexing its live documents again
+# does, so each update pays for at most 1 / MERGE_DELETED_SHARE documents rewritten, and
+# deleted documents take at most this share of the index's segments.
+MERGE_DELETED_SHARE = 0.25
+# Segments of about the same number of live documents are one tier (the lowest: fewer than
+# MERGE_FACTOR * MERGE_MIN_DOCUMENTS), each MERGE_FACTOR times larger than the one below;
+# MERGE_FACTOR segments in a tier are merged into one of the next, so a new document is
+# rewritten about once per tier it climbs, not at every commit.
 MERGE_MIN_DOCUMENTS = 100
+MERGE_FACTOR = 4
 # Segments an index keeps at most after a commit (a rebuild writes one per index process).
-MAX_SEGMENTS = 8
+MAX_SEGMENTS = 10
 # renameat2(2): exchange two paths in one step; the directory file descriptor of the cwd.
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -179,28 +185,56 @@ def shared_index(storage: FileStorage, schema: Schema, indexname: str) -> Articl
         return index
 
 
-def merge_grown(writer, segments: list) -> list:
-    """Whoosh's merge policy for a commit (`mergetype`), for an index that updates grow.
+def segments_to_merge(segments: list) -> list:
+    """Which segments a commit merges (with its new documents, into one new segment), for an
+    index that updates grow: an update deletes the old document where it is and adds the new
+    one in a new segment.
 
-    An update deletes the old document where it is and adds the new one in a new segment;
-    Whoosh's default (MERGE_SMALL) merges only small segments, so the large ones of a rebuild
-    kept every deleted document (557 to 766 MiB after 8,000 updates at 100k). Here a segment
-    of MERGE_MIN_DOCUMENTS or more whose deleted documents reach MERGE_DELETED_SHARE is
-    rewritten without them, and the smallest segments are merged whenever more than
-    MAX_SEGMENTS would remain (smaller ones are Whoosh's to merge).
+    - the segment of MERGE_MIN_DOCUMENTS or more with the largest share of deleted documents,
+      if that share reaches MERGE_DELETED_SHARE (one a commit, so no commit rewrites two
+      large segments);
+    - the MERGE_FACTOR smallest segments of the lowest tier holding MERGE_FACTOR or more;
+    - the smallest others, when more than MAX_SEGMENTS would remain.
+
+    Whoosh's default (MERGE_SMALL) kept every deleted document of the large segments (557 to
+    766 MiB after 8,000 updates at 100k); rewriting every segment a tenth deleted made 200
+    updates take 96 s instead of 8 (bench/update_growth.py, docs/scaling.md).
     """
+    merged = []
     worn = [
         s
         for s in segments
         if s.doc_count_all() >= MERGE_MIN_DOCUMENTS
         and s.deleted_count() >= MERGE_DELETED_SHARE * s.doc_count_all()
     ]
-    kept = sorted((s for s in segments if s not in worn), key=lambda s: s.doc_count_all())
+    if worn:
+        merged.append(max(worn, key=lambda s: s.deleted_count() / s.doc_count_all()))
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        if segment not in merged:
+            tiers.setdefault(_tier(segment.doc_count()), []).append(segment)
+    full = [tier for tier in sorted(tiers) if len(tiers[tier]) >= MERGE_FACTOR]
+    if full:
+        merged += sorted(tiers[full[0]], key=lambda s: s.doc_count())[:MERGE_FACTOR]
+    kept = sorted((s for s in segments if s not in merged), key=lambda s: s.doc_count())
     # The commit adds one segment: the merged ones and its new documents.
     excess = len(kept) + 1 - MAX_SEGMENTS
-    merged = worn + kept[: max(excess, 0)]
-    if not merged:
-        return MERGE_SMALL(writer, segments)
+    return merged + kept[: max(excess, 0)]
+
+
+def _tier(live: int) -> int:
+    """0 for up to MERGE_FACTOR * MERGE_MIN_DOCUMENTS live documents, 1 for up to
+    MERGE_FACTOR times more, and so on."""
+    tier, bound = 0, MERGE_FACTOR * MERGE_MIN_DOCUMENTS
+    while live >= bound:
+        tier, bound = tier + 1, bound * MERGE_FACTOR
+    return tier
+
+
+def merge_grown(writer, segments: list) -> list:
+    """Whoosh's merge policy for a commit (`mergetype`): merges segments_to_merge(segments)
+    into the commit's new segment and returns the others."""
+    merged = segments_to_merge(segments)
     for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)

@@ -7,6 +7,7 @@
 - a quoted string on the document field means the exact string, ranked by its jieba words
   (what a phrase of jieba words approximates; haystack's Exact and AutoQuery send it);
 - the same on any other bigram field (`title_bigrams:`, `body_bigrams:`: a part of the text);
+  a bigram field indexed as its parts (the whole text's) asks each of them;
 - a value token (`reporters:wholevalue…`, written by value_token) is that whole value, one
   Term built from it and never parsed: names may hold quotes, operators and wildcards; on
   the document field it means the value's jieba words, on the bigram field the exact string;
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 
 from whoosh import query
-from whoosh.fields import Schema
+from whoosh.fields import TEXT, Schema
 from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
 
 from articles.search.engine.analysis import BigramTokenizer, compact, query_words
@@ -65,15 +66,31 @@ class ArticleQueryParser(QueryParser):
         def taggers(self, parser: QueryParser) -> list:
             return [(self.PhraseTagger(self.expr), 0)]
 
-    def __init__(self, fieldname: str, bigram_fieldname: str, schema: Schema) -> None:
+    def __init__(
+        self,
+        fieldname: str,
+        bigram_fieldname: str,
+        schema: Schema,
+        parts: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """`parts`: bigram fields not in the schema, each with the schema's bigram fields it
+        is indexed as (fields.bigram_parts: the whole text's, as the title's and the body's)."""
+        # Whoosh's FieldsPlugin reads `name:` as text when the schema has no such field, so
+        # the parser's copy of the schema names those fields too.
+        if any(name not in schema for name in parts or ()):
+            schema = schema.copy()
+            for name in parts or ():
+                if name not in schema:
+                    schema.add(name, TEXT(analyzer=BigramTokenizer(), phrase=True))
         super().__init__(fieldname, schema)
         self.bigram_fieldname = bigram_fieldname
-        # The whole text's bigram field and those of its parts (title, body).
-        self.bigram_fieldnames = {bigram_fieldname} | {
-            name
-            for name, schema_field in schema.items()
-            if isinstance(getattr(schema_field, "analyzer", None), BigramTokenizer)
-        }
+        # Each bigram field with the indexed fields a query on it asks.
+        self.bigram_parts = {bigram_fieldname: (bigram_fieldname,)}
+        for name, schema_field in schema.items():
+            if isinstance(getattr(schema_field, "analyzer", None), BigramTokenizer):
+                self.bigram_parts[name] = (name,)
+        self.bigram_parts.update(parts or {})
+        self.bigram_fieldnames = set(self.bigram_parts)
         self.remove_plugin_class(PhrasePlugin)
         self.add_plugins([self.ExactPhrasePlugin(), FuzzyTermPlugin()])
 
@@ -89,17 +106,12 @@ class ArticleQueryParser(QueryParser):
     def substring_query(self, text: str, fieldname: str = "") -> query.Query | None:
         """Documents whose text (or the part a bigram `fieldname` holds) contains `text`
         (whitespace and case aside), and no others."""
-        fieldname = fieldname or self.bigram_fieldname
         chars = compact(text)
         if not chars:
             return None
-        if len(chars) == 1:
-            # A bigram starting with the character, or a line ending with it.
-            return query.Prefix(fieldname, chars)
-        grams = [chars[i : i + 2] for i in range(len(chars) - 1)]
-        if len(grams) == 1:
-            return query.Term(fieldname, grams[0])
-        return query.Phrase(fieldname, grams)
+        fieldname = fieldname or self.bigram_fieldname
+        found = [_substring(chars, name) for name in self.bigram_parts.get(fieldname, (fieldname,))]
+        return found[0] if len(found) == 1 else query.Or(found)
 
     def exact_string_query(self, text: str, fieldname: str = "") -> query.Query:
         """The documents containing `text`, each scoring EXACT_SCORE."""
@@ -141,3 +153,14 @@ class ArticleQueryParser(QueryParser):
             if fieldname in self.bigram_fieldnames:
                 return self.exact_string_query(text, fieldname)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+def _substring(chars: str, fieldname: str) -> query.Query:
+    """Documents whose bigram field `fieldname` contains `chars` (compacted), and no others."""
+    if len(chars) == 1:
+        # A bigram starting with the character, or a line ending with it.
+        return query.Prefix(fieldname, chars)
+    grams = [chars[i : i + 2] for i in range(len(chars) - 1)]
+    if len(grams) == 1:
+        return query.Term(fieldname, grams[0])
+    return query.Phrase(fieldname, grams)

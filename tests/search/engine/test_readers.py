@@ -1,6 +1,7 @@
 """One set of index readers per process, and readers that recover instead of failing on."""
 
 import os
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -16,9 +17,12 @@ from articles.index_queue import queue_article_updates
 from articles.search.engine import whoosh_private
 from articles.search.engine.readers import (
     MAX_SEGMENTS,
+    MERGE_FACTOR,
+    MERGE_MIN_DOCUMENTS,
     ArticleCodec,
     ArticleFileIndex,
     merge_grown,
+    segments_to_merge,
 )
 from articles.search.indexing import apply_pending_updates
 from articles.search.service import warm_up, words_or_exact
@@ -141,33 +145,88 @@ def _plain_index(folder) -> ArticleFileIndex:
     return ArticleFileIndex(FileStorage(str(folder)), schema, "MAIN")
 
 
-def _update_one_at_a_time(index: ArticleFileIndex, ids: range, mergetype) -> list[tuple]:
-    for n in ids:
+def _update_in_batches(index: ArticleFileIndex, ids: range, size: int, mergetype) -> list:
+    """Update the documents `ids`, `size` a commit; each segment's (stored, deleted)."""
+    for start in range(ids.start, ids.stop, size):
         writer = index.writer()
-        writer.update_document(id=str(n), text=f"更新 {n}")
+        for n in range(start, min(start + size, ids.stop)):
+            writer.update_document(id=str(n), text=f"更新 {n}")
         writer.commit(mergetype=mergetype)
     return [(s.doc_count_all(), s.deleted_count()) for s in whoosh_private.segments(index)]
 
 
+@dataclass(eq=False)
+class FakeSegment:
+    """What the merge policy reads of a Whoosh segment."""
+
+    stored: int
+    deleted: int = 0
+
+    def doc_count_all(self) -> int:
+        return self.stored
+
+    def deleted_count(self) -> int:
+        return self.deleted
+
+    def doc_count(self) -> int:
+        return self.stored - self.deleted
+
+
+def test_a_segment_a_quarter_deleted_is_rewritten_and_one_less_is_kept():
+    quarter, less = FakeSegment(40_000, 10_000), FakeSegment(40_000, 9_999)
+    assert segments_to_merge([quarter, less]) == [quarter]
+    assert segments_to_merge([less]) == []
+
+
+def test_only_the_most_deleted_segment_is_rewritten_at_one_commit():
+    third, half = FakeSegment(60_000, 20_000), FakeSegment(30_000, 15_000)
+    assert segments_to_merge([third, half]) == [half]
+
+
+def test_a_segment_below_the_minimum_is_not_rewritten_for_its_deletions():
+    assert segments_to_merge([FakeSegment(MERGE_MIN_DOCUMENTS - 1, 90)]) == []
+
+
+def test_a_full_tier_of_small_segments_is_merged_without_the_large_ones():
+    large = [FakeSegment(50_000, 100), FakeSegment(50_000)]
+    small = [FakeSegment(200, 10) for _ in range(MERGE_FACTOR)]
+    assert segments_to_merge(large + small[:-1]) == []
+    assert segments_to_merge(large + small) == small
+
+
+def test_the_lowest_full_tier_is_merged_first_its_smallest_segments():
+    middle = [FakeSegment(2_000 + n) for n in range(MERGE_FACTOR + 1)]
+    small = [FakeSegment(300 - n) for n in range(MERGE_FACTOR)]
+    assert segments_to_merge(middle + small) == sorted(small, key=lambda s: s.stored)
+    assert segments_to_merge(middle) == middle[:MERGE_FACTOR]
+
+
+def test_the_smallest_segments_are_merged_beyond_the_most_kept():
+    # One segment per tier, so no tier is full.
+    tiers = [FakeSegment(MERGE_MIN_DOCUMENTS * MERGE_FACTOR**n) for n in range(MAX_SEGMENTS)]
+    assert segments_to_merge(tiers[1:]) == []
+    assert segments_to_merge(tiers) == tiers[:1]
+
+
 @pytest.mark.parametrize(
     ("mergetype", "stored"),
-    [(None, 115), (merge_grown, 100)],  # Whoosh's default keeps every deleted document
+    [(None, 140), (merge_grown, 100)],  # Whoosh's default keeps every deleted document
     ids=["whoosh", "merge_grown"],
 )
-def test_a_large_segment_is_rewritten_once_updates_deleted_a_tenth_of_it(
+def test_a_large_segment_is_rewritten_once_updates_deleted_a_quarter_of_it(
     tmp_path, mergetype, stored
 ):
     index = _plain_index(tmp_path)
     writer = index.writer()
-    for n in range(100):
+    for n in range(1000):
         writer.add_document(id=str(n), text=f"原文 {n}")
     writer.commit()
-    segments = _update_one_at_a_time(index, range(15), mergetype)
+    segments = _update_in_batches(index, range(400), 10, mergetype)
     # Documents in the files, deleted or not; what the last commits deleted waits for more.
-    assert stored <= sum(count for count, _ in segments) < stored + 10
-    assert index.doc_count() == 100
+    assert stored * 10 <= sum(count for count, _ in segments) < stored * 10 + 250
+    assert index.doc_count() == 1000
     with index.searcher() as searcher:
-        assert len(searcher.search(Term("text", "更新"), limit=None)) == 15
+        assert len(searcher.search(Term("text", "更新"), limit=None)) == 400
 
 
 def test_segments_beyond_the_most_kept_are_merged(tmp_path):
