@@ -170,16 +170,20 @@ class Region:
 
     @property
     def rects(self) -> list[dict[str, str]]:
-        """The boxes as SVG <rect> attributes, in the page's unit."""
-        return [
-            {
-                "x": f"{b.x0:.1f}",
-                "y": f"{b.top:.1f}",
-                "width": f"{b.x1 - b.x0:.1f}",
-                "height": f"{b.bottom - b.top:.1f}",
-            }
-            for b in self.boxes
-        ]
+        return svg_rects(self.boxes)
+
+
+def svg_rects(boxes: list[Box]) -> list[dict[str, str]]:
+    """The boxes as SVG <rect> attributes, in the page's unit."""
+    return [
+        {
+            "x": f"{b.x0:.1f}",
+            "y": f"{b.top:.1f}",
+            "width": f"{b.x1 - b.x0:.1f}",
+            "height": f"{b.bottom - b.top:.1f}",
+        }
+        for b in boxes
+    ]
 
 
 def page_regions(scan: PageScan, articles: list[Article]) -> list[Region]:
