@@ -5,7 +5,8 @@ bands where blank space runs across them (an X-Y cut), each column into lines, a
 rejoined into blocks: an indented first line, a vertical gap or a change of type opens a block,
 a line that runs to the column's edge carries on. The text comes out as the parser takes a
 plain-text page: one block a line, blocks separated by an empty line, each column's top a new
-block (a column break, as the text exports print it), and three empty lines above a block with
+block (a column break, as the text exports print it) unless its first line is flush where the
+column's paragraphs are indented (a paragraph going on), and three empty lines above a block with
 a wide blank above it in its column (a picture's place: the text exports space a picture item
 so). That blank is measured from where the text above it in the same column ends, or, at the
 top of a column, from where the body text beside it begins: a picture heading a column leaves
@@ -22,9 +23,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 FPDF_ERR_PASSWORD = 4  # PDFium's error code for a document that needs a password
-# A blank of this many body sizes above a block is a picture's place, not a title's margin (a
-# title's margins and the rule under the banners leave less than three).
-WIDE_GAP = 4.0
+# A blank of this many body sizes above a block is a picture's place, not a title's margins
+# (a headline under the banners' rule stands four below the banners).
+WIDE_GAP = 6.0
 PICTURE_GAP = "\n\n\n\n"  # three empty lines, as a text export spaces a picture item
 
 
@@ -205,11 +206,27 @@ def page_blocks(chars: list[Char]) -> list[TextBlock]:
     body = _body_size(chars)
     blocks: list[TextBlock] = []
     for piece in _xy_cut(chars, body, _top(chars)):
-        found = _column_blocks(_lines(piece.chars), body)
+        lines = _lines(piece.chars)
+        found = _column_blocks(lines, body)
         if found and found[0].boxes[0].top - piece.ceiling >= WIDE_GAP * body:
             found[0] = replace(found[0], wide_gap_above=True)
+        elif found and blocks and _goes_on(blocks[-1], found[0], lines, body):
+            before, first = blocks.pop(), found[0]
+            found[0] = replace(
+                before, text=before.text + first.text, boxes=before.boxes + first.boxes
+            )
         blocks.extend(found)
     return blocks
+
+
+def _goes_on(before: TextBlock, first: TextBlock, lines: list[Line], body: float) -> bool:
+    """Whether a column piece's first line goes on with the paragraph the piece before ended:
+    body type flush with the column's edge, where the column's own paragraphs are indented."""
+    head = lines[0]
+    if before.heading or first.heading or abs(head.size - body) > 0.5:
+        return False
+    flush = all(head.box.x0 - line.box.x0 < 0.5 * line.size for line in lines)
+    return flush and any(line.box.x0 - head.box.x0 > 1.2 * line.size for line in lines[1:])
 
 
 def _body_size(chars: list[Char]) -> float:

@@ -126,3 +126,17 @@ def test_title_margins_and_the_rule_under_the_banners_are_no_gap():
         *_column(0, 100, 2),
     ]
     assert not any(b.wide_gap_above for b in page_blocks(chars))
+
+
+def test_a_columns_flush_first_line_goes_on_with_the_paragraph_the_column_before_ended():
+    chars = [
+        *_line("第一栏的段落开头缩进两字一直写", 20, 0),
+        *_line("到这一栏的最后一行句子写完了。", 0, 14),
+        *_line("下一栏顶格的这一行接着上一段写的字", 200, 0),
+        *_line("完。", 200, 14),
+        *_line("新的一段开头缩进两个字写到栏边", 220, 28),
+    ]
+    assert [b.text for b in page_blocks(chars)] == [
+        "第一栏的段落开头缩进两字一直写到这一栏的最后一行句子写完了。下一栏顶格的这一行接着上一段写的字完。",
+        "新的一段开头缩进两个字写到栏边",
+    ]
