@@ -5,7 +5,8 @@ so a new field or model needs no code here) and comes back with its id, so every
 its URL. The accounts go out too: every user (by username), every group (by name) with its
 permissions, and who belongs to which; password hashes only when asked for. The first line
 counts what follows; loading checks the counts against it, in one transaction, into an empty
-archive.
+archive. After the rows come the page files (each page's PDF or image) from the media storage,
+which the import puts back through the storage (articles/archive_files.py).
 
 The export reads a snapshot (articles/archive_snapshot.py), so the newsroom keeps working
 while it runs; the import inserts rows in batches and queues nothing for the search index:
@@ -30,13 +31,22 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from articles import archive_v1
+from articles.archive_files import (
+    LINE_START,
+    ArchiveFileError,
+    FileLoader,
+    missing_files,
+    scan_file_names,
+    write_files,
+)
 from articles.archive_load import BulkLoader, reset_sequences
 from articles.archive_snapshot import archive_snapshot
 from articles.models import PendingIndexUpdate
 
-FORMAT = "newsarchive-export/3"
-# Files of /2 carried only the users the archive names, always with their password hashes.
-READABLE_FORMATS = (FORMAT, "newsarchive-export/2")
+FORMAT = "newsarchive-export/4"
+# Files of /3 carried no page files; files of /2 carried only the users the archive names,
+# always with their password hashes.
+READABLE_FORMATS = (FORMAT, "newsarchive-export/3", "newsarchive-export/2")
 USER_FIELDS = ("last_login", "is_superuser", "first_name", "last_name", "email", "is_staff")
 USER_FIELDS += ("is_active", "date_joined", "groups", "user_permissions")
 
@@ -51,6 +61,8 @@ class ExportResult:
     users: int
     groups: int
     password_hashes: bool
+    files: int = 0
+    missing_files: tuple[str, ...] = ()  # named by a page's row, not found in the storage
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,8 @@ class ImportResult:
     users_created: int  # the others existed already and were left as they are
     users_without_password: int  # created with an unusable password: the file had no hash
     groups: int
+    files: int = 0  # page files in the archive
+    missing_files: tuple[str, ...] = ()  # named by a page's row, in neither file nor storage
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -97,17 +111,23 @@ def export_archive(
     """Write the archive and its accounts to `stream`, from a snapshot that blocks no writer.
 
     Without `password_hashes` the users go out without them (a backup file then gives away
-    no password hash); imported, they get an unusable password."""
+    no password hash); imported, they get an unusable password. A page file missing from the
+    storage is named in the result (and the file's header); the rest goes out all the same."""
     with archive_snapshot(using) as snapshot:
         counts = database_counts(snapshot)
         users = get_user_model().objects.using(snapshot).order_by("pk")
         groups = Group.objects.using(snapshot).order_by("pk")
+        names = scan_file_names(snapshot)
+        missing = missing_files(names)
+        present = [name for name in names if name not in missing]
         header = {
             "format": FORMAT,
             "counts": counts,
             "users": users.count(),
             "groups": groups.count(),
             "password_hashes": password_hashes,
+            "files": len(present),
+            "missing_files": missing,
         }
         stream.write(json.dumps(header, ensure_ascii=False) + "\n")
         serialize = _serializer(stream)
@@ -117,7 +137,10 @@ def export_archive(
         for model in archive_models():
             fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
             serialize(model.objects.using(snapshot).order_by("pk").iterator(2000), fields=fields)
-    return ExportResult(counts, header["users"], header["groups"], password_hashes)
+        write_files(stream, present)
+    return ExportResult(
+        counts, header["users"], header["groups"], password_hashes, len(present), tuple(missing)
+    )
 
 
 def _serializer(stream: IO[str]):
@@ -138,8 +161,10 @@ def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> ImportResu
     """Load an export into an empty archive in one transaction; the counts must match.
 
     Groups are created, or given the file's permissions when they exist; users the database
-    has already are left as they are. Nothing is queued for the search index: build it
-    afterwards (`rebuild_search_index`, as import_archive does)."""
+    has already are left as they are. Page files go into the media storage (one it holds
+    already is kept); when the import fails, those it saved are deleted again. Nothing is
+    queued for the search index: build it afterwards (`rebuild_search_index`, as
+    import_archive does)."""
     header = json.loads(stream.readline() or "{}")
     if header.get("format") not in (*READABLE_FORMATS, archive_v1.FORMAT):
         raise ArchiveError(f"not a {FORMAT} file")
@@ -147,28 +172,47 @@ def import_archive(stream: IO[str], using: str = DEFAULT_DB_ALIAS) -> ImportResu
         raise ArchiveError("the archive is not empty: import into a new database")
     if header["format"] == archive_v1.FORMAT:
         return _import_v1(stream, header)
-    with transaction.atomic(using=using):
+    with FileLoader().removed_on_failure() as files, transaction.atomic(using=using):
         accounts = _Accounts(using)
         rows = BulkLoader(using)
         for number, line in enumerate(stream, start=2):
+            if line.startswith(LINE_START):
+                try:
+                    files.load(line)
+                except ArchiveFileError as error:
+                    raise ArchiveError(f"line {number}: {error}") from error
+                continue
             try:
                 for item in serializers.deserialize("jsonl", [line], using=using):
                     if not accounts.load(item):
                         rows.add(item.object)
             except DeserializationError as error:
                 raise ArchiveError(f"line {number}: {error}") from error
+        try:
+            files.check_complete()
+        except ArchiveFileError as error:
+            raise ArchiveError(str(error)) from error
         rows.flush()
         counts = database_counts(using)
-        found = (counts, accounts.users, accounts.groups)
+        found = (counts, accounts.users, accounts.groups, files.loaded)
         expected = (header["counts"], header["users"], header.get("groups", 0))
+        expected += (header.get("files", 0),)
         if found != expected:
             raise ArchiveError(
-                f"loaded {counts}, {accounts.users} users and {accounts.groups} groups, the file "
-                f"says {expected[0]}, {expected[1]} users and {expected[2]} groups"
+                f"loaded {counts}, {accounts.users} users, {accounts.groups} groups and "
+                f"{files.loaded} page files, the file says {expected[0]}, {expected[1]} users, "
+                f"{expected[2]} groups and {expected[3]} page files"
             )
         reset_sequences(using, archive_models())
+        missing = missing_files(scan_file_names(using))
     return ImportResult(
-        counts, accounts.users, accounts.created, accounts.without_password, accounts.groups
+        counts,
+        accounts.users,
+        accounts.created,
+        accounts.without_password,
+        accounts.groups,
+        files.loaded,
+        tuple(missing),
     )
 
 

@@ -2,17 +2,22 @@
 rendered to images once and kept, and each article's region on it.
 
 Storage is the default one (settings.STORAGES, MEDIA_ROOT under NEWSARCHIVE_VAR_DIR, or S3 by
-settings), so every file goes through its API: save, exists, open.
+settings), so every file goes through its API: save, exists, open. An image is rendered by the
+first reader who asks for it, under a lock in the database, so that readers asking at the same
+moment wait for that one render instead of each making their own (and, on a file system, a
+second copy under another name).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, transaction
 
 from articles.models import Article, Page, PageScan
 from articles.pdf.regions import article_regions
@@ -99,7 +104,14 @@ def attach_scan(page: Page, scan: ScanSource) -> PageScan:
 def rendered_image(scan: PageScan, size: str) -> str:
     """The storage name of the page's image at `size` ("page" or "thumb"), rendered the
     first time it is asked for and kept: a file's images are named by its SHA-256."""
-    return _cached(scan, f"{size}.jpg", WIDTHS[size], None)
+    return _kept(scan.sha256, f"{size}.jpg", lambda: _render(scan, WIDTHS[size], None))
+
+
+def source_image(scan: ScanSource, size: str) -> str:
+    """The same for a PDF or image not stored with a page yet (an upload's preview): the page
+    it becomes finds its image already made."""
+    render = render_pdf if scan.kind == PageScan.Kind.PDF else render_image
+    return _kept(scan.sha256, f"{size}.jpg", lambda: render(scan.data, scan.name, WIDTHS[size]))
 
 
 def clipping_image(scan: PageScan, boxes: list[Box]) -> str:
@@ -115,21 +127,38 @@ def clipping_image(scan: PageScan, boxes: list[Box]) -> str:
     )
     label = "-".join(str(round(v)) for v in (crop.x0, crop.top, crop.x1, crop.bottom))
     width = min(CLIPPING_WIDTH, max(200, round((crop.x1 - crop.x0) * 2)))
-    return _cached(scan, f"clip-{label}-{width}.jpg", width, crop)
+    return _kept(scan.sha256, f"clip-{label}-{width}.jpg", lambda: _render(scan, width, crop))
 
 
-def _cached(scan: PageScan, label: str, width: int, crop: Box | None) -> str:
-    name = f"page_images/{scan.sha256[:2]}/{scan.sha256}/{label}"
-    if default_storage.exists(name):
-        return name
+def _render(scan: PageScan, width: int, crop: Box | None) -> bytes:
     with scan.file.open("rb") as source:
         data = source.read()
     render = render_pdf if scan.kind == PageScan.Kind.PDF else render_image
-    image = render(data, scan.source_name, width, crop)
-    # A reader who asked at the same moment may have saved it first: keep theirs.
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(image))
+    return render(data, scan.source_name, width, crop)
+
+
+def _kept(sha256: str, label: str, render: Callable[[], bytes]) -> str:
+    """The storage name of an image of the file `sha256`, rendered once: the first reader
+    renders it holding the image's lock; one who asked meanwhile waits, then finds it made."""
+    name = f"page_images/{sha256[:2]}/{sha256}/{label}"
+    if default_storage.exists(name):
+        return name
+    with transaction.atomic():
+        _lock_image(name)
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(render()))
     return name
+
+
+def _lock_image(name: str) -> None:
+    """Hold the image's lock until the transaction ends. On PostgreSQL an advisory lock keyed
+    by the name (no row needed: an upload's preview renders a file no page has yet); SQLite's
+    write transactions begin IMMEDIATE (settings), so they take turns already."""
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 @dataclass(frozen=True)
@@ -141,16 +170,20 @@ class Region:
 
     @property
     def rects(self) -> list[dict[str, str]]:
-        """The boxes as SVG <rect> attributes, in the page's unit."""
-        return [
-            {
-                "x": f"{b.x0:.1f}",
-                "y": f"{b.top:.1f}",
-                "width": f"{b.x1 - b.x0:.1f}",
-                "height": f"{b.bottom - b.top:.1f}",
-            }
-            for b in self.boxes
-        ]
+        return svg_rects(self.boxes)
+
+
+def svg_rects(boxes: list[Box]) -> list[dict[str, str]]:
+    """The boxes as SVG <rect> attributes, in the page's unit."""
+    return [
+        {
+            "x": f"{b.x0:.1f}",
+            "y": f"{b.top:.1f}",
+            "width": f"{b.x1 - b.x0:.1f}",
+            "height": f"{b.bottom - b.top:.1f}",
+        }
+        for b in boxes
+    ]
 
 
 def page_regions(scan: PageScan, articles: list[Article]) -> list[Region]:

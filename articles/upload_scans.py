@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from articles.ingest import PagePreview, preview_page_bytes
 from articles.ingest_files import store_scan_only
-from articles.page_images import ScanSource, read_scan
-from articles.pdf.text import ScanError
+from articles.page_images import ScanSource, read_scan, svg_rects
+from articles.parsing import ParsedPage
+from articles.pdf.regions import article_regions
+from articles.pdf.text import Box, ScanError
 from articles.upload_files import PageFile
 
 
@@ -70,3 +73,64 @@ def preview_file(
         user=user,
         choices=choices,
     )
+
+
+@dataclass(frozen=True)
+class ScanRegion:
+    """A parsed article's rectangles on the page, with its number in the preview's table."""
+
+    number: int
+    headline: str
+    boxes: list[Box]
+    label_size: float  # the number's type size, in the page's unit
+
+    @property
+    def rects(self) -> list[dict[str, str]]:
+        return svg_rects(self.boxes)
+
+    @property
+    def label_x(self) -> str:
+        return f"{self.boxes[0].x0 + self.label_size * 0.2:.1f}"
+
+    @property
+    def label_y(self) -> str:
+        return f"{self.boxes[0].top + self.label_size:.1f}"
+
+
+@dataclass(frozen=True)
+class ScanPreview:
+    """A staged page's PDF or image beside its parse in the upload preview: the staged file
+    (UploadFile pk) it is rendered from, its size, and where each parsed article stands."""
+
+    key: int
+    width: float
+    height: float
+    regions: list[ScanRegion]
+
+
+def scan_preview(file: PageFile, parsed: ParsedPage | None) -> ScanPreview | None:
+    """None for a page without PDF or image, or one that does not open (the preview says why).
+    The regions follow the parse as the preview shows it, layout corrections included."""
+    if not file.scan_name or file.key is None:
+        return None
+    try:
+        scan = file_scan(file)
+    except ScanError:
+        return None
+    regions = []
+    if scan.text is not None and parsed is not None:
+        blocks = [(block.text, block.boxes) for block in scan.text.blocks]
+        parts = [
+            [a.kicker or "", a.headline, a.subheadline or "", *a.paragraphs]
+            for a in parsed.articles
+        ]
+        found = article_regions(blocks, parts)
+        label_size = scan.width / 50
+        regions = [
+            ScanRegion(number, article.headline, boxes, label_size)
+            for number, (article, boxes) in enumerate(
+                zip(parsed.articles, found, strict=True), start=1
+            )
+            if boxes
+        ]
+    return ScanPreview(file.key, scan.width, scan.height, regions)

@@ -17,6 +17,7 @@ urlpatterns = [
         views.page_image,
         name="page_image",
     ),
+    path("uploads/files/<int:key>/page.jpg", views.upload_page_image, name="upload_page_image"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("articles/<int:pk>/clipping.jpg", views.article_clipping, name="article_clipping"),
     re_path(r"^articles/(?P<pk>[0-9]+)/cite\.(?P<fmt>ris|bib)$", views.article_cite, name="cite"),

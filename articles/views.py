@@ -6,6 +6,8 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
@@ -27,8 +29,26 @@ from articles.api import bad_request, error_status, field_errors, query_error
 from articles.citation import citation, citation_meta, description
 from articles.citation_files import as_bibtex, as_ris
 from articles.health import health, public_health
-from articles.models import Article, Issue, Organization, Page, PageScan, Person, RetiredArticle
-from articles.page_images import article_region, clipping_image, page_regions, rendered_image
+from articles.models import (
+    Article,
+    Issue,
+    Organization,
+    Page,
+    PageScan,
+    Person,
+    RetiredArticle,
+    Upload,
+    UploadFile,
+)
+from articles.page_images import (
+    article_region,
+    clipping_image,
+    page_regions,
+    read_scan,
+    rendered_image,
+    source_image,
+)
+from articles.pdf.text import ScanError
 from articles.search.export import CONTENT_TYPES, export_chunks, export_filename
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, all_hits, search_articles
@@ -153,9 +173,29 @@ def article_clipping(request: HttpRequest, pk: int) -> HttpResponse:
     return _image_response(clipping_image(PageScan.objects.get(page_id=article.page_id), boxes))
 
 
-def _image_response(name: str) -> FileResponse:
+@require_GET
+@staff_member_required
+def upload_page_image(request: HttpRequest, key: int) -> HttpResponse:
+    """A staged page's PDF or image, for the upload preview: to those who may read it (anyone
+    who may upload), while the upload is staged."""
+    if not request.user.has_perm("articles.upload_issue"):
+        raise PermissionDenied
+    staged = get_object_or_404(
+        UploadFile.objects.exclude(scan_name=""), pk=key, upload__status=Upload.Status.STAGED
+    )
+    try:
+        scan = read_scan(staged.scan_name, bytes(staged.scan_data))
+    except ScanError as error:
+        raise Http404(str(error)) from error
+    return _image_response(source_image(scan, "page"), public=False)
+
+
+def _image_response(name: str, public: bool = True) -> FileResponse:
     response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
-    patch_cache_control(response, public=True, max_age=86400)
+    if public:
+        patch_cache_control(response, public=True, max_age=86400)
+    else:
+        patch_cache_control(response, private=True, max_age=3600)
     return response
 
 

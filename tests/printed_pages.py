@@ -1,5 +1,6 @@
 """Page PDFs made at test time: a page's text laid out as a newspaper page (banners across the
-top, then four columns; titles bigger and bold, paragraphs indented) and printed by Chromium.
+top, then four columns; titles bigger and bold, paragraphs indented, a picture's place above
+each picture item) and printed by Chromium.
 
 Used by tests/test_pdf_*.py and bench/pdf_pages.py; nothing here is downloaded or committed.
 """
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from articles.parsing.layout import PHOTO_GAP
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -25,7 +27,9 @@ body { font-family: "WenQuanYi Micro Hei", sans-serif; font-size: 10pt; line-hei
 .columns { column-count: %(columns)s; column-gap: 8mm; }
 p { margin: 0; text-indent: 2em; text-align: justify; }
 .kicker, .sub { font-size: 13pt; text-indent: 0; text-align: center; margin: 2mm 0; }
-.gap { margin-top: 3em; }
+.item { break-inside: avoid; }
+.picture { height: 8em; margin: 2mm 0 3mm; border: 1px solid #888; background: #e8e8e8;
+           print-color-adjust: exact; }
 .headline { font-size: 19pt; font-weight: bold; text-indent: 0; text-align: center;
             margin: 4mm 0 2mm; }
 """
@@ -41,34 +45,53 @@ def page_html(text: str, expected: dict | None = None, columns: int = 4) -> str:
         for role in ("kicker", "headline", "subheadline"):
             if article.get(role):
                 roles[article[role]] = "sub" if role == "subheadline" else role
-    # Two empty lines or more (a gap between articles in a text export) print as a wide blank.
-    pieces = re.split(r"\n[ \t\u3000]*\n", text.replace("\r\n", "\n"))
-    blocks = [piece.strip() for piece in pieces if piece.strip()]
-    gapped, after_empty = set(), False
-    for piece in pieces:
-        if piece.strip():
-            if after_empty:
-                gapped.add(piece.strip())
-            after_empty = False
-        else:
-            after_empty = True
+    pieces = _pieces(text)
+    blocks = [piece for piece, _ in pieces]
+    pictured = {piece for piece, blank in pieces if blank >= PHOTO_GAP}
     top = [b for b in blocks if b in banners]
     rest = [b for b in blocks if b not in banners]
     size = sum(len(b) for b in rest)
     # Four columns of about 30 characters, about 75 lines each on A3; longer pages grow taller.
     height = max(420, int(size / (columns * 30) * 5.5) + 80)
     style = STYLE % {"width": 297, "height": height, "columns": columns}
-    body = "".join(
-        f'<p class="{roles.get(b, "")}{" gap" if b in gapped else ""}">'
-        f"{html.escape(b).replace(chr(10), '<br>')}</p>"
-        for b in rest
-    )
+    body = "".join(_paragraph(b, roles.get(b, ""), b in pictured) for b in rest)
     head = "".join(f"<p>{html.escape(b)}</p>" for b in top)
     return (
         f'<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>{style}</style>'
         f'</head><body><div class="banners">{head}</div><div class="columns">{body}</div>'
         "</body></html>"
     )
+
+
+def _pieces(text: str) -> list[tuple[str, int]]:
+    """The page's blocks (runs of non-empty lines), each with the blank lines above it."""
+    pieces: list[tuple[str, int]] = []
+    lines: list[str] = []
+    blank = above = 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.strip(" \t\u3000"):
+            if not lines:
+                above = blank
+            lines.append(line.strip())
+            blank = 0
+            continue
+        if lines:
+            pieces.append(("\n".join(lines), above))
+            lines = []
+        blank += 1
+    if lines:
+        pieces.append(("\n".join(lines), above))
+    return pieces
+
+
+def _paragraph(block: str, role: str, pictured: bool) -> str:
+    """A block as a paragraph; one the text export spaces as a picture item's (a wide gap
+    above it) gets the picture's place above it, kept in the same column: a margin alone
+    would vanish at the top of a column, as CSS truncates margins at a column break."""
+    paragraph = f'<p class="{role}">{html.escape(block).replace(chr(10), "<br>")}</p>'
+    if pictured:
+        return f'<div class="item"><div class="picture"></div>{paragraph}</div>'
+    return paragraph
 
 
 def print_pdf(page: str, out: Path) -> Path:

@@ -1,7 +1,10 @@
 import datetime
+import threading
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 
 from articles import page_images
@@ -112,3 +115,50 @@ def test_jpeg_is_kept_as_an_image_without_regions(client, seed_page):
 def test_an_image_that_is_not_one_is_refused_by_name():
     with pytest.raises(BadImageError, match=r"^02\.png："):
         read_scan("02.png", b"\x89PNG not really")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_readers_asking_for_an_unrendered_image_at_once_render_it_once(
+    scanned_page, monkeypatch
+):
+    """A renders; B asks while A is rendering (B has already found no image), waits for A's
+    lock, then finds A's image: one render, one file, both given it."""
+    scan = scanned_page.scan
+    a_renders, b_looked = threading.Event(), threading.Event()
+    renders, names = [], {}
+    render, exists = page_images.render_pdf, default_storage.exists
+
+    def render_slowly(*args):
+        renders.append(threading.current_thread().name)
+        a_renders.set()
+        assert b_looked.wait(10)  # B found no image and goes for the lock, A still holds it
+        return render(*args)
+
+    def exists_and_tell(name):
+        found = exists(name)
+        if threading.current_thread().name == "B" and not found:
+            b_looked.set()
+        return found
+
+    monkeypatch.setattr(page_images, "render_pdf", render_slowly)
+    monkeypatch.setattr(default_storage, "exists", exists_and_tell)
+
+    def read(actor: str) -> None:
+        try:
+            if actor == "B":
+                assert a_renders.wait(10)
+            names[actor] = rendered_image(scan, "page")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read, args=(n,), name=n) for n in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert renders == ["A"]
+    assert names["A"] == names["B"]
+    folder = Path(default_storage.path(names["A"])).parent
+    assert [p.name for p in folder.iterdir()] == ["page.jpg"]
+    assert default_storage.open(names["B"]).read(2) == b"\xff\xd8"

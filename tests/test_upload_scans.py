@@ -2,8 +2,10 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
-from articles.models import Article, Page, PageScan, Upload
+from articles.models import Article, Page, PageScan, Upload, UploadFile
 from articles.page_images import IMAGE_ONLY, NO_TEXT_LAYER
 from tests import test_admin_upload
 from tests.printed_pages import encrypted, page_image_bytes, scan_like_pdf
@@ -107,3 +109,47 @@ def test_a_pdf_over_the_scan_limit_is_refused(editor, settings):
     response = post_upload(editor, [pdf("02.pdf", scan_like_pdf())])
     assert "超过每版 1,000 字节的上限" in response.content.decode()
     assert nothing_stored()
+
+
+def staged_image_url() -> str:
+    return reverse("articles:upload_page_image", args=[UploadFile.objects.get().pk])
+
+
+def test_the_preview_shows_an_uploaded_pdfs_page_image_with_each_articles_place(
+    editor, printed_seed
+):
+    response = post_upload(editor, [pdf("02.pdf", printed_seed)])
+    preview = editor.get(response["Location"]).content.decode()
+
+    assert f'<image href="{staged_image_url()}"' in preview
+    assert preview.count('<g class="region">') == 7  # each of the 7 articles found
+    assert "<title>1. 朝阳区深化“产改”促进发展新质生产力</title>" in preview
+    image = editor.get(staged_image_url())
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert b"".join(image.streaming_content)[:2] == b"\xff\xd8"
+    assert "private" in image["Cache-Control"]
+
+
+def test_the_preview_shows_an_uploaded_image_without_regions(editor):
+    response = post_upload(editor, [pdf("06.png", page_image_bytes())])
+    preview = editor.get(response["Location"]).content.decode()
+    assert f'<image href="{staged_image_url()}"' in preview
+    assert '<g class="region">' not in preview
+
+
+def test_a_txt_alone_has_no_page_image_in_the_preview(editor, seed_bytes):
+    response = post_upload(editor, [txt("02.txt", seed_bytes)])
+    assert "upload-scan" not in editor.get(response["Location"]).content.decode()
+
+
+def test_a_staged_page_image_is_for_those_who_may_upload_and_only_while_staged(
+    editor, printed_seed, django_user_model
+):
+    response = post_upload(editor, [pdf("02.pdf", printed_seed)])
+    url = staged_image_url()
+    other = Client()
+    assert other.get(url).status_code == 302  # to the admin's login
+    other.force_login(django_user_model.objects.create_user("staff", is_staff=True))
+    assert other.get(url).status_code == 403
+    confirm(editor, response["Location"])
+    assert editor.get(url).status_code == 404

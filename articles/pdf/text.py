@@ -5,19 +5,28 @@ bands where blank space runs across them (an X-Y cut), each column into lines, a
 rejoined into blocks: an indented first line, a vertical gap or a change of type opens a block,
 a line that runs to the column's edge carries on. The text comes out as the parser takes a
 plain-text page: one block a line, blocks separated by an empty line, each column's top a new
-block (a column break, as the text exports print it).
+block (a column break, as the text exports print it) unless its first line is flush where the
+column's paragraphs are indented (a paragraph going on), and three empty lines above a block with
+a wide blank above it in its column (a picture's place: the text exports space a picture item
+so). That blank is measured from where the text above it in the same column ends, or, at the
+top of a column, from where the body text beside it begins: a picture heading a column leaves
+no gap between two lines of the column.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 FPDF_ERR_PASSWORD = 4  # PDFium's error code for a document that needs a password
+# A blank of this many body sizes above a block is a picture's place, not a title's margins
+# (a headline under the banners' rule stands four below the banners).
+WIDE_GAP = 6.0
+PICTURE_GAP = "\n\n\n\n"  # three empty lines, as a text export spaces a picture item
 
 
 class ScanError(Exception):
@@ -111,6 +120,7 @@ class TextBlock:
     text: str
     boxes: tuple[Box, ...]
     heading: bool = False
+    wide_gap_above: bool = False  # a picture's place above it (WIDE_GAP)
 
 
 @dataclass(frozen=True)
@@ -121,7 +131,12 @@ class PdfPageText:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(block.text for block in self.blocks) + ("\n" if self.blocks else "")
+        parts = []
+        for block in self.blocks:
+            if parts:
+                parts.append(PICTURE_GAP if block.wide_gap_above else "\n\n")
+            parts.append(block.text)
+        return "".join(parts) + ("\n" if self.blocks else "")
 
     @property
     def has_text(self) -> bool:
@@ -190,9 +205,28 @@ def page_blocks(chars: list[Char]) -> list[TextBlock]:
         return []
     body = _body_size(chars)
     blocks: list[TextBlock] = []
-    for column in _xy_cut(chars, body):
-        blocks.extend(_column_blocks(_lines(column), body))
+    for piece in _xy_cut(chars, body, _top(chars)):
+        lines = _lines(piece.chars)
+        found = _column_blocks(lines, body)
+        if found and found[0].boxes[0].top - piece.ceiling >= WIDE_GAP * body:
+            found[0] = replace(found[0], wide_gap_above=True)
+        elif found and blocks and _goes_on(blocks[-1], found[0], lines, body):
+            before, first = blocks.pop(), found[0]
+            found[0] = replace(
+                before, text=before.text + first.text, boxes=before.boxes + first.boxes
+            )
+        blocks.extend(found)
     return blocks
+
+
+def _goes_on(before: TextBlock, first: TextBlock, lines: list[Line], body: float) -> bool:
+    """Whether a column piece's first line goes on with the paragraph the piece before ended:
+    body type flush with the column's edge, where the column's own paragraphs are indented."""
+    head = lines[0]
+    if before.heading or first.heading or abs(head.size - body) > 0.5:
+        return False
+    flush = all(head.box.x0 - line.box.x0 < 0.5 * line.size for line in lines)
+    return flush and any(line.box.x0 - head.box.x0 > 1.2 * line.size for line in lines[1:])
 
 
 def _body_size(chars: list[Char]) -> float:
@@ -212,18 +246,39 @@ def _gaps(spans: list[tuple[float, float]], least: float) -> list[float]:
     return cuts
 
 
-def _xy_cut(chars: list[Char], body: float) -> list[list[Char]]:
+@dataclass(frozen=True)
+class _Piece:
+    """A single column piece of the page, and where the blank above it begins: the bottom of
+    the band above it in its column, or the top of the body text beside it for a column's top."""
+
+    chars: list[Char]
+    ceiling: float
+
+
+def _top(chars: list[Char]) -> float:
+    return min(c.box.top for c in chars)
+
+
+def _xy_cut(chars: list[Char], body: float, ceiling: float) -> list[_Piece]:
     """Columns left to right wherever blank space runs from top to bottom, else bands top to
     bottom where a wide blank runs across; recursively, down to single column pieces."""
     x_cuts = _gaps([(c.box.x0, c.box.x1) for c in chars], 1.2 * body)
     if x_cuts:
-        return [piece for part in _split(chars, x_cuts, "x") for piece in _xy_cut(part, body)]
+        # A column starting lower than the body text beside it has a blank at its top; the
+        # page's furniture (banners, folios) may stand higher in one column than the others.
+        top = _top([c for c in chars if abs(c.size - body) < 0.5] or chars)
+        parts = _split(chars, x_cuts, "x")
+        return [piece for part in parts for piece in _xy_cut(part, body, top)]
     y_cuts = _gaps([(c.box.top, c.box.bottom) for c in chars], 1.6 * body)
     if y_cuts:
         parts = _split(chars, y_cuts, "y")
         if len(parts) > 1:
-            return [piece for part in parts for piece in _xy_cut(part, body)]
-    return [chars]
+            pieces = []
+            for part in parts:
+                pieces.extend(_xy_cut(part, body, ceiling))
+                ceiling = max(c.box.bottom for c in part)
+            return pieces
+    return [_Piece(chars, ceiling)]
 
 
 def _split(chars: list[Char], cuts: list[float], axis: str) -> list[list[Char]]:

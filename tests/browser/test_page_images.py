@@ -109,3 +109,33 @@ def test_the_page_image_on_a_phone(page: Page, scanned_url, shot, axe):
     page.goto(scanned_url + "/articles/3/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot("64-article-clipping-phone")
+
+
+def test_the_upload_preview_shows_the_pdfs_page_image_beside_its_parse(
+    page: Page, scanned_url, shot, axe, tmp_path
+):
+    expected = json.loads((DATA / "seed_page.expected.json").read_text(encoding="utf-8"))
+    text = (DATA / "seed_page.txt").read_text(encoding="utf-8")
+    pdf = print_pdf(page_html(text, expected), tmp_path / "2024-03-19_02.pdf")
+    page.goto(scanned_url + "/admin/")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("admin")
+    page.get_by_role("button", name="登录").click()
+    page.goto(scanned_url + "/admin/articles/issue/upload/")
+    page.get_by_label("出版日期").fill("2024-03-19")
+    page.get_by_label("版面文件").set_input_files(pdf)
+    page.get_by_role("button", name="解析并预览").click()
+
+    scan = page.locator("figure.upload-scan")
+    expect(scan).to_be_visible()
+    expect(scan.locator("g.region")).to_have_count(len(TITLES))
+    assert scan.locator("image").evaluate("image => image.getBBox().width") > 0
+    # Beside the parse on a desktop: the table starts level with the image, to its left.
+    table = page.locator("section.upload-page table").first
+    assert table.bounding_box()["x"] < scan.bounding_box()["x"]
+    axe("upload preview with page image")
+    shot("65-upload-preview-page-image")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    shot("66-upload-preview-page-image-phone")
+    page.get_by_role("button", name="取消并丢弃").click()

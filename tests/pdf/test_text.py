@@ -1,11 +1,13 @@
 import pytest
 
 from articles import parsing
+from articles.parsing.blocks import split_blocks
 from articles.pdf.text import (
     Box,
     Char,
     DamagedPdfError,
     EncryptedPdfError,
+    PdfPageText,
     page_blocks,
     read_pdf_text,
 )
@@ -89,3 +91,52 @@ def test_scan_like_pdf_has_no_text_layer():
 def test_bad_pdf_is_refused_with_its_file_name(data, error):
     with pytest.raises(error, match=r"^2024-03-12_02\.pdf："):
         read_pdf_text(data, "2024-03-12_02.pdf")
+
+
+def _column(x: float, top: float, lines: int) -> list[Char]:
+    """`lines` body lines of a column 14 characters wide, each running to its edge."""
+    return [
+        c for n in range(lines) for c in _line("栏里的一行正文写到栏边为止还有字", x, top + n * 14)
+    ]
+
+
+def test_a_wide_blank_inside_a_column_comes_out_as_a_picture_items_gap():
+    chars = [*_column(0, 0, 3), *_line("图片新闻", 0, 42 + 80), *_column(0, 136, 2)]
+    page = PdfPageText(400, 600, tuple(page_blocks(chars)))
+    assert [b.wide_gap_above for b in page.blocks] == [False, True, False]
+    assert "为止还有字\n\n\n\n图片新闻\n\n栏里" in page.text
+    assert split_blocks(page.text)[1].gap == 3  # as the parser reads a text export
+
+
+def test_a_column_that_starts_below_the_body_text_beside_it_has_a_gap_at_its_top():
+    """A picture heading the third column: nothing above the caption in its own column, but
+    the columns beside it start 80 points higher."""
+    banners = _line("出版日期", 0, -30, size=11.0)  # page furniture above the first column only
+    chars = [*banners, *_column(0, 0, 5), *_column(200, 0, 5), *_column(400, 80, 2)]
+    chars += _column(600, 0, 5)
+    blocks = page_blocks(chars)
+    assert [b.boxes[0].x0 for b in blocks if b.wide_gap_above] == [400]
+
+
+def test_title_margins_and_the_rule_under_the_banners_are_no_gap():
+    chars = [
+        *_line("出版日期", 0, -40, size=11.0),
+        *_column(0, 0, 2),
+        *_line("大标题", 0, 28 + 20, size=20.0, bold=True),
+        *_column(0, 100, 2),
+    ]
+    assert not any(b.wide_gap_above for b in page_blocks(chars))
+
+
+def test_a_columns_flush_first_line_goes_on_with_the_paragraph_the_column_before_ended():
+    chars = [
+        *_line("第一栏的段落开头缩进两字一直写", 20, 0),
+        *_line("到这一栏的最后一行句子写完了。", 0, 14),
+        *_line("下一栏顶格的这一行接着上一段写的字", 200, 0),
+        *_line("完。", 200, 14),
+        *_line("新的一段开头缩进两个字写到栏边", 220, 28),
+    ]
+    assert [b.text for b in page_blocks(chars)] == [
+        "第一栏的段落开头缩进两字一直写到这一栏的最后一行句子写完了。下一栏顶格的这一行接着上一段写的字完。",
+        "新的一段开头缩进两个字写到栏边",
+    ]

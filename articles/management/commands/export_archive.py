@@ -1,6 +1,6 @@
 """Write the whole archive and its accounts to a JSON-lines file (.gz compresses it)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.archive_io import export_archive, open_archive
 
@@ -26,10 +26,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"exported to {file}: "
             + ", ".join(f"{n} {kind}s" for kind, n in result.counts.items())
-            + f", {result.users} users, {result.groups} groups"
+            + f", {result.users} users, {result.groups} groups, {result.files} page files"
         )
         if not password_hashes:
             self.stderr.write(
                 "password hashes left out (--with-password-hashes writes them): imported users "
                 "get an unusable password; set one with `manage.py changepassword USERNAME`"
+            )
+        if result.missing_files:
+            for name in result.missing_files:
+                self.stderr.write(f"{name}: a page's file, not found in the media storage")
+            raise CommandError(
+                f"{len(result.missing_files)} page files were not found and are not in {file}; "
+                "everything else is"
             )

@@ -28,7 +28,13 @@ class Command(BaseCommand):
             "imported and verified: "
             + ", ".join(f"{n} {kind}s" for kind, n in result.counts.items())
             + f", {result.users} users ({result.users_created} created), {result.groups} groups"
+            + f", {result.files} page files"
         )
+        for name in result.missing_files:
+            self.stderr.write(
+                f"{name}: a page's file, in neither the archive nor the media storage; "
+                "its page image cannot be shown until the page's PDF or image is uploaded again"
+            )
         if result.users_without_password:
             self.stderr.write(
                 f"{result.users_without_password} users came without a password hash and "
