@@ -29,7 +29,7 @@ from articles.layout_service import (
 from articles.models import Page, Upload
 from articles.reparse_review import preview_reparse
 from articles.search.indexing import catch_up_index
-from articles.upload import correct_staged_file
+from articles.upload import correct_staged_file, undo_staged_correction
 from articles.upload_files import UploadError
 
 
@@ -118,6 +118,21 @@ def correct_staged_layout(request: HttpRequest, upload: Upload) -> None:
             messages.error(request, message)
 
 
+def undo_staged_layout(request: HttpRequest, upload: Upload) -> None:
+    """撤销 on one of the corrections an upload preview lists for a staged file."""
+    key, _, index = request.POST.get("undo_layout", "").partition(":")
+    try:
+        if not (key.isdigit() and index.isdigit()):
+            raise UploadError(["无法撤销：找不到这项校正"])
+        text = request.POST.get(f"undo_text_{key}_{index}", "")
+        undo_staged_correction(upload, request.user, int(key), int(index), text)
+    except LayoutCorrectionError as error:
+        messages.error(request, f"无法撤销：{error}")
+    except UploadError as error:
+        for message in error.messages:
+            messages.error(request, message)
+
+
 def layout_tables(reviews) -> list[tuple]:
     """For the upload preview: each review with the lines of the articles it shows and its
     layout corrections (None while the page has no number or no parse). Page furniture comes
@@ -134,6 +149,7 @@ def layout_tables(reviews) -> list[tuple]:
                     or block.article in review.shown
                 ],
                 "corrections": [describe(c) for c in review.file.layout],
+                "listed": [(describe(c), c["text"]) for c in review.file.layout],
                 "prefix": str(review.file.key),
                 "roles": ROLES,
             }

@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views import defaults
 
-from articles.admin_layout import correct_staged_layout, layout_tables
+from articles.admin_layout import correct_staged_layout, layout_tables, undo_staged_layout
 from articles.admin_options import chinese_date
 from articles.corrections import conflict_choices
 from articles.forms import IssueUploadForm
@@ -123,6 +123,9 @@ class IssueUploadMixin:
             return redirect("admin:articles_issue_changelist")
         if request.method == "POST" and "layout" in request.POST:
             correct_staged_layout(request, upload)
+            return _back_to_preview(request, upload)
+        if request.method == "POST" and "undo_layout" in request.POST:
+            undo_staged_layout(request, upload)
             return _back_to_preview(request, upload)
         if request.method == "POST" and "renumber" in request.POST:
             try:

@@ -12,6 +12,7 @@ from django.db import transaction
 from articles import parsing
 from articles.layout_corrections import (
     ROLES,
+    LayoutCorrectionError,
     check,
     corrected_layout,
     merged_layout,
@@ -101,6 +102,18 @@ def add_staged_correction(file: UploadFile, issue_date, correction: dict) -> Non
         layout = corrected_layout(parsed, staged_layout(file, issue_date), correction)
         own = [c for c in file.layout_corrections if not same_line(c, correction)]
         file.layout_corrections = [*own, *([correction] if correction in layout else [])]
+        file.save(update_fields=["layout_corrections"])
+
+
+def remove_staged_correction(file: UploadFile, index: int, text: str) -> None:
+    """Undo the staged file's `index`-th own layout correction, if it is still the one on the
+    line `text` the editor saw (LayoutCorrectionError otherwise: the list changed meanwhile)."""
+    with transaction.atomic():
+        file = UploadFile.objects.select_for_update().get(pk=file.pk)
+        own = list(file.layout_corrections)
+        if not 0 <= index < len(own) or own[index]["text"] != text:
+            raise LayoutCorrectionError("这项校正已经改变，请查看最新的预览后再撤销")
+        file.layout_corrections = own[:index] + own[index + 1 :]
         file.save(update_fields=["layout_corrections"])
 
 

@@ -11,9 +11,11 @@ staff, in Chinese.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 from collections import Counter
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,7 @@ from django.utils import timezone
 from articles.identity import retirement_at_the_end
 from articles.index_queue import index_queue_transaction
 from articles.ingest import IngestResult, Outcome
-from articles.layout_service import add_staged_correction
+from articles.layout_service import add_staged_correction, remove_staged_correction
 from articles.models import Upload, UploadFile
 from articles.row_locks import locked_issue
 from articles.upload_files import PageFile, UploadError, staged_page
@@ -109,6 +111,21 @@ def renumber_upload(upload: Upload, user, numbers: dict[int, str]) -> None:
 def correct_staged_file(upload: Upload, user, key: int, correction: dict) -> None:
     """Keep a layout correction on one of the upload's staged files (LayoutCorrectionError when
     it does not fit the page). A change to the upload like confirm: only who may confirm it."""
+    with _staged_file(upload, user, key) as file:
+        add_staged_correction(file, upload.issue_date, correction)
+
+
+def undo_staged_correction(upload: Upload, user, key: int, index: int, text: str) -> None:
+    """Remove the `index`-th layout correction of one of the upload's staged files, on the line
+    `text` (LayoutCorrectionError when the list changed meanwhile); like correcting, only who
+    may confirm the upload."""
+    with _staged_file(upload, user, key) as file:
+        remove_staged_correction(file, index, text)
+
+
+@contextlib.contextmanager
+def _staged_file(upload: Upload, user, key: int) -> Iterator[UploadFile]:
+    """One of the upload's staged files, inside a transaction holding the upload's row."""
     _check_may_handle(user, upload)
     with transaction.atomic():
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
@@ -117,7 +134,7 @@ def correct_staged_file(upload: Upload, user, key: int, correction: dict) -> Non
         file = upload.files.filter(pk=key).first()
         if file is None:
             raise UploadError(["无法校正：找不到这一行所在的版面"])
-        add_staged_correction(file, upload.issue_date, correction)
+        yield file
 
 
 def may_handle_upload(user, upload: Upload) -> bool:

@@ -249,3 +249,49 @@ def test_a_confirm_without_the_previews_record_is_sent_back_to_the_preview(two_e
     assert response.redirect_chain[-1][0] == url
     assert any("请核对" in m for m in messages_of(response))
     assert not Page.objects.exists()
+
+
+def undo_first_correction(client, url: str, text: str | None = None):
+    """What pressing 撤销 beside the preview's first staged correction posts."""
+    file = UploadFile.objects.get()
+    seen = file.layout_corrections[0]["text"] if text is None else text
+    return client.post(url, {"undo_layout": f"{file.pk}:0", f"undo_text_{file.pk}_0": seen})
+
+
+@pytest.mark.django_db
+def test_an_editor_undoes_a_staged_layout_correction_from_the_preview(two_editors):
+    a, _ = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    demote_first_headline(a, url)
+    html = a.get(url).content.decode()
+    assert 'name="undo_layout"' in html and "撤销" in html
+    assert undo_first_correction(a, url).status_code == 302
+    assert UploadFile.objects.get().layout_corrections == []
+    assert 'name="undo_layout"' not in a.get(url).content.decode()
+    confirm(a, url)
+    assert Page.objects.get().articles.count() == 7  # the demoted headline is an article again
+
+
+@pytest.mark.django_db
+def test_an_undo_of_a_correction_that_changed_meanwhile_is_refused_and_changes_nothing(
+    two_editors,
+):
+    a, _ = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    demote_first_headline(a, url)
+    kept = UploadFile.objects.get().layout_corrections
+    response = undo_first_correction(a, url, text="另一行（另一个窗口看到的）")
+    assert "无法撤销：这项校正已经改变" in " ".join(messages_of(a.get(response["Location"])))
+    assert UploadFile.objects.get().layout_corrections == kept
+
+
+@pytest.mark.django_db
+def test_another_editors_undo_is_refused_and_keeps_the_correction(two_editors):
+    a, b = two_editors
+    url = preview_url(post_upload(a, [txt("02.txt", SEED)]))
+    demote_first_headline(a, url)
+    kept = UploadFile.objects.get().layout_corrections
+    refused = undo_first_correction(b, url)
+    assert refused.status_code == 403
+    assert "这次上传属于 editor_a" in refused.content.decode()
+    assert UploadFile.objects.get().layout_corrections == kept
