@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from articles import api, api_records, feeds, views
+from articles import api, api_records, feeds, scan_views, views
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -14,12 +14,14 @@ urlpatterns = [
     path("issues/<str:date>/<int:number>/<int:seq>/", views.article_at, name="article_at"),
     re_path(
         r"^issues/(?P<date>[^/]+)/(?P<number>[0-9]+)/(?P<size>page|thumb)\.jpg$",
-        views.page_image,
+        scan_views.page_image,
         name="page_image",
     ),
-    path("uploads/files/<int:key>/page.jpg", views.upload_page_image, name="upload_page_image"),
+    path(
+        "uploads/files/<int:key>/page.jpg", scan_views.upload_page_image, name="upload_page_image"
+    ),
     path("articles/<int:pk>/", views.article, name="article"),
-    path("articles/<int:pk>/clipping.jpg", views.article_clipping, name="article_clipping"),
+    path("articles/<int:pk>/clipping.jpg", scan_views.article_clipping, name="article_clipping"),
     re_path(r"^articles/(?P<pk>[0-9]+)/cite\.(?P<fmt>ris|bib)$", views.article_cite, name="cite"),
     path("reporters/", views.reporters, name="reporters"),
     path("reporters/<int:pk>/", views.reporter, name="reporter"),

@@ -6,12 +6,8 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -20,7 +16,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -37,18 +32,11 @@ from articles.models import (
     PageScan,
     Person,
     RetiredArticle,
-    Upload,
-    UploadFile,
 )
 from articles.page_images import (
     article_region,
-    clipping_image,
     page_regions,
-    read_scan,
-    rendered_image,
-    source_image,
 )
-from articles.pdf.text import ScanError
 from articles.search.export import CONTENT_TYPES, export_chunks, export_filename
 from articles.search.forms import SearchForm
 from articles.search.service import QueryError, all_hits, search_articles
@@ -115,7 +103,7 @@ def _calendar_month(request: HttpRequest, latest: datetime.date | None) -> tuple
     return year, month
 
 
-def _issue_or_404(date: str) -> Issue:
+def issue_or_404(date: str) -> Issue:
     try:
         day = datetime.date.fromisoformat(date)
     except ValueError as error:
@@ -125,7 +113,7 @@ def _issue_or_404(date: str) -> Issue:
 
 @require_GET
 def issue(request: HttpRequest, date: str) -> HttpResponse:
-    the_issue = _issue_or_404(date)
+    the_issue = issue_or_404(date)
     context = {
         "issue": the_issue,
         "articles": browse.articles_of_issue(the_issue),
@@ -137,7 +125,7 @@ def issue(request: HttpRequest, date: str) -> HttpResponse:
 
 @require_GET
 def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
-    the_issue = _issue_or_404(date)
+    the_issue = issue_or_404(date)
     the_page = get_object_or_404(
         Page.objects.select_related("issue"), issue=the_issue, number=number
     )
@@ -154,49 +142,6 @@ def page(request: HttpRequest, date: str, number: int) -> HttpResponse:
         "regions": page_regions(scan, articles) if scan else [],
     }
     return render(request, "articles/page.html", context)
-
-
-@require_GET
-def page_image(request: HttpRequest, date: str, number: int, size: str) -> HttpResponse:
-    """The page's image (版面图) at a reader's size or as a thumbnail, rendered once and kept."""
-    scan = get_object_or_404(PageScan, page__issue=_issue_or_404(date), page__number=number)
-    return _image_response(rendered_image(scan, size))
-
-
-@require_GET
-def article_clipping(request: HttpRequest, pk: int) -> HttpResponse:
-    """The article's clipping (剪报): its region cut from the page image."""
-    article = get_object_or_404(Article, pk=pk)
-    boxes = article_region(article)
-    if not boxes:
-        raise Http404("这篇文章没有剪报")
-    return _image_response(clipping_image(PageScan.objects.get(page_id=article.page_id), boxes))
-
-
-@require_GET
-@staff_member_required
-def upload_page_image(request: HttpRequest, key: int) -> HttpResponse:
-    """A staged page's PDF or image, for the upload preview: to those who may read it (anyone
-    who may upload), while the upload is staged."""
-    if not request.user.has_perm("articles.upload_issue"):
-        raise PermissionDenied
-    staged = get_object_or_404(
-        UploadFile.objects.exclude(scan_name=""), pk=key, upload__status=Upload.Status.STAGED
-    )
-    try:
-        scan = read_scan(staged.scan_name, bytes(staged.scan_data))
-    except ScanError as error:
-        raise Http404(str(error)) from error
-    return _image_response(source_image(scan, "page"), public=False)
-
-
-def _image_response(name: str, public: bool = True) -> FileResponse:
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
-    if public:
-        patch_cache_control(response, public=True, max_age=86400)
-    else:
-        patch_cache_control(response, private=True, max_age=3600)
-    return response
 
 
 @require_GET
@@ -240,7 +185,7 @@ def article_cite(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def article_at(request: HttpRequest, date: str, number: int, seq: int) -> HttpResponse:
     """The readable permalink /issues/<date>/<page>/<seq>/: the article now at that place, or
     what became of the one that was."""
-    the_issue = _issue_or_404(date)
+    the_issue = issue_or_404(date)
     found = Article.objects.filter(page__issue=the_issue, page__number=number, seq=seq).first()
     if found is not None:
         return article(request, found.pk)

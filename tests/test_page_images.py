@@ -162,3 +162,13 @@ def test_two_readers_asking_for_an_unrendered_image_at_once_render_it_once(
     folder = Path(default_storage.path(names["A"])).parent
     assert [p.name for p in folder.iterdir()] == ["page.jpg"]
     assert default_storage.open(names["B"]).read(2) == b"\xff\xd8"
+
+
+def test_a_page_file_gone_from_storage_is_404_for_readers_and_logged(client, scanned_page, caplog):
+    article = Article.objects.get(page=scanned_page, seq=1)
+    default_storage.delete(scanned_page.scan.file.name)  # e.g. restored without its files
+    image = client.get(reverse("articles:page_image", args=["2024-03-12", 2, "page"]))
+    clipping = client.get(reverse("articles:article_clipping", args=[article.pk]))
+    assert (image.status_code, clipping.status_code) == (404, 404)
+    assert "page file missing from storage" in caplog.text
+    assert client.get(article.get_absolute_url()).status_code == 200  # the text still reads
