@@ -5,8 +5,8 @@ import re
 
 from django import forms
 
-from articles.ingest import issue_date_range
 from articles.models import Article
+from articles.page_names import issue_date_range
 from articles.row_locks import lock_article_pages
 from articles.upload_files import PageFile, UploadError, number_pages, read_page_files
 from articles.upload_jobs import undecodable_pages

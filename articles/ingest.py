@@ -1,5 +1,5 @@
 """Page text -> rows: ingest_page_bytes and reparse_page, one transaction per page (files on
-disk come through articles.ingest_files).
+disk come through articles.ingest_files; the page a file's name gives, articles.page_names).
 
 The management commands and the admin upload both go through here, so there is one way a page
 enters the archive.
@@ -11,14 +11,11 @@ import dataclasses
 import datetime
 import enum
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from articles import parsing
 from articles.banner_check import banner_mismatches
@@ -44,12 +41,6 @@ from articles.moved_articles import followed_layout, layout_of_lost
 from articles.page_images import ScanSource, attach_scan
 from articles.row_locks import lock_articles, locked_issue
 from articles.title_learning import learn_from_page, parse_text, stored_page_id
-
-# A page's text (.txt), or its printed page: a PDF (whose text layer gives the text when no
-# .txt comes with it) or an image (articles.page_images).
-PAGE_FILE_NAME = re.compile(
-    r"^(?:(?P<date>\d{4}-\d{2}-\d{2})_)?(?P<page>\d{1,3})\.(?:txt|pdf|jpe?g|png)$", re.IGNORECASE
-)
 
 
 class Outcome(enum.StrEnum):
@@ -100,39 +91,6 @@ class IngestResult:
         if self.issue_date and self.page_number:
             return f"{self.issue_date:%Y-%m-%d} 第{self.page_number}版"
         return self.source
-
-
-def page_identity(
-    name: str, issue_date: datetime.date | None = None, page_number: int | None = None
-) -> tuple[datetime.date, int]:
-    """The issue date and page number from `YYYY-MM-DD_PP.txt`, overridden by explicit values."""
-    match = PAGE_FILE_NAME.match(Path(name).name)
-    if match and issue_date is None and match["date"]:
-        try:
-            issue_date = datetime.date.fromisoformat(match["date"])
-        except ValueError as exc:
-            raise IngestError(f"file name has an invalid date: {match['date']}") from exc
-    if match and page_number is None:
-        page_number = int(match["page"])
-    if issue_date is None or page_number is None:
-        raise IngestError(
-            "cannot tell the issue date and page number: name the file YYYY-MM-DD_PP.txt "
-            "or give --date and --page"
-        )
-    if page_number < 1:
-        raise IngestError(f"page number must be 1 or more, got {page_number}")
-    first, last = issue_date_range()
-    if not first <= issue_date <= last:
-        raise IngestError(
-            f"issue date {issue_date} is outside {first} … {last} "
-            "(NEWSARCHIVE_FIRST_ISSUE_DATE to today)"
-        )
-    return issue_date, page_number
-
-
-def issue_date_range() -> tuple[datetime.date, datetime.date]:
-    """The dates an issue may carry: NEWSARCHIVE_FIRST_ISSUE_DATE up to today."""
-    return settings.NEWSARCHIVE_FIRST_ISSUE_DATE, timezone.localdate()
 
 
 def ingest_page_bytes(

@@ -15,11 +15,11 @@ from articles.ingest import (
     IngestResult,
     Outcome,
     ingest_page_bytes,
-    page_identity,
     sha256_text,
 )
 from articles.models import Page
 from articles.page_images import ScanSource, attach_scan, is_scan_name, read_scan
+from articles.page_names import page_identity
 from articles.pdf.text import ScanError
 from articles.row_locks import locked_issue
 

@@ -20,8 +20,8 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 
-from articles.ingest import PAGE_FILE_NAME
 from articles.page_images import is_scan_name
+from articles.page_names import PAGE_FILE_NAME
 
 CHUNK = 64 * 1024
 

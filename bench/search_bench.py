@@ -2,7 +2,7 @@
 
 Builds a throwaway archive (SQLite database and Whoosh index in a temporary directory, through
 NEWSARCHIVE_VAR_DIR) of N corpus articles as real Issue/Page/Article rows, the corpus repeated
-with dates shifted by 400 days per copy to reach N. The index is built by `rebuild_index`, the
+with dates shifted by 400 days per copy to reach N (corpus_archive.py). The index is built by `rebuild_index`, the
 production path, and queried with `search_articles`. The same texts go into an FTS5 trigram
 table and a plain table for `LIKE '%q%'`. Truth is the substring over kicker, headline,
 subheadline and body (article_text, one field per line).
@@ -18,10 +18,7 @@ is kept unless --keep names a folder for the database and index.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
-import random
 import re
 import resource
 import sqlite3
@@ -30,184 +27,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
-ONLY_HAN = re.compile(r"[\u4e00-\u9fff]+")
-COPY_SHIFT_DAYS = 400  # a copy of the 31-day corpus never shares a date with another
-
-sys.path.insert(0, str(REPO))
-
-
-def setup_django(var_dir: Path) -> None:
-    """Settings read their paths at import: a temporary database and index, never var/."""
-    os.environ["NEWSARCHIVE_VAR_DIR"] = str(var_dir)
-    os.environ["DATABASE_URL"] = f"sqlite:///{var_dir / 'db.sqlite3'}"
-    os.environ["WHOOSH_PATH"] = str(var_dir / "whoosh_index")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-
-
-# --- corpus, rows and queries ---------------------------------------------------------------
-
-
-def load_corpus(shared: Path, out: Path) -> list[dict]:
-    subprocess.run(
-        [
-            sys.executable,
-            str(shared / "corpus" / "make_pages.py"),
-            "--out",
-            str(out),
-            "--articles-only",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return json.loads((out / "articles.json").read_text(encoding="utf-8"))
-
-
-def copy_date(record: dict, copy: int) -> datetime.date:
-    return datetime.date.fromisoformat(record["date"]) + datetime.timedelta(
-        days=COPY_SHIFT_DAYS * copy
-    )
-
-
-def _bulk(model, objects: Iterable, batch_size: int = 5000) -> list:
-    return model.objects.bulk_create(list(objects), batch_size=batch_size)
-
-
-def create_rows(corpus: list[dict], n: int) -> list[int]:
-    """Issue, Page, Article, Person, Credit and Organization rows; the pk of article i.
-
-    bulk_create queues nothing for the index (only the services do): the build does it all.
-    """
-    from articles.models import Article, Credit, Issue, Organization, Page, Person
-    from articles.names import normalize_name
-
-    records = [(i, corpus[i % len(corpus)], i // len(corpus)) for i in range(n)]
-    dates = sorted({copy_date(record, copy) for _, record, copy in records})
-    issues = {issue.date: issue for issue in _bulk(Issue, (Issue(date=d) for d in dates))}
-    page_keys = sorted({(copy_date(record, copy), record["page"]) for _, record, copy in records})
-    pages = _bulk(
-        Page,
-        (
-            Page(issue=issues[d], number=number, source_text="", source_sha256="0" * 64)
-            for d, number in page_keys
-        ),
-    )
-    page_of = dict(zip(page_keys, pages, strict=True))
-    articles = _bulk(
-        Article,
-        (
-            Article(
-                page=page_of[(copy_date(record, copy), record["page"])],
-                seq=record["seq"],
-                headline=record["headline"],
-                subheadline=record["subheadline"] or "",
-                kind=record["kind"],
-                paragraphs=record["paragraphs"],
-                body="\n\n".join(record["paragraphs"]),  # what Article.save() derives
-            )
-            for _, record, copy in records
-        ),
-    )
-    people = {normalize_name(c["name"]) for record in corpus for c in record["credits"]}
-    person_of = {p.name: p for p in _bulk(Person, (Person(name=name) for name in sorted(people)))}
-    orgs = {normalize_name(name) for record in corpus for name in record["organizations"]}
-    orgs.discard("")
-    org_of = {o.name: o for o in _bulk(Organization, (Organization(name=x) for x in sorted(orgs)))}
-    credits, links = [], []
-    through = Article.organizations.through
-    for (_, record, _), article in zip(records, articles, strict=True):
-        seen = set()
-        for seq, credit in enumerate(record["credits"], start=1):
-            key = (normalize_name(credit["name"]), credit["role"])
-            if key not in seen:
-                seen.add(key)
-                person = person_of[key[0]]
-                credits.append(Credit(article=article, person=person, role=key[1], seq=seq))
-        names = dict.fromkeys(normalize_name(name) for name in record["organizations"])
-        links += [
-            through(article_id=article.pk, organization_id=org_of[name].pk)
-            for name in names
-            if name
-        ]
-    _bulk(Credit, credits)
-    _bulk(through, links)
-    return [article.pk for article in articles]
-
-
-def record_text(record: dict) -> str:
-    """The text the index holds for a corpus record (kicker, headline, subheadline, body)."""
-    from articles.models import Article
-    from articles.search_indexes import article_text
-
-    body = "\n\n".join(record["paragraphs"])
-    return article_text(
-        Article(headline=record["headline"], subheadline=record["subheadline"] or "", body=body)
-    )
-
-
-def sample_queries(corpus: list[dict], texts: list[str], count: int, seed: int) -> list[str]:
-    """Spans of 2-8 Han characters (4 in 10), jieba words (3 in 10), credited names, union
-    names and other organisation names (1 in 10 each), all occurring in some text."""
-    from articles.search.engine.analysis import query_words
-
-    rng = random.Random(seed)
-    joined = "\x00".join(texts)
-
-    def occurring(names: Iterable[str], longest: int) -> list[str]:
-        kept = {x for x in names if 2 <= len(x) <= longest and ONLY_HAN.fullmatch(x)}
-        return sorted(x for x in kept if x in joined)
-
-    people = occurring((c["name"] for r in corpus for c in r["credits"]), 4)
-    orgs = occurring((o for r in corpus for o in r["organizations"]), 14)
-    unions = [name for name in orgs if "工会" in name]
-    queries: list[str] = []
-    while len(queries) < count:
-        slot = len(queries) % 10
-        if slot == 7:
-            queries.append(rng.choice(people))
-            continue
-        if slot == 8:
-            queries.append(rng.choice(unions))
-            continue
-        if slot == 9:
-            queries.append(rng.choice(orgs))
-            continue
-        runs = HAN.findall(rng.choice(texts))
-        if not runs:
-            continue
-        run = rng.choice(runs)
-        if slot < 4:
-            size = rng.randint(2, min(8, len(run)))
-            start = rng.randint(0, len(run) - size)
-            queries.append(run[start : start + size])
-        else:
-            words = [word for word in query_words(run) if len(word) > 1]
-            if words:
-                queries.append(rng.choice(words))
-    return queries
-
+from corpus_archive import (
+    COPY_SHIFT_DAYS,
+    REPO,
+    create_rows,
+    load_corpus,
+    rebuild_index,
+    record_text,
+    sample_queries,
+    setup_django,
+)
 
 # --- engines --------------------------------------------------------------------------------
-
-
-def rebuild_index(batch_size: int | None) -> float:
-    """Seconds for `manage.py rebuild_index --noinput` (a new index built beside, swapped in)."""
-    from django.core.management import call_command
-
-    options = {"interactive": False, "verbosity": 0}
-    if batch_size:
-        options["batchsize"] = batch_size
-    started = time.perf_counter()
-    call_command("rebuild_index", **options)
-    return time.perf_counter() - started
 
 
 def service_query(text: str):

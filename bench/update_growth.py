@@ -3,7 +3,7 @@
     .venv/bin/python bench/update_growth.py --n 3000 --updates 2400
     .venv/bin/python bench/update_growth.py --n 3000 --updates 2400 --whoosh-merge
 
-Builds a throwaway archive of N corpus articles (search_bench.py's rows) and its index with
+Builds a throwaway archive of N corpus articles (corpus_archive.py's rows) and its index with
 `rebuild_index`, then applies --updates updates of random articles through the index queue in
 batches of --batch (one commit each, as the index worker does), and prints the index's size,
 segments and deleted documents before and after, and the searches' answers for a few words
@@ -24,13 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from search_bench import (  # noqa: E402
-    create_rows,
-    directory_mib,
-    load_corpus,
-    rebuild_index,
-    setup_django,
-)
+from corpus_archive import create_rows, load_corpus, rebuild_index, setup_django  # noqa: E402
+from search_bench import directory_mib  # noqa: E402
 
 WORDS = ["工会", "职工", "经济", "北京", "改革"]
 

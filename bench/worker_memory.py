@@ -5,7 +5,7 @@
 
 Starts gunicorn (gunicorn.conf.py, DEBUG off, one worker with its threads, no index worker)
 on a kept bench archive, times process start to the first answer, then sends the bench's
-queries (search_bench.sample_queries, plain) to /api/search from --threads client threads and
+queries (corpus_archive.sample_queries, plain) to /api/search from --threads client threads and
 prints the worker's memory from /proc/<pid>/smaps_rollup before and after: RSS (what `ps`
 shows, counting the pages it shares with the master since the fork), PSS (shared pages
 divided among the processes sharing them) and private pages (its own). Linux only.
@@ -30,13 +30,8 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from search_bench import (  # noqa: E402
-    load_corpus,
-    percentiles,
-    record_text,
-    sample_queries,
-    setup_django,
-)
+from corpus_archive import load_corpus, record_text, sample_queries, setup_django  # noqa: E402
+from search_bench import percentiles  # noqa: E402
 
 
 def memory(pid: int) -> dict[str, float]:

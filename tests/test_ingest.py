@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from articles.ingest import IngestError, Outcome, page_identity, reparse_page
+from articles.ingest import Outcome, reparse_page
 from articles.ingest_files import ingest_file
 from articles.models import Article, Credit, Issue, Organization, Page, Person
 
@@ -238,28 +238,6 @@ def test_explicit_date_and_page_override_the_file_name(page_file):
 
     assert Page.objects.get().issue.date == datetime.date(2024, 5, 7)
     assert Page.objects.get().number == 4
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("2024-03-12_02.txt", (SEED_DATE, 2)),
-        ("2024-03-12_2.TXT", (SEED_DATE, 2)),
-        ("2024-03-12_12.txt", (SEED_DATE, 12)),
-    ],
-)
-def test_page_identity_reads_the_file_name(name, expected):
-    assert page_identity(name) == expected
-
-
-def test_page_identity_takes_page_from_a_bare_number_with_date_given():
-    assert page_identity("03.txt", issue_date=SEED_DATE) == (SEED_DATE, 3)
-
-
-@pytest.mark.parametrize("name", ["2024-02-31_01.txt", "2024-03-12_00.txt", "notes.txt", "03.txt"])
-def test_page_identity_rejects_names_it_cannot_read(name):
-    with pytest.raises(IngestError):
-        page_identity(name)
 
 
 @pytest.mark.django_db

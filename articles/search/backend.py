@@ -7,7 +7,8 @@ Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. The parts i
   jieba words, the bigram field as exact strings);
 - articles/search/engine/docsets.py, docset_search.py: the search engine on document sets (a query's
   matches as a bitset per segment; only the requested page is scored by Whoosh or sorted by
-  column), whose answers equal haystack's own Whoosh search (tests/search/test_backend.py);
+  column), whose answers equal haystack's own Whoosh search (tests/search/test_backend.py),
+  asked by articles/search/backend_search.py (the backend's search side);
 - articles/search/engine/readers.py: the index on disk, one per folder in a process with one reader
   and per-segment caches shared by every thread, and a new index built beside and swapped in.
 
@@ -20,36 +21,27 @@ deletes the folder under its readers, and a search whose reader lost a file reop
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Iterable
 from itertools import chain
 
-from django.conf import settings
-from django.utils.encoding import force_str
 from haystack import connections
 from haystack.backends.whoosh_backend import (
     WhooshEngine,
     WhooshSearchBackend,
     WhooshSearchQuery,
 )
-from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SearchBackendError, SkipDocument
+from haystack.constants import ID
+from haystack.exceptions import SkipDocument
 from haystack.inputs import Clean, Exact
-from haystack.models import SearchResult
-from haystack.utils import get_identifier, get_model_ct
-from haystack.utils.app_loading import haystack_get_model
-from whoosh import query
+from haystack.utils import get_identifier
 from whoosh.fields import Schema
 from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
-from whoosh.reading import ReaderClosed
 from whoosh.writing import CLEAR
 
+from articles.search.backend_search import DocSetSearchMixin
 from articles.search.engine.analysis import segmenter
-from articles.search.engine.deadline import current_deadline
-from articles.search.engine.docset_search import DocSetSearch
-from articles.search.engine.fields import FacetID, FacetKeyword
 from articles.search.engine.readers import (
     ArticleFileIndex,
     build_beside,
@@ -61,7 +53,7 @@ from articles.search.engine.readers import (
     write_lock,
 )
 from articles.search.engine.whoosh_parser import ArticleQueryParser, value_token
-from articles.search.engine.whoosh_private import from_python, query_alias, to_python
+from articles.search.engine.whoosh_private import from_python, query_alias
 from articles.search.fields import bigram_parts, whoosh_schema
 
 # Whoosh's name of the index in its folder (its files start with it), as haystack opens it.
@@ -82,7 +74,9 @@ PARALLEL_BATCH = 1000
 WORKER_LIMIT_MB = 256
 
 
-class ArticleSearchBackend(WhooshSearchBackend):
+class ArticleSearchBackend(DocSetSearchMixin, WhooshSearchBackend):
+    """The schema and the writes; searches are DocSetSearchMixin's (backend_search.py)."""
+
     def __init__(self, connection_alias: str, **connection_options) -> None:
         super().__init__(connection_alias, **connection_options)
         self.write_timeout = float(connection_options.get("WRITE_TIMEOUT", WRITE_TIMEOUT))
@@ -204,181 +198,6 @@ class ArticleSearchBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit(mergetype=merge_grown)
-
-    def search(
-        self,
-        query_string: str,
-        sort_by: list[str] | None = None,
-        start_offset: int = 0,
-        end_offset: int | None = None,
-        highlight: bool = False,
-        facets: list[str] | None = None,
-        narrow_queries: set[str] | None = None,
-        models=None,
-        limit_to_registered_models: bool | None = None,
-        result_class=None,
-        **kwargs,
-    ) -> dict:
-        """haystack's search, on document sets (DocSetSearch): the count and facets without
-        stepping through every match, and only the page's documents scored or sorted.
-
-        Date and query facets, spelling and spatial searches take haystack's way.
-        """
-        if highlight:
-            raise SearchBackendError(
-                "text is not stored in the index: use articles.search.highlight on database text"
-            )
-        if not self.setup_complete:
-            self.setup()  # the schema is read below
-        run = functools.partial(
-            self._search,
-            query_string,
-            sort_by=sort_by,
-            start_offset=start_offset,
-            end_offset=end_offset,
-            facets=list(facets or ()),
-            narrow_queries=narrow_queries,
-            models=models,
-            limit_to_registered_models=limit_to_registered_models,
-            result_class=result_class,
-            **kwargs,
-        )
-        with self.index.search_lock:
-            try:
-                return run()
-            except (FileNotFoundError, ReaderClosed):
-                # A file of an index swapped out (rebuild_index) since the reader opened it.
-                self.index.reopen()
-                return run()
-
-    def _search(
-        self,
-        query_string: str,
-        sort_by: list[str] | None,
-        start_offset: int,
-        end_offset: int | None,
-        facets: list[str],
-        narrow_queries: set[str] | None,
-        models,
-        limit_to_registered_models: bool | None,
-        result_class,
-        **kwargs,
-    ) -> dict:
-        """search() with the index's search lock held."""
-        sort_fields, reverse = _sort_fields(sort_by or [])
-        if (
-            any(kwargs.get(name) for name in _HAYSTACK_ONLY)
-            or not all(isinstance(self.schema[name], FacetKeyword | FacetID) for name in facets)
-            or not all(self.schema[name].column_type for name in sort_fields)
-        ):
-            return super().search(
-                query_string,
-                sort_by=sort_by,
-                start_offset=start_offset,
-                end_offset=end_offset,
-                facets=facets or None,
-                narrow_queries=narrow_queries,
-                models=models,
-                limit_to_registered_models=limit_to_registered_models,
-                result_class=result_class,
-                **kwargs,
-            )
-        query_string = force_str(query_string)
-        if not query_string or (len(query_string) <= 1 and query_string != "*"):
-            return {"results": [], "hits": 0}
-        if not self.index.doc_count():
-            return {"results": [], "hits": 0}
-        searcher = self.index.searcher()
-        sets = DocSetSearch(searcher, self.index.segment_cache, current_deadline())
-        parsed = self.parser.parse(query_string)
-        narrowing = [self.parser.parse(force_str(q)) for q in narrow_queries or ()]
-        content_types = self._content_types(models, limit_to_registered_models)
-        if content_types:
-            narrowing.append(query.Or([query.Term(DJANGO_CT, ct) for ct in content_types]))
-        bits = sets.docs(parsed) if parsed is not None else 0
-        for narrow in narrowing:
-            bits &= sets.docs(narrow)
-        hits = bits.bit_count()
-        end = min(hits, end_offset if end_offset is not None else hits)
-        if start_offset >= end:
-            page = []
-        elif sort_fields:
-            page = sets.sorted_page(bits, sort_fields, reverse, end)
-        else:
-            page = sets.ranked_page(parsed, bits, end)
-        unified_index = connections[self.connection_alias].get_unified_index()
-        results = [
-            self._search_result(searcher.stored_fields(docnum), score, unified_index, result_class)
-            for docnum, score in page[start_offset:end]
-        ]
-        counts = {"fields": sets.facets(bits, facets), "dates": {}, "queries": {}}
-        return {
-            "results": [result for result in results if result is not None],
-            "hits": hits,
-            "facets": counts if facets else {},
-            "spelling_suggestion": None,
-        }
-
-    def _content_types(self, models, limit_to_registered_models: bool | None) -> list[str]:
-        """django_ct values to narrow to; none when every indexed model is asked for, since
-        narrowing would then only cost."""
-        indexed = connections[self.connection_alias].get_unified_index().get_indexed_models()
-        if models and not set(indexed) <= set(models):
-            return sorted(get_model_ct(model) for model in models)
-        if models or limit_to_registered_models is False:
-            return []
-        if getattr(settings, "HAYSTACK_LIMIT_TO_REGISTERED_MODELS", True):
-            return self.build_models_list()
-        return []
-
-    def _search_result(self, stored: dict, score: float, unified_index, result_class):
-        """A SearchResult as haystack's Whoosh backend makes it; None for a model not indexed."""
-        app_label, model_name = stored[DJANGO_CT].split(".")
-        model = haystack_get_model(app_label, model_name)
-        if model is None or model not in unified_index.get_indexed_models():
-            return None
-        fields = unified_index.get_index(model).fields
-        values = {}
-        for key, value in stored.items():
-            field = fields.get(key)
-            if field is not None and hasattr(field, "convert"):
-                if field.is_multivalued:
-                    values[key] = value.split(",") if value else []
-                else:
-                    values[key] = field.convert(value)
-            else:
-                values[key] = to_python(self, value)
-        del values[DJANGO_CT], values[DJANGO_ID]
-        # The pk as haystack's Whoosh backend gives it: the stored string.
-        pk = stored[DJANGO_ID]
-        return (result_class or SearchResult)(app_label, model_name, pk, score, **values)
-
-    def build_models_list(self) -> list[str]:
-        """No django_ct narrowing when one model is indexed: it would collect every document."""
-        models = super().build_models_list()
-        return models if len(models) > 1 else []
-
-
-# Search options only haystack's own Whoosh search handles.
-_HAYSTACK_ONLY = (
-    "date_facets",
-    "query_facets",
-    "spelling_query",
-    "within",
-    "dwithin",
-    "distance_point",
-)
-
-
-def _sort_fields(sort_by: list[str]) -> tuple[list[str], bool]:
-    """Field names and direction of haystack's order_by; Whoosh sorts all one way."""
-    names = [field.lstrip("-") for field in sort_by]
-    descending = {field.startswith("-") for field in sort_by}
-    if len(descending) > 1:
-        raise SearchBackendError(
-            "Whoosh requires all order_by fields to use the same sort direction"
-        )
-    return names, descending == {True}
 
 
 def _procs(procs: int) -> dict:

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 CLUSTER = REPO / "deploy" / "search-cluster" / "cluster"
 URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9250,http://127.0.0.1:9251")
 ENGINE = "articles.search.opensearch.ArticleOpenSearchEngine"
-# The bench's query sample (bench/search_bench.py) on the corpus archive.
+# The bench's query sample (bench/corpus_archive.py) on the corpus archive.
 SAMPLE_QUERIES = 60
 SAMPLE_SEED = 7
 
@@ -94,7 +94,7 @@ def same_facet(whoosh: dict[str, int], cluster: dict[str, int]) -> bool:
 def test_cluster_finds_the_same_hits_totals_and_facets_as_whoosh(
     tmp_path, monkeypatch, search_engine
 ):
-    from bench.search_bench import create_rows, load_corpus, record_text, sample_queries
+    from bench.corpus_archive import create_rows, load_corpus, record_text, sample_queries
 
     corpus = load_corpus(
         Path(os.environ.get("NEWSARCHIVE_SHARED", REPO.parent / "shared")), tmp_path
