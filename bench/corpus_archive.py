@@ -65,18 +65,39 @@ def _bulk(model, objects: Iterable, batch_size: int = 5000) -> list:
     return model.objects.bulk_create(list(objects), batch_size=batch_size)
 
 
-def create_rows(corpus: list[dict], n: int) -> list[int]:
+def create_rows(corpus: list[dict], n: int, copies_per_chunk: int = 8) -> list[int]:
     """Issue, Page, Article, Person, Credit and Organization rows; the pk of article i.
 
-    bulk_create queues nothing for the index (only the services do): the build does it all.
+    Written a few corpus copies at a time, so that a million articles never sit in memory
+    at once (only their pks do). bulk_create queues nothing for the index (only the services
+    do): the build does it all.
     """
-    from articles.models import Article, Credit, Issue, Organization, Page, Person
+    from articles.models import Organization, Person
     from articles.names import normalize_name
 
-    records = [(i, corpus[i % len(corpus)], i // len(corpus)) for i in range(n)]
-    dates = sorted({copy_date(record, copy) for _, record, copy in records})
+    people = {normalize_name(c["name"]) for record in corpus for c in record["credits"]}
+    person_of = {p.name: p for p in _bulk(Person, (Person(name=name) for name in sorted(people)))}
+    orgs = {normalize_name(name) for record in corpus for name in record["organizations"]}
+    orgs.discard("")
+    org_of = {o.name: o for o in _bulk(Organization, (Organization(name=x) for x in sorted(orgs)))}
+    chunk = copies_per_chunk * len(corpus)
+    pks: list[int] = []
+    for first in range(0, n, chunk):
+        records = [
+            (corpus[i % len(corpus)], i // len(corpus)) for i in range(first, min(n, first + chunk))
+        ]
+        pks += _create_chunk(records, person_of, org_of)
+    return pks
+
+
+def _create_chunk(records: list[tuple[dict, int]], person_of: dict, org_of: dict) -> list[int]:
+    """The rows of (corpus record, copy) pairs whose dates no other chunk has."""
+    from articles.models import Article, Credit, Issue, Page
+    from articles.names import normalize_name
+
+    dates = sorted({copy_date(record, copy) for record, copy in records})
     issues = {issue.date: issue for issue in _bulk(Issue, (Issue(date=d) for d in dates))}
-    page_keys = sorted({(copy_date(record, copy), record["page"]) for _, record, copy in records})
+    page_keys = sorted({(copy_date(record, copy), record["page"]) for record, copy in records})
     pages = _bulk(
         Page,
         (
@@ -97,17 +118,12 @@ def create_rows(corpus: list[dict], n: int) -> list[int]:
                 paragraphs=record["paragraphs"],
                 body="\n\n".join(record["paragraphs"]),  # what Article.save() derives
             )
-            for _, record, copy in records
+            for record, copy in records
         ),
     )
-    people = {normalize_name(c["name"]) for record in corpus for c in record["credits"]}
-    person_of = {p.name: p for p in _bulk(Person, (Person(name=name) for name in sorted(people)))}
-    orgs = {normalize_name(name) for record in corpus for name in record["organizations"]}
-    orgs.discard("")
-    org_of = {o.name: o for o in _bulk(Organization, (Organization(name=x) for x in sorted(orgs)))}
     credits, links = [], []
     through = Article.organizations.through
-    for (_, record, _), article in zip(records, articles, strict=True):
+    for (record, _), article in zip(records, articles, strict=True):
         seen = set()
         for seq, credit in enumerate(record["credits"], start=1):
             key = (normalize_name(credit["name"]), credit["role"])
@@ -177,6 +193,28 @@ def sample_queries(corpus: list[dict], texts: list[str], count: int, seed: int) 
             if words:
                 queries.append(rng.choice(words))
     return queries
+
+
+def filter_params(corpus: list[dict], dates: list, count: int, seed: int) -> list:
+    """Searches with no text: a union, a reporter, one year, a union in one year, in turn."""
+    from articles.search.service import SearchParams
+
+    rng = random.Random(seed)
+    unions = sorted({o for r in corpus for o in r["organizations"] if "工会" in o})
+    people = sorted({c["name"] for r in corpus for c in r["credits"]})
+    years = sorted({d.year for d in dates})
+
+    def year() -> dict:
+        chosen = rng.choice(years)
+        return {"date_from": datetime.date(chosen, 1, 1), "date_to": datetime.date(chosen, 12, 31)}
+
+    kinds = (
+        lambda: {"organization": rng.choice(unions)},
+        lambda: {"reporter": rng.choice(people)},
+        year,
+        lambda: {"organization": rng.choice(unions), **year()},
+    )
+    return [SearchParams(**kinds[k % len(kinds)]()) for k in range(count)]
 
 
 def rebuild_index(batch_size: int | None) -> float:
