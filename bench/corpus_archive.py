@@ -14,6 +14,7 @@ import json
 import os
 import random
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -35,6 +36,10 @@ def setup_django(var_dir: Path) -> None:
     os.environ["WHOOSH_PATH"] = str(var_dir / "whoosh_index")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As in production: with DEBUG on, Django keeps the last 9,000 statements' SQL, gigabytes
+    # of bulk inserts at a million articles, and the index workers inherit them.
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
     import django
 
     django.setup()
