@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 
 from articles.search.engine import whoosh_private
 from articles.search.engine.deadline import NO_DEADLINE, Deadline
+from articles.search.engine.fields import decode_position_arrays
 from articles.search.engine.segment_arrays import (
     NO_POSTINGS,
     ByteBoundedCache,
@@ -47,6 +48,21 @@ class ExactScoreQuery(query.ConstantScoreQuery):
     """
 
     boost = 1.0
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """A sorted array without its repeats (np.unique sorts again)."""
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values of sorted, distinct `b` that sorted, distinct `a` holds, in order."""
+    at = np.searchsorted(a, b)
+    held = at < len(a)
+    held[held] = a[at[held]] == b[held]
+    return b[held]
 
 
 class DocSet(DocIdSet):
@@ -213,49 +229,53 @@ class SegmentDocs:
             candidates &= self.term(fieldname, word)
         if len(words) < 2 or not candidates:
             return self.cache.put(key, candidates)
-        # Start positions of the phrase in each candidate; the rarest word narrows them first.
-        starts: dict[int, set[int]] = {}
+        # Where the phrase may start in each candidate, as (document << 32) + start + its
+        # length (never negative), sorted: where each word stands less its offset in the
+        # phrase, for every offset of a repeated word. The rarest word narrows them first.
         docs = doc_array(candidates)
+        starts = None
         order = sorted(set(words), key=lambda w: len(self.postings(fieldname, w).ids))
         for word in order:
             offsets = [i for i, w in enumerate(words) if w == word]
-            kept = []
-            for docnum, found in self._positions(fieldname, word, docs):
-                here = {p - offset for p in found for offset in offsets}
-                here = starts[docnum] & here if docnum in starts else here
-                if here:
-                    starts[docnum] = here
-                    kept.append(docnum)
-            docs = np.array(kept, dtype=np.int64)
-            if not kept:
+            counts, positions = self._positions(fieldname, word, docs)
+            found = (np.repeat(docs, counts) << 32) + positions + len(words)  # in order
+            for offset in offsets:  # a repeated word stands at each of its offsets
+                starts = found - offset if starts is None else _common(starts, found - offset)
+            docs = _distinct(starts >> 32)
+            if not len(docs):
                 break
         return self.cache.put(key, bitset_of(docs, self.size))
 
-    def _positions(self, fieldname: str, word: str, targets: np.ndarray) -> Iterator[tuple]:
-        """(document, positions of `word`) for each target document (all hold the word), in
-        order, reading only the blocks of the postings file that hold them."""
+    def _positions(
+        self, fieldname: str, word: str, targets: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(how many positions of `word` each target document has, all those positions in
+        turn): all targets hold the word. Reads only the blocks of the postings file that
+        hold them."""
+        fmt = self.reader.schema[fieldname].format
+        if not len(targets):
+            return decode_position_arrays(fmt, [])
         postings = self.postings(fieldname, word)
         at = np.searchsorted(postings.ids, targets)
         blocks = np.searchsorted(postings.block_starts, at, side="right") - 1
-        decode = self.reader.schema[fieldname].format.decode_positions
         matcher = None
-        block, values, first = None, (), 0
-        for docnum, index, block_of in zip(
-            targets.tolist(), at.tolist(), blocks.tolist(), strict=True
-        ):
-            if block_of != block:
-                self.deadline.check()
-                block, first = block_of, int(postings.block_starts[block_of])
-                key = (fieldname, word, block)
-                values = self.cache.get_block(key)
-                if values is None:
-                    if matcher is None:
-                        matcher = leaf_matcher(self.reader.postings(fieldname, word))
-                    values = whoosh_private.block_values(
-                        matcher, int(postings.block_offsets[block])
-                    )
-                    self.cache.put_block(key, values)
-            yield docnum, decode(values[index - first])
+        values: list[bytes] = []
+        edges = np.flatnonzero(np.diff(blocks)) + 1  # where the targets' block changes
+        firsts = np.concatenate(([0], edges))
+        ends = np.concatenate((edges, [len(targets)]))
+        runs = zip(firsts.tolist(), ends.tolist(), blocks[firsts].tolist(), strict=True)
+        for start, end, block_of in runs:
+            self.deadline.check()
+            key = (fieldname, word, block_of)
+            block = self.cache.get_block(key)
+            if block is None:
+                if matcher is None:
+                    matcher = leaf_matcher(self.reader.postings(fieldname, word))
+                offset = int(postings.block_offsets[block_of])
+                block = self.cache.put_block(key, whoosh_private.block_values(matcher, offset))
+            first = int(postings.block_starts[block_of])
+            values += [block[index] for index in (at[start:end] - first).tolist()]
+        return decode_position_arrays(fmt, values)
 
     def facet_values(self, fieldname: str) -> FacetValues:
         """The values of a facet field (a FacetColumn) as arrays, read once per segment."""

@@ -1,7 +1,10 @@
 """The bigram field's compact positions: what Whoosh's Positions decoded, in fewer bytes; and
 indexes written before them (Positions, Whoosh's codec) still search."""
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -11,7 +14,12 @@ from whoosh.query import Phrase
 from articles.search.engine.analysis import BigramTokenizer, query_bigrams
 from articles.search.engine.docset_search import DocSetSearch
 from articles.search.engine.docsets import docnums
-from articles.search.engine.fields import CompactPositions, bigram_field, text_field
+from articles.search.engine.fields import (
+    CompactPositions,
+    bigram_field,
+    decode_position_arrays,
+    text_field,
+)
 from articles.search.engine.readers import ArticleCodec, ArticleFileIndex
 
 TEXTS = ["北京市总工会召开职工代表大会", "市总\n工会", "总工会市", "工会工会工会"]
@@ -28,6 +36,26 @@ def test_compact_positions_decode_what_whoosh_positions_encoded():
     value = Positions().encode([3, 9, 70000])
     assert CompactPositions().decode_positions(value) == Positions().decode_positions(value)
     assert CompactPositions().decode_frequency(value) == 3
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [[0], [5, 7, 300], [65535]],  # 16-bit positions: cut from the joined bytes
+        [[0], [1, 70000], [3]],  # one of 32 bits: each decoded alone
+        [[4]],
+        [],
+    ],
+)
+def test_many_values_decode_at_once_as_each_alone(values):
+    compact = CompactPositions()
+    encoded = [compact.encode(positions) for positions in values]
+    encoded += [Positions().encode([9, 12])] if values else []  # an older index's value
+    counts, positions = decode_position_arrays(compact, encoded)
+    alone = [compact.decode_positions(value) for value in encoded]
+    assert counts.tolist() == [len(p) for p in alone]
+    assert positions.tolist() == [p for each in alone for p in each]
+    assert positions.dtype == np.int64
 
 
 def test_a_bigram_seen_once_takes_three_bytes():
@@ -79,3 +107,27 @@ def test_postings_come_straight_from_the_tokenizer_as_whoosh_makes_them(field, w
     ours = fieldobj.format.word_values(text, fieldobj.analyzer, mode="index")
     whooshs = whoosh_format.word_values(fieldobj.format, text, fieldobj.analyzer, mode="index")
     assert ours == list(whooshs)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(st.text("工会职", min_size=1, max_size=40), min_size=1, max_size=30),
+    needle=st.text("工会职", min_size=2, max_size=6),
+)
+def test_exact_strings_of_repeating_characters_are_the_substrings(tmp_path, texts, needle):
+    """Repeats (工会工会, 职职职) put a bigram at many positions of one document, and a
+    document with every bigram of a string need not hold the string."""
+    storage = FileStorage(str(tmp_path / str(len(list(tmp_path.iterdir())))))
+    storage.create()
+    storage.create_index(_schema(bigram_field()), indexname="MAIN")
+    index = ArticleFileIndex(storage, _schema(bigram_field()), "MAIN")
+    with index.writer(codec=ArticleCodec()) as writer:
+        for text in texts:
+            writer.add_document(grams=text)
+    truth = [n for n, text in enumerate(texts) if needle in text]
+    assert _exact(ArticleFileIndex(storage, _schema(bigram_field()), "MAIN"), needle) == (
+        truth,
+        truth,
+    )

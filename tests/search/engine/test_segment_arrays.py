@@ -56,10 +56,16 @@ def test_positions_come_from_the_blocks_that_hold_the_documents():
         assert len(postings.block_starts) > 2
         targets = postings.ids[5::37]
         expected = dict(reader.postings("text", "工会").items_as("positions"))
-        found = dict(segment._positions("text", "工会", targets))
-        assert found == {docnum: expected[docnum] for docnum in targets.tolist()}
-        again = dict(segment._positions("text", "工会", targets[::2]))  # kept blocks
+
+        def positions(targets: np.ndarray) -> dict[int, list[int]]:
+            counts, found = segment._positions("text", "工会", targets)
+            split = np.split(found, np.cumsum(counts)[:-1]) if len(counts) else []
+            return {d: p.tolist() for d, p in zip(targets.tolist(), split, strict=True)}
+
+        assert positions(targets) == {docnum: expected[docnum] for docnum in targets.tolist()}
+        again = positions(targets[::2])  # kept blocks
         assert again == {docnum: expected[docnum] for docnum in targets[::2].tolist()}
+        assert positions(targets[:0]) == {}
 
 
 def test_bitsets_and_arrays_convert_both_ways():
