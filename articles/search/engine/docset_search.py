@@ -33,7 +33,7 @@ from articles.search.engine.docsets import (
     SegmentDocs,
 )
 from articles.search.engine.scoring import Unsupported, best, evaluate
-from articles.search.engine.segment_arrays import bitset_mask, docnums
+from articles.search.engine.segment_arrays import bitset_mask, doc_array, docnums
 
 
 class _Unranked(Exception):
@@ -152,11 +152,16 @@ class DocSetSearch:
 
             if len(fieldnames) == 1 and local.bit_count() ** 2 > end * segment.size:
                 # Many matches: walking the segment's order until `end` of them are found
-                # costs about end * size / matches, less than a heap over the matches.
+                # costs about end * size / matches, less than sorting the matches.
                 order = segment.order(fieldnames[0])
                 wanted = DocSet(local)
-                walk = (d for d in (reversed(order) if reverse else order) if d in wanted)
-                best.extend(map(key, islice(walk, end)))
+                walk = (d for d in (order[::-1] if reverse else order) if d in wanted)
+                best.extend(map(key, map(int, islice(walk, end))))
+            elif all(isinstance(column, np.ndarray) for column in columns):
+                docs = doc_array(local)
+                # By the keys, the first field first, then by document number.
+                ordered = docs[np.lexsort((docs, *(c[docs] for c in reversed(columns))))]
+                best.extend(map(key, (ordered[::-1] if reverse else ordered)[:end].tolist()))
             else:
                 pick = heapq.nlargest if reverse else heapq.nsmallest
                 best.extend(map(key, pick(end, docnums(local), key=key)))

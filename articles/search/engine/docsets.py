@@ -110,8 +110,8 @@ class SegmentCache:
         self.recent = recent or RecentValues()
         self._segment = object()  # this segment's part of the shared caches
         self.facets: dict[str, FacetValues] = {}
-        self.keys: dict[str, list] = {}
-        self.orders: dict[str, list[int]] = {}
+        self.keys: dict[str, np.ndarray | list] = {}
+        self.orders: dict[str, np.ndarray] = {}
         self.live_counts: dict[str, tuple[int, Counter]] = {}
         self.length_arrays: dict[str, np.ndarray] = {}
 
@@ -315,12 +315,16 @@ class SegmentDocs:
             counts[None] = valueless
         return counts
 
-    def order(self, fieldname: str) -> list[int]:
+    def order(self, fieldname: str) -> np.ndarray:
         """Every document number, by its sort key of a sortable field (ties by number)."""
         order = self.cache.orders.get(fieldname)
         if order is None:
             keys = self.keys(fieldname)
-            order = self.cache.orders[fieldname] = sorted(range(len(keys)), key=keys.__getitem__)
+            if isinstance(keys, np.ndarray):
+                order = np.argsort(keys, kind="stable")
+            else:
+                order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+            self.cache.orders[fieldname] = order
         return order
 
     def length_array(self, fieldname: str) -> np.ndarray:
@@ -330,10 +334,15 @@ class SegmentDocs:
             lengths = self.cache.length_arrays[fieldname] = field_lengths(self.reader, fieldname)
         return lengths
 
-    def keys(self, fieldname: str) -> list:
-        """Each document's sort key for a sortable field, as its column stores it."""
+    def keys(self, fieldname: str) -> np.ndarray | list:
+        """Each document's sort key for a sortable field, as its column stores it: an array
+        for numbers (dates are): 8 bytes a document, where a list of ints takes about 40."""
         keys = self.cache.keys.get(fieldname)
         if keys is None:
-            column = self.reader.column_reader(fieldname, translate=False)
-            keys = self.cache.keys[fieldname] = list(column)
+            keys = list(self.reader.column_reader(fieldname, translate=False))
+            if all(type(key) is int for key in keys):
+                keys = np.array(keys, dtype=np.int64)
+            elif all(type(key) is float for key in keys):
+                keys = np.array(keys, dtype=np.float64)
+            self.cache.keys[fieldname] = keys
         return keys
