@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.search.engine.analysis import compact, fold, query_words
 from articles.search.engine.query import ParsedQuery
@@ -56,15 +56,17 @@ def highlight(text: str, terms: list[str], width: int | None = None) -> SafeStri
         first = matches[0].start() if matches else 0
         start = max(0, min(first - width // 4, len(text) - width))
         end = start + width
-    pieces: list[str | SafeString] = ["…"] if start > 0 else []
+    # html.escape, not Django's escape and format_html: a results page marks 40 texts, and
+    # their lazy-string wrappers took most of the time. Both escape the same five characters.
+    pieces: list[str] = ["…"] if start > 0 else []
     cursor = start
     for match in matches:
         if match.start() < start or match.end() > end:
             continue
-        pieces.append(text[cursor : match.start()])
-        pieces.append(format_html("<mark>{}</mark>", text[match.start() : match.end()]))
+        pieces.append(escape(text[cursor : match.start()]))
+        pieces.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
         cursor = match.end()
-    pieces.append(text[cursor:end])
+    pieces.append(escape(text[cursor:end]))
     if end < len(text):
         pieces.append("…")
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
+    return mark_safe("".join(pieces))  # noqa: S308 (every piece of text is escaped above)
