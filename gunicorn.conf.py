@@ -1,7 +1,8 @@
 """gunicorn settings: `gunicorn -c gunicorn.conf.py` (see `make serve`).
 
-The app is loaded before the workers fork (preload_app), so jieba, the union dictionary and the
-search index readers, which newsarchive/wsgi.py warms, are loaded once and shared. Each worker
+The app is loaded before the workers fork (preload_app), so the search index readers and the
+search's dictionary (and with WARM_UP_PARSER the parser's jieba), which newsarchive/wsgi.py
+warms, are loaded once and shared. Each worker
 then starts its index worker thread (SEARCH_INDEX_WORKER): requests only queue index updates.
 """
 

@@ -1,10 +1,13 @@
-"""Load what the first request would otherwise wait for: jieba with the union dictionary (plain
-and part-of-speech), and the search index's readers. newsarchive/wsgi.py calls it at start-up,
-in gunicorn's master before it forks, so every worker shares the loaded dictionaries."""
+"""Load what the first request would otherwise wait for: the search index's readers and the
+search's dictionary, and with WARM_UP_PARSER the parser's jieba with the union dictionary (plain
+and part-of-speech). newsarchive/wsgi.py calls it at start-up, in gunicorn's master before it
+forks, so every worker shares what it loaded."""
 
 from __future__ import annotations
 
 import logging
+
+from django.conf import settings
 
 from articles import parsing
 from articles.search.service import warm_up as warm_up_search
@@ -17,8 +20,9 @@ _PAGE = (
 
 
 def warm_up() -> None:
-    try:
-        parsing.parse_page(_PAGE)
-    except parsing.ParseError:
-        logger.warning("parser warm-up page did not parse", exc_info=True)
+    if settings.WARM_UP_PARSER:
+        try:
+            parsing.parse_page(_PAGE)
+        except parsing.ParseError:
+            logger.warning("parser warm-up page did not parse", exc_info=True)
     warm_up_search()

@@ -235,6 +235,10 @@ SEARCH_TIME_BUDGET_SECONDS = env_number("SEARCH_TIME_BUDGET_SECONDS", 5.0, minim
 # Who applies the index queue after a commit: a worker thread per gunicorn worker (or
 # `manage.py index_worker`), so requests return at their commit; off, the committing thread.
 SEARCH_INDEX_WORKER = env_bool("SEARCH_INDEX_WORKER", default=not DEBUG)
+# Load the parser's jieba and part-of-speech tables (about 200 MiB) at start-up, before gunicorn
+# forks: uploads and layout corrections never wait for them, but every worker's RSS carries
+# them. Off, the first parse in a worker loads them (1-2 s, in an upload's background job).
+WARM_UP_PARSER = env_bool("WARM_UP_PARSER", default=False)
 # Articles per index write: the index lock is released between batches for other writers.
 SEARCH_INDEX_BATCH = env_number("SEARCH_INDEX_BATCH", 200, minimum=1)
 # How often the worker looks for updates queued by other processes (the CLI, other workers).
