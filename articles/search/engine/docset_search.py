@@ -29,6 +29,7 @@ from articles.search.engine.docsets import (
     EXACT_SCORE,
     DocSet,
     ExactScoreQuery,
+    Matches,
     SegmentCache,
     SegmentDocs,
 )
@@ -124,8 +125,9 @@ class DocSetSearch:
         """haystack's facet lists: (value, count), most frequent first, None for no value."""
         counts: dict[str, Counter] = {name: Counter() for name in fieldnames}
         for segment, _, local in self._local(bits):
+            matches = Matches(local, segment.size)
             for name, total in counts.items():
-                total.update(segment.counts(name, local))
+                total.update(segment.counts(name, matches))
         facets = {}
         for name, total in counts.items():
             none = total.pop(None, None)

