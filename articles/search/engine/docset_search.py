@@ -36,6 +36,10 @@ from articles.search.engine.docsets import (
 from articles.search.engine.scoring import Unsupported, best, evaluate
 from articles.search.engine.segment_arrays import bitset_mask, doc_array, docnums
 
+# Fewer allowed documents than a segment's size over this: ranking reads the postings of those
+# documents alone (a binary search each) instead of arrays as long as the segment.
+SCORE_FEW = 8
+
 
 class _Unranked(Exception):
     """A query whose score is not a sum the document sets can rank by (Whoosh scores it)."""
@@ -240,9 +244,16 @@ class DocSetSearch:
             local = (allowed >> offset) & segment.everything
             if not local:
                 continue
-            matched, scores = evaluate(q.matcher(searcher, context), segment)
-            docs = np.flatnonzero(matched & bitset_mask(local, segment.size))
-            docs, top = best(docs, scores[docs], limit)
+            if local.bit_count() * SCORE_FEW < segment.size:
+                # Few allowed: the tree evaluated for them alone.
+                allowed_docs = doc_array(local)
+                matched, scores = evaluate(q.matcher(searcher, context), segment, allowed_docs)
+                docs, scores = allowed_docs[matched], scores[matched]
+            else:
+                matched, scores = evaluate(q.matcher(searcher, context), segment)
+                docs = np.flatnonzero(matched & bitset_mask(local, segment.size))
+                scores = scores[docs]
+            docs, top = best(docs, scores, limit)
             found_docs.append(docs + offset)
             found_scores.append(top)
         if not found_docs:

@@ -50,6 +50,13 @@ def test_evaluated_tree_matches_and_scores_as_whoosh_steps_it(index, q):
             live = bitset_mask(segment.live, segment.size)
             assert np.flatnonzero(matched & live).tolist() == sorted(expected)
             assert {d: scores[d] for d in expected} == expected  # the same floats
+            # Asked about some documents only (every other one, and none): the same answers.
+            for docs in (np.flatnonzero(live)[::2], np.zeros(0, dtype=np.int64)):
+                some_matched, some_scores = evaluate(q.matcher(leaf, context), segment, docs)
+                assert docs[some_matched].tolist() == sorted(set(expected) & set(docs.tolist()))
+                assert {
+                    d: some_scores[i] for i, d in enumerate(docs.tolist()) if some_matched[i]
+                } == {d: expected[d] for d in docs.tolist() if d in expected}
 
 
 def test_an_unknown_matcher_is_left_to_whoosh(index):
