@@ -48,6 +48,7 @@ from corpus_archive import (
     sample_queries,
     setup_django,
 )
+from fts_baseline import build_sqlite, fts_query, like_query
 
 # --- engines --------------------------------------------------------------------------------
 
@@ -83,32 +84,6 @@ class IndexHits:
 
     def close(self) -> None:
         self.searcher.close()
-
-
-def build_sqlite(path: Path, texts: list[str]) -> tuple[sqlite3.Connection, float]:
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, text TEXT)")
-    db.execute("CREATE VIRTUAL TABLE fts USING fts5(text, tokenize='trigram')")
-    db.executemany("INSERT INTO docs VALUES (?, ?)", enumerate(texts))
-    db.commit()
-    started = time.perf_counter()
-    db.execute("INSERT INTO fts(rowid, text) SELECT id, text FROM docs")
-    db.commit()
-    return db, time.perf_counter() - started
-
-
-def fts_query(db: sqlite3.Connection, q: str) -> list[tuple[int]]:
-    """Every hit ranked (so also the count). Trigram MATCH needs 3+ characters; shorter
-    queries scan with LIKE, on the plain table: SQLite 3.40's LIKE on the trigram table finds
-    nothing for two Han characters."""
-    if len(q) < 3:
-        return like_query(db, q)
-    sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank"
-    return db.execute(sql, (f'"{q}"',)).fetchall()
-
-
-def like_query(db: sqlite3.Connection, q: str) -> list[tuple[int]]:
-    return db.execute("SELECT id FROM docs WHERE text LIKE ?", (f"%{q}%",)).fetchall()
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -274,8 +249,11 @@ def main() -> None:
             index_mib = directory_mib(var_dir / "whoosh_index")
         texts = [base_texts[i % len(corpus)] for i in range(args.n)]
         fts_path = (var_dir if args.keep or args.reuse else Path(tmp)) / "fts.sqlite3"
-        fts_path.unlink(missing_ok=True)  # a kept one is built again, for its rate
-        db, fts_seconds = build_sqlite(fts_path, texts)
+        if args.reuse and fts_path.is_file():  # kept complete by the run that built it
+            db, fts_seconds = sqlite3.connect(fts_path), None
+        else:
+            fts_path.unlink(missing_ok=True)
+            db, fts_seconds = build_sqlite(fts_path, texts)
         db_mib = fts_path.stat().st_size / 2**20
         years = Issue.objects.dates("date", "year")
         filters = filter_params(corpus, list(years), args.queries // 2, args.seed)
@@ -326,7 +304,7 @@ def main() -> None:
         rows.append(
             (
                 "fts5 trigram",
-                args.n / fts_seconds,
+                args.n / fts_seconds if fts_seconds else None,
                 fts_latencies,
                 quality,
                 f"{short} of 2 chars: LIKE",
