@@ -213,7 +213,14 @@ class SegmentDocs:
                 bits |= self.term(q.fieldname, btext)
             return bits
         if isinstance(q, query.NumericRange):
-            return self.docs(whoosh_private.numeric_range_terms(q, self.reader))
+            # Expanding a range into its terms reads the term index (a year: about 40 terms,
+            # 10 ms); the next page of the same search asks again.
+            key = ("range", q.fieldname, q.start, q.end, q.startexcl, q.endexcl)
+            bits = self.cache.get(key)
+            if bits is None:
+                terms = whoosh_private.numeric_range_terms(q, self.reader)
+                bits = self.cache.put(key, self.docs(terms))
+            return bits
         with Searcher(self.reader, closereader=False) as searcher:  # anything else
             return bitset_of(q.matcher(searcher).all_ids(), self.size)
 

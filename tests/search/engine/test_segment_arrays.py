@@ -6,8 +6,9 @@ import random
 from collections import Counter
 
 import numpy as np
-from whoosh.fields import ID, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.query import NumericRange
 
 from articles.search.engine.docsets import Matches, SegmentCache, SegmentDocs
 from articles.search.engine.fields import FacetKeyword
@@ -169,3 +170,26 @@ def test_facets_count_few_matches_and_many_alike(tmp_path):
             expected = Counter(name for docnum in picked for name in chosen[docnum])
             expected[None] = sum(not chosen[docnum] for docnum in picked)
             assert segment.counts("unions", matches) == +expected
+
+
+def test_numeric_ranges_are_kept_by_their_bounds():
+    ix = RamStorage().create_index(Schema(id=ID(unique=True), year=NUMERIC(sortable=True)))
+    with ix.writer() as writer:
+        for number in range(300):
+            writer.add_document(id=str(number), year=1990 + number % 40)
+    with ix.reader() as reader:
+        segment = SegmentDocs(reader, SegmentCache())
+        for _ in range(2):  # the second time from the cache
+            for start, end, exclusive in (
+                (1995, 1999, False),
+                (1995, 1999, True),
+                (2020, None, False),
+            ):
+                found = segment.docs(NumericRange("year", start, end, endexcl=exclusive))
+                expected = [
+                    n
+                    for n in range(300)
+                    if 1990 + n % 40 >= start
+                    and (end is None or 1990 + n % 40 < end + (not exclusive))
+                ]
+                assert docnums(found) == expected
