@@ -200,6 +200,9 @@ def main() -> None:
         "--no-quality", action="store_true", help="time the service only; skip its recall check"
     )
     parser.add_argument(
+        "--no-baselines", action="store_true", help="skip FTS5 and LIKE (with --reuse: seen before)"
+    )
+    parser.add_argument(
         "--first-query", nargs=2, metavar=("VAR_DIR", "QUERY"), help=argparse.SUPPRESS
     )
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
@@ -252,12 +255,14 @@ def main() -> None:
             index_mib = directory_mib(var_dir / "whoosh_index")
         texts = [base_texts[i % len(corpus)] for i in range(args.n)]
         fts_path = (var_dir if args.keep or args.reuse else Path(tmp)) / "fts.sqlite3"
-        if args.reuse and fts_path.is_file():  # kept complete by the run that built it
-            db, fts_seconds = sqlite3.connect(fts_path), None
+        db = fts_seconds = None
+        if args.no_baselines:
+            pass
+        elif args.reuse and fts_path.is_file():  # kept complete by the run that built it
+            db = sqlite3.connect(fts_path)
         else:
-            fts_path.unlink(missing_ok=True)
             db, fts_seconds = build_sqlite(fts_path, texts)
-        db_mib = fts_path.stat().st_size / 2**20
+        db_mib = fts_path.stat().st_size / 2**20 if db else 0.0
         years = Issue.objects.dates("date", "year")
         filters = filter_params(corpus, list(years), args.queries // 2, args.seed)
 
@@ -302,38 +307,40 @@ def main() -> None:
             ("service filters only", None, filter_latencies, None, f"{len(filters)}; {empty} empty")
         )
 
-        fts_latencies, fts_results = timed(lambda q: fts_query(db, q), queries)
-        quality = Quality()
-        positions = list(range(args.n))
-        for k, found in enumerate(fts_results):
-            quality.add({rowid for (rowid,) in found}, truth(k, positions))
-        short = sum(len(q) < 3 for q in queries)
-        rows.append(
-            (
-                "fts5 trigram",
-                args.n / fts_seconds if fts_seconds else None,
-                fts_latencies,
-                quality,
-                f"{short} of 2 chars: LIKE",
+        like_latencies = []
+        if not args.no_baselines:
+            fts_latencies, fts_results = timed(lambda q: fts_query(db, q), queries)
+            quality = Quality()
+            positions = list(range(args.n))
+            for k, found in enumerate(fts_results):
+                quality.add({rowid for (rowid,) in found}, truth(k, positions))
+            short = sum(len(q) < 3 for q in queries)
+            rows.append(
+                (
+                    "fts5 trigram",
+                    args.n / fts_seconds if fts_seconds else None,
+                    fts_latencies,
+                    quality,
+                    f"{short} of 2 chars: LIKE",
+                )
             )
-        )
-        long_queries = [k for k, q in enumerate(queries) if len(q) >= 3]
-        rows.append(
-            (
-                "fts5 trigram, 3+ chars",
-                None,
-                [fts_latencies[k] for k in long_queries],
-                None,
-                f"{len(long_queries)} queries",
+            long_queries = [k for k, q in enumerate(queries) if len(q) >= 3]
+            rows.append(
+                (
+                    "fts5 trigram, 3+ chars",
+                    None,
+                    [fts_latencies[k] for k in long_queries],
+                    None,
+                    f"{len(long_queries)} queries",
+                )
             )
-        )
-        like_count = args.like_queries or len(queries)
-        like_latencies, like_results = timed(lambda q: like_query(db, q), queries[:like_count])
-        quality = Quality()
-        for k, found in enumerate(like_results):
-            quality.add({rowid for (rowid,) in found}, truth(k, positions))
-        rows.append(("LIKE scan", None, like_latencies, quality, f"{like_count} queries"))
-        db.close()
+            like_count = args.like_queries or len(queries)
+            like_latencies, like_results = timed(lambda q: like_query(db, q), queries[:like_count])
+            quality = Quality()
+            for k, found in enumerate(like_results):
+                quality.add({rowid for (rowid,) in found}, truth(k, positions))
+            rows.append(("LIKE scan", None, like_latencies, quality, f"{like_count} queries"))
+            db.close()
 
         cold = first_query(var_dir, queries[0], warm=False)
         warmed = first_query(var_dir, queries[0], warm=True)
@@ -357,14 +364,15 @@ def main() -> None:
             rate_text = f"{rate:8.0f}" if rate else f"{'':>8}"
             quality_text = str(quality) if quality else f"{'':>8} {'':>9} {'':>5}"
             print(f"{name:<24} {rate_text} {p50:8.2f} {p95:8.2f} {p99:8.2f} {quality_text}  {note}")
-        service_p95 = max(percentiles(rows[0][2])[1], percentiles(rows[1][2])[1])
-        print(
-            f"service p95 (worse of plain/quoted) / fts5 p95: "
-            f"{service_p95 / percentiles(rows[3][2])[1]:.1f}x (3+ chars: "
-            f"{service_p95 / percentiles(rows[4][2])[1]:.1f}x); "
-            f"LIKE p50 / service plain p50: {percentiles(like_latencies)[0] / percentiles(rows[0][2])[0]:.1f}x; "
-            f"LIKE p95 / service p95: {percentiles(like_latencies)[1] / service_p95:.1f}x"
-        )
+        if like_latencies:
+            service_p95 = max(percentiles(rows[0][2])[1], percentiles(rows[1][2])[1])
+            print(
+                f"service p95 (worse of plain/quoted) / fts5 p95: "
+                f"{service_p95 / percentiles(rows[3][2])[1]:.1f}x (3+ chars: "
+                f"{service_p95 / percentiles(rows[4][2])[1]:.1f}x); "
+                f"LIKE p50 / service plain p50: {percentiles(like_latencies)[0] / percentiles(rows[0][2])[0]:.1f}x; "
+                f"LIKE p95 / service p95: {percentiles(like_latencies)[1] / service_p95:.1f}x"
+            )
         for label, result in (("without warm-up", cold), ("with warm_up()", warmed)):
             print(
                 f"first query {label}: {result['query_s'] * 1000:.0f} ms "
