@@ -98,6 +98,41 @@ def timed(run: Callable[[str], object], queries: list[str]) -> tuple[list[float]
     return latencies, results
 
 
+def baseline_rows(db, queries, like_count, truth, n, fts_seconds) -> tuple[list, list[float]]:
+    """FTS5 trigram (all queries, then those of 3+ characters) and the LIKE scan of the first
+    like_count, each scored against truth(k, positions); the rows and LIKE's latencies."""
+    positions = list(range(n))
+
+    def scored(results: list) -> Quality:
+        quality = Quality()
+        for k, found in enumerate(results):
+            quality.add({rowid for (rowid,) in found}, truth(k, positions))
+        return quality
+
+    fts_latencies, fts_results = timed(lambda q: fts_query(db, q), queries)
+    short = sum(len(q) < 3 for q in queries)
+    long_queries = [k for k, q in enumerate(queries) if len(q) >= 3]
+    like_latencies, like_results = timed(lambda q: like_query(db, q), queries[:like_count])
+    rows = [
+        (
+            "fts5 trigram",
+            n / fts_seconds if fts_seconds else None,
+            fts_latencies,
+            scored(fts_results),
+            f"{short} of 2 chars: LIKE",
+        ),
+        (
+            "fts5 trigram, 3+ chars",
+            None,
+            [fts_latencies[k] for k in long_queries],
+            None,
+            f"{len(long_queries)} queries",
+        ),
+        ("LIKE scan", None, like_latencies, scored(like_results), f"{like_count} queries"),
+    ]
+    return rows, like_latencies
+
+
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
@@ -256,11 +291,9 @@ def main() -> None:
         texts = [base_texts[i % len(corpus)] for i in range(args.n)]
         fts_path = (var_dir if args.keep or args.reuse else Path(tmp)) / "fts.sqlite3"
         db = fts_seconds = None
-        if args.no_baselines:
-            pass
-        elif args.reuse and fts_path.is_file():  # kept complete by the run that built it
+        if args.reuse and fts_path.is_file() and not args.no_baselines:  # kept complete
             db = sqlite3.connect(fts_path)
-        else:
+        elif not args.no_baselines:
             db, fts_seconds = build_sqlite(fts_path, texts)
         db_mib = fts_path.stat().st_size / 2**20 if db else 0.0
         years = Issue.objects.dates("date", "year")
@@ -308,38 +341,12 @@ def main() -> None:
         )
 
         like_latencies = []
-        if not args.no_baselines:
-            fts_latencies, fts_results = timed(lambda q: fts_query(db, q), queries)
-            quality = Quality()
-            positions = list(range(args.n))
-            for k, found in enumerate(fts_results):
-                quality.add({rowid for (rowid,) in found}, truth(k, positions))
-            short = sum(len(q) < 3 for q in queries)
-            rows.append(
-                (
-                    "fts5 trigram",
-                    args.n / fts_seconds if fts_seconds else None,
-                    fts_latencies,
-                    quality,
-                    f"{short} of 2 chars: LIKE",
-                )
-            )
-            long_queries = [k for k, q in enumerate(queries) if len(q) >= 3]
-            rows.append(
-                (
-                    "fts5 trigram, 3+ chars",
-                    None,
-                    [fts_latencies[k] for k in long_queries],
-                    None,
-                    f"{len(long_queries)} queries",
-                )
-            )
+        if db is not None:
             like_count = args.like_queries or len(queries)
-            like_latencies, like_results = timed(lambda q: like_query(db, q), queries[:like_count])
-            quality = Quality()
-            for k, found in enumerate(like_results):
-                quality.add({rowid for (rowid,) in found}, truth(k, positions))
-            rows.append(("LIKE scan", None, like_latencies, quality, f"{like_count} queries"))
+            baselines, like_latencies = baseline_rows(
+                db, queries, like_count, truth, args.n, fts_seconds
+            )
+            rows.extend(baselines)
             db.close()
 
         cold = first_query(var_dir, queries[0], warm=False)
@@ -364,7 +371,7 @@ def main() -> None:
             rate_text = f"{rate:8.0f}" if rate else f"{'':>8}"
             quality_text = str(quality) if quality else f"{'':>8} {'':>9} {'':>5}"
             print(f"{name:<24} {rate_text} {p50:8.2f} {p95:8.2f} {p99:8.2f} {quality_text}  {note}")
-        if like_latencies:
+        if db is not None:
             service_p95 = max(percentiles(rows[0][2])[1], percentiles(rows[1][2])[1])
             print(
                 f"service p95 (worse of plain/quoted) / fts5 p95: "
