@@ -13,8 +13,9 @@ Settings: `"ENGINE": "articles.search.backend.ArticleWhooshEngine"`. The parts i
   and per-segment caches shared by every thread, and a new index built beside and swapped in.
 
 Writes: one writer at a time, waiting up to WRITE_TIMEOUT, each commit merging what updates
-have grown (readers.merge_grown); large update_index batches are
-analysed by INDEX_PROCS worker processes. `rebuild` (manage.py rebuild_index) fills a new
+have grown (readers.merge_grown), then writing the long posting lists of new large segments
+as arrays (engine/posting_files.py); large update_index batches are analysed by INDEX_PROCS
+worker processes. `rebuild` (manage.py rebuild_index) fills a new
 index beside the live one and swaps it in whole; `clear` commits an empty generation. Neither
 deletes the folder under its readers, and a search whose reader lost a file reopens it.
 """
@@ -42,6 +43,7 @@ from whoosh.writing import CLEAR
 
 from articles.search.backend_search import DocSetSearchMixin
 from articles.search.engine.analysis import segmenter
+from articles.search.engine.posting_files import keep_posting_files
 from articles.search.engine.readers import (
     ArticleFileIndex,
     build_beside,
@@ -133,7 +135,8 @@ class ArticleSearchBackend(DocSetSearchMixin, WhooshSearchBackend):
         """
         bulk = isinstance(iterable, list) and len(iterable) >= PARALLEL_BATCH
         writer = self._writer(procs=self.index_procs if bulk else 1)
-        self._write(writer, index, [iterable], writer.update_document)
+        if self._write(writer, index, [iterable], writer.update_document):
+            keep_posting_files(self.index)
 
     def _write(self, writer, index, batches: Iterable[Iterable], add: Callable) -> int:
         """Add the documents of `batches` with `add`, then commit; cancel on any error."""
@@ -173,7 +176,9 @@ class ArticleSearchBackend(DocSetSearchMixin, WhooshSearchBackend):
 
         def fill(new: ArticleFileIndex) -> int:
             writer = new.writer(**_procs(self.index_procs if total >= PARALLEL_BATCH else 1))
-            return self._write(writer, index, batches, writer.add_document)
+            written = self._write(writer, index, batches, writer.add_document)
+            keep_posting_files(new)  # before the swap: the first searches read them
+            return written
 
         with (
             rebuilding_beside(self.path) as beside,
@@ -198,6 +203,7 @@ class ArticleSearchBackend(DocSetSearchMixin, WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit(mergetype=merge_grown)
+        keep_posting_files(self.index)  # a merge may have made a large segment
 
 
 def _procs(procs: int) -> dict:

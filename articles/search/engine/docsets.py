@@ -18,7 +18,7 @@ from whoosh.idsets import DocIdSet
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
-from articles.search.engine import whoosh_private
+from articles.search.engine import posting_files, whoosh_private
 from articles.search.engine.deadline import NO_DEADLINE, Deadline
 from articles.search.engine.fields import decode_position_arrays
 from articles.search.engine.segment_arrays import (
@@ -114,6 +114,7 @@ class SegmentCache:
         self.orders: dict[str, np.ndarray] = {}
         self.live_counts: dict[str, tuple[int, Counter]] = {}
         self.length_arrays: dict[str, np.ndarray] = {}
+        self.posting_files: dict[str, posting_files.PostingFile] = {}
 
     def get(self, key: tuple) -> int | None:
         return self.recent.sets.get((self._segment, *key))
@@ -240,13 +241,29 @@ class SegmentDocs:
             btext = schema[fieldname].to_bytes(text)
         key = (fieldname, btext)
         postings = self.cache.get_postings(key)
+        if postings is not None:
+            return postings
+        postings = self._long_postings(fieldname, btext)
         if postings is None:
             try:
                 postings = read_postings(self.reader.postings(fieldname, btext))
             except TermNotFound:
                 postings = NO_POSTINGS
-            self.cache.put_postings(key, postings)
-        return postings
+        return self.cache.put_postings(key, postings)
+
+    def _long_postings(self, fieldname: str, btext: bytes) -> Postings | None:
+        """The term's postings from the segment's posting file, where it keeps them: the file
+        is written after the commit that made the segment, so until it is there each read
+        looks for it again."""
+        if self.size < posting_files.MIN_DOCS:
+            return None
+        found = self.cache.posting_files.get(fieldname)
+        if found is None:
+            found = posting_files.PostingFile.open(self.reader, fieldname)
+            if found is None:
+                return None
+            self.cache.posting_files[fieldname] = found
+        return found.get(btext)
 
     def phrase(self, fieldname: str, words: tuple[str, ...]) -> int:
         """Documents with the words at consecutive positions: the bigrams of a string."""

@@ -61,6 +61,9 @@ SAMPLE = 16
 # one (a rebuild's, a merge's). Bounded so that a first /health after a rebuild costs tens of
 # milliseconds, not the seconds per segment that reading every posting takes (check_index does).
 VERIFY_TERMS = 512
+# Files beside a segment that are not Whoosh's: facet values (segment_arrays) and long posting
+# lists (posting_files).
+_OUR_FILES = ("facets_", "postings_")
 
 
 class DamagedIndexError(Exception):
@@ -217,9 +220,10 @@ def _segment_files(storage) -> dict[str, tuple]:
     with os.scandir(storage.folder) as entries:
         for entry in entries:
             segment_id, dot, rest = entry.name.partition(".")
-            # Tables of contents, temporary files and the facet files searches write and
-            # check themselves (segment_arrays) are no segment's Whoosh files.
-            if not dot or entry.name.startswith(("_", ".")) or rest.startswith("facets_"):
+            # Tables of contents, temporary files, the facet files searches write and the
+            # posting files writers add (both checked as they are read) are no segment's
+            # Whoosh files.
+            if not dot or entry.name.startswith(("_", ".")) or rest.startswith(_OUR_FILES):
                 continue
             try:
                 stat = entry.stat()
