@@ -11,12 +11,13 @@ named after a segment with the segment), so a new process reads it instead of de
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
 import zipfile
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -89,6 +90,78 @@ class FacetValues(NamedTuple):
     docs: np.ndarray
     numbers: np.ndarray
     valueless: np.ndarray
+
+
+class FacetTable:
+    """A facet field's values in a segment as counting reads them: each (document, value)
+    pair's value number in document order, and where each document's pairs start (a gather,
+    where a binary search over the pairs cost a seventh of a search at a million articles);
+    for a field of one value a document (a year, a kind) the pair's index is the document,
+    and neither the pairs' documents nor the starts are kept."""
+
+    def __init__(self, values: FacetValues, size: int) -> None:
+        self.names = values.names
+        # Value numbers in half the bytes where there are fewer than 32,768 values (a union
+        # authority file holds a few thousand).
+        small = len(values.names) < 2**15
+        self.numbers = values.numbers.astype(np.int16) if small else values.numbers
+        self.valueless = values.valueless
+        per_doc = np.bincount(values.docs, minlength=size)
+        self.docs: np.ndarray | None = None
+        self.starts: np.ndarray | None = None
+        if len(values.docs) != size or (per_doc != 1).any():
+            self.docs = values.docs
+            self.starts = np.concatenate(([0], np.cumsum(per_doc))).astype(np.int32)
+
+    def count(self, matches: Matches) -> Counter:
+        """How many of the matched documents have each value (None: how many have none)."""
+        if self.starts is None:
+            numbers = self.numbers[matches.docs if matches.few else matches.mask]
+            valueless = 0
+        elif matches.few:
+            # Each matched document's run of pairs, end to end.
+            docs = matches.docs
+            starts = self.starts[docs]
+            lengths = self.starts[docs + 1] - starts
+            ends = np.cumsum(lengths)
+            runs = np.repeat(starts - ends + lengths, lengths) + np.arange(
+                ends[-1] if len(ends) else 0
+            )
+            numbers = self.numbers[runs]
+            valueless = int(np.count_nonzero(self.valueless[docs]))
+        else:
+            numbers = self.numbers[matches.mask[self.docs]]
+            valueless = int(np.count_nonzero(matches.mask & self.valueless))
+        counted = np.bincount(numbers, minlength=len(self.names))
+        found = np.flatnonzero(counted)
+        names = map(self.names.__getitem__, found.tolist())
+        counts = Counter(dict(zip(names, counted[found].tolist(), strict=True)))
+        if valueless:
+            counts[None] = valueless
+        return counts
+
+
+class Matches:
+    """A search's matches in one segment (a bitset), as the arrays counting facets reads:
+    their document numbers when they are few (a facet then looks up only their values), else
+    a mask over the segment (every value read once). Each is made once, for all facets."""
+
+    # Fewer matches than a fiftieth of the segment: looking up each one's values is cheaper
+    # than reading every value of the field (measured on 500,000 documents, 3 values each).
+    FEW = 50
+
+    def __init__(self, bits: int, size: int) -> None:
+        self.bits = bits
+        self.size = size
+        self.few = bits.bit_count() * self.FEW < size
+
+    @functools.cached_property
+    def docs(self) -> np.ndarray:
+        return doc_array(self.bits)
+
+    @functools.cached_property
+    def mask(self) -> np.ndarray:
+        return bitset_mask(self.bits, self.size)
 
 
 NO_POSTINGS = Postings(

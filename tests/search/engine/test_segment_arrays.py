@@ -6,6 +6,7 @@ import random
 from collections import Counter
 
 import numpy as np
+import pytest
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.query import NumericRange
@@ -150,14 +151,17 @@ def test_field_lengths_are_those_bm25_reads(index):
         assert field_lengths(everything, "text").tolist() == expected
 
 
-def test_facets_count_few_matches_and_many_alike(tmp_path):
+@pytest.mark.parametrize(
+    "how_many", [[0, 0, 1, 2, 3], [1]], ids=["none to three a document", "one a document"]
+)
+def test_facets_count_few_matches_and_many_alike(tmp_path, how_many):
     """Few matches look up their own values, many read every value: both count as a walk
-    over the matched documents' values does."""
+    over the matched documents' values does, with several values a document or one."""
     storage = FileStorage(str(tmp_path)).create()
     ix = storage.create_index(Schema(id=ID(unique=True), unions=FacetKeyword(stored=False)))
     rng = random.Random(5)  # noqa: S311 (test data)
     names = ["北京市总工会", "朝阳区总工会", "海淀区总工会", "全总"]
-    chosen = [rng.sample(names, k=rng.choice([0, 0, 1, 2, 3])) for _ in range(600)]
+    chosen = [rng.sample(names, k=rng.choice(how_many)) for _ in range(600)]
     with ix.writer(compound=False) as writer:
         for number, unions in enumerate(chosen):
             writer.add_document(id=str(number), unions=",".join(unions))
@@ -170,6 +174,8 @@ def test_facets_count_few_matches_and_many_alike(tmp_path):
             expected = Counter(name for docnum in picked for name in chosen[docnum])
             expected[None] = sum(not chosen[docnum] for docnum in picked)
             assert segment.counts("unions", matches) == +expected
+        table = segment.facet_table("unions")
+        assert (table.starts is None) == (how_many == [1])  # one a document: no starts kept
 
 
 def test_numeric_ranges_are_kept_by_their_bounds():
