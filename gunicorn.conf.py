@@ -4,12 +4,16 @@ The app is loaded before the workers fork (preload_app), so the search index rea
 search's dictionary (and with WARM_UP_PARSER the parser's jieba), which newsarchive/wsgi.py
 warms, are loaded once and shared. Each worker
 then starts its index worker thread (SEARCH_INDEX_WORKER): requests only queue index updates.
+glibc's allocator is tuned first (newsarchive/malloc.py).
 """
 
 import multiprocessing
 import os
 
+from newsarchive.malloc import tune_malloc
 from newsarchive.settings import env_number
+
+tune_malloc()  # in the master, before the app loads and the workers fork
 
 wsgi_app = "newsarchive.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
