@@ -88,10 +88,13 @@ class RecentValues:
     all the segments of an index together (a process's memory should not grow with the
     number of segments): document sets of terms and phrases (a 100,000-document set takes
     12 kB), posting arrays (a word in every one of 100,000 documents takes 0.8 MB), and the
-    values of posting blocks read for phrases (positions; about 6 kB a block of 128)."""
+    values of posting blocks read for phrases (positions; about 6 kB a block of 128). A long
+    posting list is read again from its segment's posting file in about a millisecond, so
+    postings get 24 MiB, where they had 48 before those files: a gunicorn worker after 1,000
+    searches of a million articles held 394 MiB RSS instead of 415, its searches no slower."""
 
     SET_BYTES = 24 * 2**20
-    POSTING_BYTES = 48 * 2**20
+    POSTING_BYTES = 24 * 2**20
     BLOCK_BYTES = 16 * 2**20
 
     def __init__(self) -> None:
