@@ -1,5 +1,7 @@
 """Reading the index as searches read it: damage to any of its files is reported."""
 
+from pathlib import Path
+
 import pytest
 from haystack import connections
 
@@ -53,6 +55,25 @@ def test_the_verifier_reads_a_healthy_segment_once(index, monkeypatch):
     )
     assert [verifier.check(index).documents for _ in range(3)] == [7, 7, 7]
     assert len(checked) == 1
+
+
+def test_files_searches_and_writers_add_beside_a_segment_are_not_its_files(index, monkeypatch):
+    """Facet values and posting files appear after the commit: the segment is not read again."""
+    verifier, checked = IndexVerifier(), []
+    check_segment = index_check.check_segment
+    monkeypatch.setattr(
+        index_check,
+        "check_segment",
+        lambda *args, **kwargs: (
+            checked.append(args[2].segment_id()) or check_segment(*args, **kwargs)
+        ),
+    )
+    verifier.check(index)
+    [segment_id] = checked
+    for name in ("facets_kind.npz", "postings_text.arr"):
+        (Path(index.storage.folder) / f"{segment_id}.{name}").write_bytes(b"ours")
+    verifier.check(index)
+    assert checked == [segment_id]
 
 
 def test_the_verifier_reads_a_bounded_sample_of_a_large_segment(index, monkeypatch):
