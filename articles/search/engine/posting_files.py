@@ -75,8 +75,9 @@ class PostingFile:
             return None
         except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
             logger.warning(
-                "posting file %s unreadable: Whoosh reads the terms", path, exc_info=True
+                "posting file %s unreadable: removed, Whoosh reads the terms", path, exc_info=True
             )
+            _remove(path)
             return None
         return cls(path, reader.doc_count_all(), table)
 
@@ -108,14 +109,23 @@ class PostingFile:
                 raise ValueError(f"document {postings.ids[-1]} of a segment of {self.size}")
         except (ValueError, IndexError):  # short, or positions outside the record's arrays
             logger.warning(
-                "posting file %s damaged at %r: Whoosh reads its terms",
+                "posting file %s damaged at %r: removed, Whoosh reads its terms",
                 self.path,
                 btext,
                 exc_info=True,
             )
             self.terms = self.terms[:0]
+            _remove(self.path)
             return None
         return postings
+
+
+def _remove(path: str) -> None:
+    """Remove a damaged file, for the next commit to write it again (keep_posting_files)."""
+    try:
+        os.unlink(path)
+    except OSError:  # gone already, or a read-only folder: Whoosh reads the terms meanwhile
+        logger.warning("posting file %s not removed", path, exc_info=True)
 
 
 def posting_file_path(reader: IndexReader, fieldname: str) -> str | None:

@@ -1,6 +1,7 @@
 """Long posting lists kept beside their segment: what Whoosh reads, in one read."""
 
 import logging
+import os
 import random
 
 import numpy as np
@@ -133,9 +134,10 @@ def test_an_unreadable_file_leaves_the_terms_to_whoosh(tmp_path, small_enough, d
             found = SegmentDocs(large, SegmentCache()).postings("text", "工会")
     assert _same(found, expected)
     assert "unreadable" in caplog.text
+    assert keep_posting_files(ix) == 1  # removed, so the next commit writes it again
 
 
-def test_a_damaged_record_is_read_from_whoosh_and_the_file_left_alone(
+def test_a_damaged_record_is_read_from_whoosh_and_the_file_written_again(
     tmp_path, small_enough, caplog
 ):
     ix = _index(tmp_path)
@@ -156,6 +158,8 @@ def test_a_damaged_record_is_read_from_whoosh_and_the_file_left_alone(
         assert _same(found, read_postings(large.postings("text", "工会".encode())))
         assert "damaged" in caplog.text
         assert docs.cache.posting_files["text"].get("技能".encode()) is None
+        assert not os.path.exists(path)
+    assert keep_posting_files(ix) == 1  # written again
 
 
 def test_the_files_go_with_their_segment(tmp_path, small_enough):
