@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 from whoosh import query
+from whoosh.fields import DATETIME
 from whoosh.idsets import DocIdSet
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
@@ -33,6 +34,7 @@ from articles.search.engine.segment_arrays import (
     facet_values,
     field_lengths,
     leaf_matcher,
+    mask_bitset,
     read_postings,
 )
 
@@ -199,11 +201,36 @@ class SegmentDocs:
             key = ("range", q.fieldname, q.start, q.end, q.startexcl, q.endexcl)
             bits = self.cache.get(key)
             if bits is None:
-                terms = whoosh_private.numeric_range_terms(q, self.reader)
-                bits = self.cache.put(key, self.docs(terms))
+                bits = self._date_range(q)
+                if bits is None:
+                    bits = self.docs(whoosh_private.numeric_range_terms(q, self.reader))
+                self.cache.put(key, bits)
             return bits
         with Searcher(self.reader, closereader=False) as searcher:  # anything else
             return bitset_of(q.matcher(searcher).all_ids(), self.size)
+
+    def _date_range(self, q: query.NumericRange) -> int | None:
+        """A range of a sortable date field, from each document's date as the sort reads it
+        (comparisons over an array, where the terms of a year are about 40 reads of the term
+        index and their postings); None for any other range. The column marks a document
+        without a date with its default value, which the range's terms never match."""
+        field = self.reader.schema[q.fieldname]
+        if not isinstance(field, DATETIME) or field.column_type is None:
+            return None
+        keys = self.keys(q.fieldname)
+        if not isinstance(keys, np.ndarray):
+            return None
+        found = np.ones(len(keys), dtype=bool)
+        missing = field.column_type.default_value()
+        if missing <= np.iinfo(keys.dtype).max:  # else no document holds it
+            found &= keys != missing
+        if q.start is not None:
+            low = field.prepare_number(q.start)  # as the terms are found: a long
+            found &= keys > low if q.startexcl else keys >= low
+        if q.end is not None:
+            high = field.prepare_number(q.end)
+            found &= keys < high if q.endexcl else keys <= high
+        return mask_bitset(found)
 
     def term(self, fieldname: str, text: str | bytes) -> int:
         key = (fieldname, text)
@@ -352,7 +379,9 @@ class SegmentDocs:
         if keys is None:
             keys = list(self.reader.column_reader(fieldname, translate=False))
             if all(type(key) is int for key in keys):
-                keys = np.array(keys, dtype=np.int64)
+                # A date column marks a document without a date with 2**64 - 1 (sorted last).
+                wide = bool(keys) and max(keys) > np.iinfo(np.int64).max
+                keys = np.array(keys, dtype=np.uint64 if wide else np.int64)
             elif all(type(key) is float for key in keys):
                 keys = np.array(keys, dtype=np.float64)
             self.cache.keys[fieldname] = keys

@@ -1,21 +1,24 @@
 """A segment's postings, positions, facet values and document sets as arrays: what Whoosh's
 own readers give, read at once. No database."""
 
+import datetime
 import io
+import itertools
 import random
 from collections import Counter
 
 import numpy as np
 import pytest
-from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
-from whoosh.query import NumericRange
+from whoosh.query import DateRange, NumericRange
 
 from articles.search.engine.docsets import Matches, SegmentCache, SegmentDocs
 from articles.search.engine.fields import FacetKeyword
 from articles.search.engine.segment_arrays import (
     ByteBoundedCache,
     bitset_mask,
+    bitset_of,
     doc_array,
     docnums,
     facet_values,
@@ -199,3 +202,38 @@ def test_numeric_ranges_are_kept_by_their_bounds():
                     and (end is None or 1990 + n % 40 < end + (not exclusive))
                 ]
                 assert docnums(found) == expected
+
+
+def test_date_ranges_find_what_whooshs_terms_find():
+    """Read from the dates the sort reads, they match what the range's terms match, with a
+    bound or two, exclusive or not, and a document without a date left out."""
+    ix = RamStorage().create_index(
+        Schema(id=ID(unique=True), date=DATETIME(sortable=True), other=DATETIME())
+    )
+    rng = random.Random(3)  # noqa: S311 (test data)
+    first = datetime.datetime(1949, 10, 1)
+    dates = [first + datetime.timedelta(days=rng.randrange(30_000)) for _ in range(400)]
+    with ix.writer() as writer:
+        for number, date in enumerate(dates):
+            if number % 50 == 7:
+                writer.add_document(id=str(number))  # no date
+            else:
+                writer.add_document(id=str(number), date=date, other=date)
+    bounds = [*rng.sample(dates, 6), datetime.datetime(1, 1, 1), None]
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        segment = SegmentDocs(reader, SegmentCache())
+        for start, end in itertools.product(bounds, bounds):
+            for startexcl, endexcl in itertools.product((False, True), repeat=2):
+                for field in ("date", "other"):  # sortable, and read by its terms
+                    q = DateRange(field, start, end, startexcl=startexcl, endexcl=endexcl)
+                    expected = bitset_of(q.matcher(searcher).all_ids(), reader.doc_count_all())
+                    assert segment.docs(q) == expected, (field, start, end, startexcl, endexcl)
+        fast = SegmentDocs(reader, SegmentCache())
+        assert fast._date_range(DateRange("date", None, dates[0])) is not None
+        assert fast._date_range(DateRange("other", dates[0], None)) is None  # not sortable
+        # Sorted by date, the documents without one last (the column's 2**64 - 1).
+        assert fast.order("date").tolist() == sorted(
+            range(len(dates)),
+            key=lambda n: (n % 50 == 7, dates[n] if n % 50 != 7 else first, n),
+        )
