@@ -43,31 +43,28 @@ def test_a_term_dictionary_cut_in_half_fails_searches_as_the_check_says(index):
         count("职工")
 
 
-def test_the_verifier_reads_a_healthy_segment_once(index, monkeypatch):
-    verifier, checked = IndexVerifier(), []
+@pytest.fixture
+def checked(monkeypatch) -> list[str]:
+    """The ids of the segments check_segment reads, in turn."""
+    read: list[str] = []
     check_segment = index_check.check_segment
     monkeypatch.setattr(
         index_check,
         "check_segment",
-        lambda *args, **kwargs: (
-            checked.append(args[2].segment_id()) or check_segment(*args, **kwargs)
-        ),
+        lambda *args, **kwargs: read.append(args[2].segment_id()) or check_segment(*args, **kwargs),
     )
+    return read
+
+
+def test_the_verifier_reads_a_healthy_segment_once(index, checked):
+    verifier = IndexVerifier()
     assert [verifier.check(index).documents for _ in range(3)] == [7, 7, 7]
     assert len(checked) == 1
 
 
-def test_files_searches_and_writers_add_beside_a_segment_are_not_its_files(index, monkeypatch):
+def test_files_searches_and_writers_add_beside_a_segment_are_not_its_files(index, checked):
     """Facet values and posting files appear after the commit: the segment is not read again."""
-    verifier, checked = IndexVerifier(), []
-    check_segment = index_check.check_segment
-    monkeypatch.setattr(
-        index_check,
-        "check_segment",
-        lambda *args, **kwargs: (
-            checked.append(args[2].segment_id()) or check_segment(*args, **kwargs)
-        ),
-    )
+    verifier = IndexVerifier()
     verifier.check(index)
     [segment_id] = checked
     for name in ("facets_kind.npz", "postings_text.arr"):
