@@ -152,6 +152,27 @@ def query_bigrams(text: str) -> list[str]:
     return [chars[i : i + 2] for i in range(len(chars) - 1)]
 
 
+def proving_bigrams(costs: list[int]) -> list[int]:
+    """The offsets of a string's bigrams whose places prove the whole string is there, the
+    cheapest choice when the bigram at offset i costs costs[i] to place.
+
+    bigrams() numbers a line's characters, so a bigram at position p is the line's
+    characters p and p + 1, and lines are two positions apart: two bigrams one or two
+    positions apart are in one line. The bigrams at offsets 0 and 2 of a string, placed at p
+    and p + 2, are its first four characters at p. Offsets from the first to the last with
+    no two in a row left out thus place every character, often half the bigrams.
+    """
+    best: list[tuple[int, int]] = []  # (cost up to offset i with i taken, the one before)
+    for i, cost in enumerate(costs):
+        before = min((j for j in (i - 1, i - 2) if j >= 0), key=lambda j: best[j][0], default=-1)
+        best.append((cost + (best[before][0] if before >= 0 else 0), before))
+    taken, i = [], len(costs) - 1
+    while i >= 0:
+        taken.append(i)
+        i = best[i][1]
+    return taken[::-1]
+
+
 class PositionedTokenizer(Tokenizer):
     """Whoosh tokenizer over a function returning (text, position) pairs."""
 

@@ -20,6 +20,7 @@ from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
 from articles.search.engine import posting_files, whoosh_private
+from articles.search.engine.analysis import BigramTokenizer, proving_bigrams
 from articles.search.engine.deadline import NO_DEADLINE, Deadline
 from articles.search.engine.fields import decode_position_arrays
 from articles.search.engine.segment_arrays import (
@@ -287,10 +288,13 @@ class SegmentDocs:
         # length (never negative), sorted: where each word stands less its offset in the
         # phrase, for every offset of a repeated word. The rarest word narrows them first.
         docs = doc_array(candidates)
+        checked = self._offsets_to_check(fieldname, words, len(docs))
         starts = None
-        order = sorted(set(words), key=lambda w: len(self.postings(fieldname, w).ids))
+        order = sorted(
+            {words[i] for i in checked}, key=lambda w: len(self.postings(fieldname, w).ids)
+        )
         for word in order:
-            offsets = [i for i, w in enumerate(words) if w == word]
+            offsets = [i for i in checked if words[i] == word]
             counts, positions = self._positions(fieldname, word, docs)
             found = (np.repeat(docs, counts) << 32) + positions + len(words)  # in order
             for offset in offsets:  # a repeated word stands at each of its offsets
@@ -299,6 +303,18 @@ class SegmentDocs:
             if not len(docs):
                 break
         return self.cache.put(key, bitset_of(docs, self.size))
+
+    def _offsets_to_check(self, fieldname: str, words: tuple[str, ...], docs: int) -> list[int]:
+        """The offsets in the phrase whose word's positions prove it: every one, or on a
+        bigram field the cheapest bigrams that prove the string (analysis.proving_bigrams).
+        A word costs about the posting blocks its positions are read from: one a candidate
+        document, at most all the word's blocks."""
+        analyzer = self.reader.schema[fieldname].analyzer
+        if not isinstance(analyzer, BigramTokenizer) or any(len(w) != 2 for w in words):
+            return list(range(len(words)))
+        return proving_bigrams(
+            [min(docs, len(self.postings(fieldname, w).block_starts)) for w in words]
+        )
 
     def _positions(
         self, fieldname: str, word: str, targets: np.ndarray

@@ -12,6 +12,7 @@ from articles.search.engine.analysis import (
     fold,
     index_words,
     normalize,
+    proving_bigrams,
     query_bigrams,
     query_words,
     segmenter,
@@ -115,6 +116,22 @@ def test_phrase_of_bigrams_matches_only_the_substring():
     with index.searcher() as searcher:
         hits = searcher.search(Phrase("grams", query_bigrams("市总工会")))
         assert [hit.docnum for hit in hits] == [0]
+
+
+@pytest.mark.parametrize(
+    ("costs", "taken"),
+    [
+        ([5], [0]),
+        ([5, 9], [0, 1]),
+        ([1, 1, 1], [0, 2]),  # 市总工会: 市总 and 工会 place all four characters
+        ([1, 100, 1, 1], [0, 2, 3]),
+        ([1, 1, 100, 1, 1], [0, 1, 3, 4]),  # the dear bigram is left out, its neighbours not
+        ([3, 1, 3, 1, 3], [0, 1, 3, 4]),
+        ([1] * 13, [0, 2, 4, 6, 8, 10, 12]),
+    ],
+)
+def test_the_proving_bigrams_take_both_ends_skip_no_two_in_a_row_and_cost_least(costs, taken):
+    assert proving_bigrams(costs) == taken
 
 
 def test_fold_turns_traditional_characters_simplified_and_keeps_the_length():

@@ -13,7 +13,7 @@ from whoosh.query import Phrase
 
 from articles.search.engine.analysis import BigramTokenizer, query_bigrams
 from articles.search.engine.docset_search import DocSetSearch
-from articles.search.engine.docsets import docnums
+from articles.search.engine.docsets import SegmentDocs, docnums
 from articles.search.engine.fields import (
     CompactPositions,
     bigram_field,
@@ -71,6 +71,19 @@ def _old_bigram_field() -> TEXT:
     return TEXT(analyzer=BigramTokenizer(), phrase=True, stored=False)
 
 
+def _bigram_index(folder, texts: list[str]) -> FileStorage:
+    """A new index in `folder` of `texts` in today's bigram field, one document each."""
+    storage = FileStorage(str(folder))
+    storage.create()
+    storage.create_index(_schema(bigram_field()), indexname="MAIN")
+    with ArticleFileIndex(storage, _schema(bigram_field()), "MAIN").writer(
+        codec=ArticleCodec()
+    ) as writer:
+        for text in texts:
+            writer.add_document(grams=text)
+    return storage
+
+
 def _exact(index: ArticleFileIndex, text: str) -> tuple[list[int], list[int]]:
     """Documents with `text` by Whoosh's own phrase search and by the document sets."""
     phrase = Phrase("grams", query_bigrams(text))
@@ -119,15 +132,45 @@ def test_postings_come_straight_from_the_tokenizer_as_whoosh_makes_them(field, w
 def test_exact_strings_of_repeating_characters_are_the_substrings(tmp_path, texts, needle):
     """Repeats (工会工会, 职职职) put a bigram at many positions of one document, and a
     document with every bigram of a string need not hold the string."""
-    storage = FileStorage(str(tmp_path / str(len(list(tmp_path.iterdir())))))
-    storage.create()
-    storage.create_index(_schema(bigram_field()), indexname="MAIN")
-    index = ArticleFileIndex(storage, _schema(bigram_field()), "MAIN")
-    with index.writer(codec=ArticleCodec()) as writer:
-        for text in texts:
-            writer.add_document(grams=text)
+    storage = _bigram_index(tmp_path / str(len(list(tmp_path.iterdir()))), texts)
     truth = [n for n, text in enumerate(texts) if needle in text]
     assert _exact(ArticleFileIndex(storage, _schema(bigram_field()), "MAIN"), needle) == (
         truth,
         truth,
     )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(st.text("工会职 \n", min_size=1, max_size=60), min_size=1, max_size=30),
+    needle=st.text("工会职", min_size=4, max_size=9),
+)
+def test_long_strings_are_found_in_one_line_across_its_spaces(tmp_path, texts, needle):
+    """A long string's positions are checked for only some of its bigrams (proving_bigrams):
+    they still place every character, in one line, spaces dropped."""
+    storage = _bigram_index(tmp_path / str(len(list(tmp_path.iterdir()))), texts)
+    truth = [
+        n
+        for n, text in enumerate(texts)
+        if any(needle in "".join(line.split()) for line in text.split("\n"))
+    ]
+    assert _exact(ArticleFileIndex(storage, _schema(bigram_field()), "MAIN"), needle) == (
+        truth,
+        truth,
+    )
+
+
+def test_a_long_string_reads_the_positions_of_half_its_bigrams(tmp_path, monkeypatch):
+    texts = ["武汉市总工会职业介绍服务中心", "武汉市总工会\n职业介绍服务中心", "中心服务"]
+    index = ArticleFileIndex(_bigram_index(tmp_path, texts), _schema(bigram_field()), "MAIN")
+    read = []
+    positions = SegmentDocs._positions
+    monkeypatch.setattr(
+        SegmentDocs,
+        "_positions",
+        lambda self, field, word, docs: read.append(word) or positions(self, field, word, docs),
+    )
+    assert _exact(index, "武汉市总工会职业介绍服务中心") == ([0], [0])
+    assert sorted(read) == sorted(["武汉", "市总", "工会", "职业", "介绍", "服务", "中心"])
