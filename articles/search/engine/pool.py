@@ -18,13 +18,13 @@ import os
 import pickle
 import signal
 import struct
+from array import array
 from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
 from whoosh.multiproc import SubWriterTask
 from whoosh.util import random_name
-from whoosh.writing import SegmentWriter
 
 from articles.search.engine import whoosh_private
 
@@ -109,6 +109,23 @@ class GroupingPool:
         for (fieldname, tbytes), records in groupby(merged, key=itemgetter(0, 1)):
             yield fieldname, tbytes, b"".join(record[2] for record in records)
 
+    def term_postings(self) -> Iterator[tuple[str, bytes, array, array, list[bytes]]]:
+        """Each term's postings, sorted by field and term: (field, term, document numbers,
+        weights, values), what TermWritingSegmentWriter writes a block at a time."""
+        unpack = _POSTING.unpack_from
+        step = _POSTING.size
+        for fieldname, tbytes, buffer in self._term_buffers():
+            ids, weights, values = array("I"), array("f"), []
+            offset, end = 0, len(buffer)
+            while offset < end:
+                docnum, weight, length = unpack(buffer, offset)
+                offset += step
+                ids.append(docnum)
+                weights.append(weight)
+                values.append(bytes(buffer[offset : offset + length]))
+                offset += length
+            yield fieldname, tbytes, ids, weights, values
+
     def iter_postings(self) -> Iterator[Posting]:
         """Every posting, sorted by field, term and document, as PostingPool gives them."""
         unpack = _POSTING.unpack_from
@@ -128,12 +145,15 @@ class GroupingPool:
         self.terms = {}
 
 
-class GroupingSegmentWriter(SegmentWriter):
-    """Whoosh's SegmentWriter with a GroupingPool."""
+class GroupingSegmentWriter(whoosh_private.TermWritingSegmentWriter):
+    """Whoosh's SegmentWriter with a GroupingPool, whose terms it writes a block at a time."""
 
     def __init__(self, ix, limitmb: float = 128, **kwargs) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = GroupingPool(self.temp_storage(), limitmb)
+
+    def term_postings(self) -> Iterator[tuple[str, bytes, array, array, list[bytes]]]:
+        return self.pool.term_postings()
 
 
 def die_with_parent(parent_pid: int) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import Schema
+from whoosh.fields import NUMERIC, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.writing import SegmentWriter
 
-from articles.search.engine.fields import bigram_field, text_field
+from articles.search.engine.fields import FacetKeyword, bigram_field, text_field
 from articles.search.engine.pool import GroupingMpWriter, GroupingPool, GroupingSegmentWriter
 from articles.search.engine.readers import ArticleCodec, ArticleFileIndex
 
@@ -73,6 +73,33 @@ def _each(reader, fieldname, term):
 def test_a_grouping_writer_and_our_codec_write_the_postings_of_whooshs_writer_and_codec():
     ours = _written(RamStorage(), GroupingSegmentWriter, ArticleCodec())
     assert ours == _written(RamStorage(), SegmentWriter, W3Codec())
+
+
+def _segment_files(folder: Path, blocks_at_once: bool) -> dict[str, bytes]:
+    """The files of one segment of TEXTS and more, by extension, as a GroupingSegmentWriter
+    writes them."""
+    schema = Schema(
+        text=text_field(), grams=bigram_field(), tags=FacetKeyword(stored=False), n=NUMERIC()
+    )
+    folder.mkdir()
+    index = ArticleFileIndex(FileStorage(str(folder)), schema, "MAIN")
+    index.storage.create_index(schema, indexname="MAIN")
+    writer = GroupingSegmentWriter(index, codec=ArticleCodec(), limitmb=0.05, compound=False)
+    writer.blocks_at_once = blocks_at_once
+    for n in range(300):  # 工会 in 225 documents: two blocks; weights 1 to 9
+        text = TEXTS[n % len(TEXTS)] + "工会" * (n % 9)
+        writer.add_document(text=text, grams=text, tags=f"甲,{n % 7}", n=n)
+    writer.commit()
+    return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.*")}
+
+
+def test_postings_written_a_block_at_a_time_are_the_bytes_whoosh_writes_one_at_a_time(tmp_path):
+    ours = _segment_files(tmp_path / "blocks", blocks_at_once=True)
+    whooshs = _segment_files(tmp_path / "one_by_one", blocks_at_once=False)
+    assert {"pst", "trm"} <= set(ours)
+    assert ours.keys() == whooshs.keys()
+    for extension, content in ours.items():
+        assert content == whooshs[extension], extension
 
 
 def test_worker_processes_write_a_segment_each_with_every_document(tmp_path):

@@ -58,6 +58,7 @@ def instances(tmp_path_factory) -> dict[str, object]:
     postings_writer = W3Codec().postings_writer(StructFile(io.BytesIO()))
     postings_writer.start_postings(Frequency(), W3TermInfo())
     search_query = connections["default"].get_query()
+    segment_writer = index.writer()
     yield {
         "whoosh.codec.whoosh3.W3LeafMatcher": reader.postings("grams", "工会"),
         "whoosh.matching.combo.ArrayUnionMatcher": ArrayUnionMatcher(
@@ -74,7 +75,9 @@ def instances(tmp_path_factory) -> dict[str, object]:
         "whoosh.codec.whoosh3.W3PostingsWriter": postings_writer,
         "whoosh.index.FileIndex": storage.open_index("MAIN"),
         "haystack.backends.BaseSearchQuery": search_query,
+        "whoosh.codec.whoosh3.W3FieldWriter": segment_writer.fieldwriter,
     }
+    segment_writer.cancel()
     reader.close()
 
 
@@ -106,7 +109,11 @@ def test_each_overridden_private_method_is_still_called_by_its_class(member):
 def test_a_class_here_overrides_each_overridden_member():
     overriding = {
         (member.owner, name)
-        for cls in (whoosh_private.TaskMpWriter, whoosh_private.BlockPicklingWriter)
+        for cls in (
+            whoosh_private.TaskMpWriter,
+            whoosh_private.BlockPicklingWriter,
+            whoosh_private.TermWritingSegmentWriter,
+        )
         for base in cls.__mro__[1:2]
         for name in vars(cls)
         for member in MEMBERS
