@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import Counter, defaultdict
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 from whoosh import columns
@@ -21,7 +21,13 @@ from whoosh.fields import KEYWORD, TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from articles.search.engine.analysis import BigramTokenizer, JiebaTokenizer, PositionedTokenizer
+from articles.search.engine.analysis import (
+    BigramTokenizer,
+    JiebaTokenizer,
+    PositionedTokenizer,
+    bigram_postings,
+    index_word_counts,
+)
 
 
 def _terms(value, analyzer, kwargs: dict) -> list[tuple[str, int]] | None:
@@ -36,10 +42,14 @@ class WordFrequency(Frequency):
     """Whoosh's Frequency, counted from the tokenizer's terms without Token objects."""
 
     def word_values(self, value, analyzer, **kwargs):
+        boost = self.field_boost
+        document = kwargs.get("mode", "") != "query"
+        if isinstance(analyzer, JiebaTokenizer) and isinstance(value, str) and document:
+            counts = index_word_counts(value)  # a document's words: no positions needed
+            return [(term, n, n * boost, pack_uint(n)) for term, n in counts.items()]
         terms = _terms(value, analyzer, kwargs)
         if terms is None:
             return super().word_values(value, analyzer, **kwargs)
-        boost = self.field_boost
         counts = Counter(term for term, _ in terms)
         return [(term, n, n * boost, pack_uint(n)) for term, n in counts.items()]
 
@@ -63,7 +73,10 @@ class CompactPositions(Positions):
     """
 
     def word_values(self, value, analyzer, **kwargs):
-        """Positions.word_values, from the tokenizer's terms without Token objects."""
+        """Positions.word_values, from the tokenizer's terms without Token objects; a
+        document's bigrams grouped through numpy (bigram_postings)."""
+        if isinstance(analyzer, BigramTokenizer) and isinstance(value, str):
+            return self._bigram_values(value)
         terms = _terms(value, analyzer, kwargs)
         if terms is None:
             return super().word_values(value, analyzer, **kwargs)
@@ -75,6 +88,26 @@ class CompactPositions(Positions):
             (term, len(found), len(found) * boost, self.encode(found))
             for term, found in positions.items()
         ]
+
+    def _bigram_values(self, text: str) -> list[tuple[str, int, float, bytes]]:
+        """word_values of a bigram field, in bigram_postings' order (a writer takes a
+        document's terms in any order); each value cut from one buffer of all of them."""
+        terms, bounds, positions = bigram_postings(text)
+        counts = np.diff(bounds)
+        weights = (counts * self.field_boost).tolist()
+        if len(positions) and positions.max() >= 0x10000:  # 65,536 characters and more
+            values = [self.encode(positions[a:b].tolist()) for a, b in pairwise(bounds.tolist())]
+            return list(zip(terms, counts.tolist(), weights, values, strict=True))
+        # Each term's value: "H", then its positions as 16-bit little-endian numbers.
+        heads = 2 * bounds + np.arange(len(bounds))  # and the end of all
+        buffer = np.zeros(heads[-1], dtype=np.uint8)
+        buffer[heads[:-1]] = ord("H")
+        body = np.ones(len(buffer), dtype=bool)
+        body[heads[:-1]] = False
+        buffer[body] = np.frombuffer(positions.astype("<u2").tobytes(), dtype=np.uint8)
+        joined = buffer.tobytes()
+        values = [joined[a:b] for a, b in pairwise(heads.tolist())]
+        return list(zip(terms, counts.tolist(), weights, values, strict=True))
 
     def encode(self, poslist: list[int]) -> bytes:
         typecode = "H" if poslist[-1] < 0x10000 else "I"

@@ -1,3 +1,4 @@
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from articles.parsing.dictionary import dictionary_frequencies, dictionary_words
 from articles.search.engine.analysis import (
     bigrams,
     fold,
+    index_word_counts,
     index_words,
     normalize,
     proving_bigrams,
@@ -132,6 +134,11 @@ def test_phrase_of_bigrams_matches_only_the_substring():
 )
 def test_the_proving_bigrams_take_both_ends_skip_no_two_in_a_row_and_cost_least(costs, taken):
     assert proving_bigrams(costs) == taken
+
+
+def test_word_counts_are_the_index_words_counted():
+    for line in [*SAMPLE_PAGE.read_text(encoding="utf-8").splitlines(), "1.3nm 工會，ABC！ 。"]:
+        assert index_word_counts(line) == Counter(word for word, _ in index_words(line))
 
 
 def test_fold_turns_traditional_characters_simplified_and_keeps_the_length():
