@@ -24,9 +24,10 @@ from itertools import groupby
 from operator import itemgetter
 
 from whoosh.multiproc import SubWriterTask
+from whoosh.reading import SegmentReader
 from whoosh.util import random_name
 
-from articles.search.engine import whoosh_private
+from articles.search.engine import posting_files, whoosh_private
 
 # prctl(2) option: the signal a process gets when its parent thread ends.
 PR_SET_PDEATHSIG = 1
@@ -189,6 +190,8 @@ class _GroupingTask(SubWriterTask):
             writer.cancel()
             return
         segment = whoosh_private.finalize_segment(writer)
+        with SegmentReader(ix.storage, ix.schema, segment) as reader:
+            posting_files.keep_segment_posting_files(reader)  # the workers' side by side
         self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
 
 

@@ -141,23 +141,28 @@ def keep_posting_files(ix: Index) -> int:
     many were written. Called after each commit (a merge makes new segments): about 100 s for
     a segment of 500,000 articles, once. A file that cannot be written is left to the next
     commit, its terms read from Whoosh meanwhile."""
-    written = 0
     with ix.reader() as reader:
-        for segment_reader, _ in reader.leaf_readers():
-            if segment_reader.doc_count_all() < MIN_DOCS:
-                continue
-            for fieldname in sorted(segment_reader.indexed_field_names()):
-                if getattr(segment_reader.schema[fieldname], "unique", False):
-                    continue  # identifiers: a document each
-                path = posting_file_path(segment_reader, fieldname)
-                if path is None or os.path.exists(path):
-                    continue
-                try:
-                    write_posting_file(segment_reader, fieldname, path)
-                except OSError:  # a full disk, a folder swapped out: Whoosh reads the terms
-                    logger.warning("posting file %s not written", path, exc_info=True)
-                else:
-                    written += 1
+        return sum(keep_segment_posting_files(leaf) for leaf, _ in reader.leaf_readers())
+
+
+def keep_segment_posting_files(reader: IndexReader) -> int:
+    """keep_posting_files for one segment's reader: an index worker process writes those of
+    the segment it made before the commit, so a rebuild's segments get theirs at once."""
+    if reader.doc_count_all() < MIN_DOCS:
+        return 0
+    written = 0
+    for fieldname in sorted(reader.indexed_field_names()):
+        if getattr(reader.schema[fieldname], "unique", False):
+            continue  # identifiers: a document each
+        path = posting_file_path(reader, fieldname)
+        if path is None or os.path.exists(path):
+            continue
+        try:
+            write_posting_file(reader, fieldname, path)
+        except OSError:  # a full disk, a folder swapped out: Whoosh reads the terms
+            logger.warning("posting file %s not written", path, exc_info=True)
+        else:
+            written += 1
     return written
 
 

@@ -19,6 +19,7 @@ from articles.search.engine.posting_files import (
     keep_posting_files,
     posting_file_path,
 )
+from articles.search.engine.readers import ArticleFileIndex
 from articles.search.engine.segment_arrays import Postings, read_postings
 from tests.search.helpers import WORDS
 
@@ -188,3 +189,23 @@ def test_a_file_that_cannot_be_written_is_left_to_the_next_commit(
     assert "not written" in caplog.text
     assert not list(tmp_path.glob("*postings_*"))
     assert keep_posting_files(ix) == 1  # the next commit writes it
+
+
+def test_index_workers_write_their_segments_files_before_the_commit(tmp_path, small_enough):
+    storage = FileStorage(str(tmp_path)).create()
+    schema = Schema(id=ID(stored=True, unique=True), text=TEXT(phrase=True))
+    storage.create_index(schema, indexname="MAIN")
+    index = ArticleFileIndex(storage, schema, "MAIN")
+    rng = random.Random(5)  # noqa: S311 (test data)
+    with index.writer(procs=2, batchsize=40) as writer:  # forked: the small_enough limits
+        for number in range(400):
+            writer.add_document(id=str(number), text=" ".join(rng.choices(WORDS, k=20)))
+    with index.reader() as reader:
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        assert len(leaves) == 2
+        for leaf in leaves:
+            kept = PostingFile.open(leaf, "text")
+            assert kept is not None and len(kept.terms) >= 10
+            for btext in kept.terms:
+                assert _same(kept.get(btext), read_postings(leaf.postings("text", btext)))
+    assert keep_posting_files(index) == 0  # nothing left for the commit's caller to write
