@@ -129,15 +129,9 @@ class GroupingPool:
 
     def iter_postings(self) -> Iterator[Posting]:
         """Every posting, sorted by field, term and document, as PostingPool gives them."""
-        unpack = _POSTING.unpack_from
-        step = _POSTING.size
-        for fieldname, tbytes, buffer in self._term_buffers():
-            offset, end = 0, len(buffer)
-            while offset < end:
-                docnum, weight, length = unpack(buffer, offset)
-                offset += step
-                yield fieldname, tbytes, docnum, weight, bytes(buffer[offset : offset + length])
-                offset += length
+        for fieldname, tbytes, ids, weights, values in self.term_postings():
+            for docnum, weight, value in zip(ids, weights, values, strict=True):
+                yield fieldname, tbytes, docnum, weight, value
 
     def cleanup(self) -> None:
         for name in self.runs:

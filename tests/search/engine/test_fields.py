@@ -84,6 +84,12 @@ def _bigram_index(folder, texts: list[str]) -> FileStorage:
     return storage
 
 
+def _exact_in_new_index(tmp_path, texts: list[str], needle: str) -> tuple[list[int], list[int]]:
+    """_exact in a new index of `texts` in a new folder of tmp_path (one per hypothesis example)."""
+    storage = _bigram_index(tmp_path / str(len(list(tmp_path.iterdir()))), texts)
+    return _exact(ArticleFileIndex(storage, _schema(bigram_field()), "MAIN"), needle)
+
+
 def _exact(index: ArticleFileIndex, text: str) -> tuple[list[int], list[int]]:
     """Documents with `text` by Whoosh's own phrase search and by the document sets."""
     phrase = Phrase("grams", query_bigrams(text))
@@ -152,12 +158,8 @@ def test_positions_past_65535_take_four_bytes_each_term_as_its_own_positions_nee
 def test_exact_strings_of_repeating_characters_are_the_substrings(tmp_path, texts, needle):
     """Repeats (工会工会, 职职职) put a bigram at many positions of one document, and a
     document with every bigram of a string need not hold the string."""
-    storage = _bigram_index(tmp_path / str(len(list(tmp_path.iterdir()))), texts)
     truth = [n for n, text in enumerate(texts) if needle in text]
-    assert _exact(ArticleFileIndex(storage, _schema(bigram_field()), "MAIN"), needle) == (
-        truth,
-        truth,
-    )
+    assert _exact_in_new_index(tmp_path, texts, needle) == (truth, truth)
 
 
 @settings(
@@ -170,16 +172,12 @@ def test_exact_strings_of_repeating_characters_are_the_substrings(tmp_path, text
 def test_long_strings_are_found_in_one_line_across_its_spaces(tmp_path, texts, needle):
     """A long string's positions are checked for only some of its bigrams (proving_bigrams):
     they still place every character, in one line, spaces dropped."""
-    storage = _bigram_index(tmp_path / str(len(list(tmp_path.iterdir()))), texts)
     truth = [
         n
         for n, text in enumerate(texts)
         if any(needle in "".join(line.split()) for line in text.split("\n"))
     ]
-    assert _exact(ArticleFileIndex(storage, _schema(bigram_field()), "MAIN"), needle) == (
-        truth,
-        truth,
-    )
+    assert _exact_in_new_index(tmp_path, texts, needle) == (truth, truth)
 
 
 def test_a_long_string_reads_the_positions_of_half_its_bigrams(tmp_path, monkeypatch):
