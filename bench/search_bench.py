@@ -183,7 +183,7 @@ def first_query(var_dir: Path, query: str, warm: bool) -> dict:
 def run_first_query(var_dir: str, query: str, warm: bool) -> None:
     started = time.perf_counter()
     setup_django(Path(var_dir))
-    from articles.search.service import warm_up
+    from articles.warmup import warm_up  # what newsarchive/wsgi.py runs at start-up
 
     set_up = time.perf_counter()
     if warm:
@@ -264,7 +264,7 @@ def main() -> None:
         from django.core.management import call_command
 
         from articles.models import Article, Issue
-        from articles.search.service import warm_up
+        from articles.warmup import warm_up  # what newsarchive/wsgi.py runs at start-up
 
         corpus = load_corpus(args.shared, Path(tmp) / "corpus")
         base_texts = [record_text(record) for record in corpus]

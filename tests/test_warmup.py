@@ -1,4 +1,7 @@
-"""What start-up loads before gunicorn forks: the parser's dictionaries only when asked."""
+"""What start-up loads before gunicorn forks: the parser's dictionaries only when asked, and
+all of it kept out of the garbage collector's walks."""
+
+import gc
 
 import pytest
 
@@ -15,3 +18,20 @@ def test_the_parser_is_warmed_only_with_warm_up_parser(settings, monkeypatch, wa
     warmup.warm_up()
     assert parsed == ([warmup._PAGE] if wanted else [])
     assert searched == [True]  # the index's readers, always
+
+
+@pytest.fixture
+def unfrozen():
+    yield
+    gc.unfreeze()  # back to the oldest generation, for the rest of the session's collections
+
+
+def test_what_start_up_loaded_is_frozen_out_of_collections(monkeypatch, unfrozen):
+    loaded = []
+    monkeypatch.setattr(warmup, "warm_up_search", lambda: loaded.append({"reader": []}))
+    before = gc.get_freeze_count()
+    warmup.warm_up()
+    assert gc.get_freeze_count() > before
+    assert not any(obj is loaded[0] for obj in gc.get_objects())  # no collection walks it
+    gc.collect()
+    assert loaded[0] == {"reader": []}
