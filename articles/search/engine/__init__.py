@@ -11,7 +11,7 @@ test_engine_imports.py checks), so that it can be read, run and changed on its o
 - readers.py, pool.py: the index on disk, its shared reader, writers and codec, a new index
   built beside and swapped in;
 - index_check.py: reading every file of the index as searches read it;
-- whoosh_private.py: every private member of Whoosh (and haystack) the archive uses.
+- whoosh_private/: every private member of Whoosh (and haystack) the archive uses.
 
 The service layer above it (articles/search/) adapts it to haystack and serves searches.
 """
