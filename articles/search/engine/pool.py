@@ -43,7 +43,7 @@ class GroupingPool:
     """The postings of one segment, by field and term, spilled to runs past `limitmb`.
 
     Takes the place of whoosh.writing.PostingPool: SegmentWriter calls add, iter_postings
-    and cleanup, and reads fieldnames.
+    and cleanup, and reads fieldnames; FieldAtATimeSegmentWriter calls add_field.
     """
 
     def __init__(self, tempstore, limitmb: float) -> None:
@@ -56,20 +56,32 @@ class GroupingPool:
 
     def add(self, item: Posting) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
+        self.add_field(fieldname, docnum, ((tbytes, 0, weight, vbytes),), 1.0)
+
+    def add_field(self, fieldname: str, docnum: int, items, boost: float) -> int:
+        """Add a document's postings in one field, from its (term, frequency, weight, value)
+        items, each weight times `boost`; return the sum of their frequencies. The pool spills
+        to a run once the field is added, if past its limit."""
         terms = self.terms.get(fieldname)
         if terms is None:
             terms = self.terms[fieldname] = {}
             self.fieldnames.add(fieldname)
-        buffer = terms.get(tbytes)
-        if buffer is None:
-            buffer = terms[tbytes] = bytearray()
-            self.size += _TERM_OVERHEAD + len(tbytes)
-        vbytes = vbytes or b""
-        buffer += _POSTING.pack(docnum, weight, len(vbytes))
-        buffer += vbytes
-        self.size += _POSTING.size + len(vbytes)
+        pack = _POSTING.pack
+        added = length = 0
+        for tbytes, frequency, weight, vbytes in items:
+            length += frequency
+            buffer = terms.get(tbytes)
+            if buffer is None:
+                buffer = terms[tbytes] = bytearray()
+                added += _TERM_OVERHEAD + len(tbytes)
+            vbytes = vbytes or b""
+            buffer += pack(docnum, weight * boost, len(vbytes))
+            buffer += vbytes
+            added += _POSTING.size + len(vbytes)
+        self.size += added
         if self.size > self.limit:
             self.save()
+        return length
 
     def _sorted_terms(self) -> Iterator[tuple[str, bytes, bytes]]:
         for fieldname in sorted(self.terms):
@@ -140,8 +152,11 @@ class GroupingPool:
         self.terms = {}
 
 
-class GroupingSegmentWriter(whoosh_private.TermWritingSegmentWriter):
-    """Whoosh's SegmentWriter with a GroupingPool, whose terms it writes a block at a time."""
+class GroupingSegmentWriter(
+    whoosh_private.FieldAtATimeSegmentWriter, whoosh_private.TermWritingSegmentWriter
+):
+    """Whoosh's SegmentWriter with a GroupingPool, which it gives a document's postings a
+    field at a time and whose terms it writes a block at a time."""
 
     def __init__(self, ix, limitmb: float = 128, **kwargs) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import NUMERIC, Schema
+from whoosh.fields import ID, NUMERIC, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.writing import SegmentWriter
 
@@ -75,31 +75,46 @@ def test_a_grouping_writer_and_our_codec_write_the_postings_of_whooshs_writer_an
     assert ours == _written(RamStorage(), SegmentWriter, W3Codec())
 
 
-def _segment_files(folder: Path, blocks_at_once: bool) -> dict[str, bytes]:
+def _segment_files(folder: Path, blocks_at_once=True, fields_at_once=True) -> dict[str, bytes]:
     """The files of one segment of TEXTS and more, by extension, as a GroupingSegmentWriter
-    writes them."""
+    writes them: boosted documents and fields, a stored field, a column and a number."""
     schema = Schema(
-        text=text_field(), grams=bigram_field(), tags=FacetKeyword(stored=False), n=NUMERIC()
+        text=text_field(),
+        grams=bigram_field(),
+        tags=FacetKeyword(stored=False),
+        n=NUMERIC(),
+        key=ID(stored=True),
     )
     folder.mkdir()
     index = ArticleFileIndex(FileStorage(str(folder)), schema, "MAIN")
     index.storage.create_index(schema, indexname="MAIN")
     writer = GroupingSegmentWriter(index, codec=ArticleCodec(), limitmb=0.05, compound=False)
     writer.blocks_at_once = blocks_at_once
+    writer.fields_at_once = fields_at_once
     for n in range(300):  # 工会 in 225 documents: two blocks; weights 1 to 9
         text = TEXTS[n % len(TEXTS)] + "工会" * (n % 9)
-        writer.add_document(text=text, grams=text, tags=f"甲,{n % 7}", n=n)
+        boosts = {"_boost": 2.0, "_grams_boost": 0.5} if n % 5 == 0 else {}
+        key = {"key": f"k{n}", "_stored_key": f"第{n}篇"} if n % 3 else {}
+        writer.add_document(text=text, grams=text, tags=f"甲,{n % 7}", n=n, **key, **boosts)
     writer.commit()
     return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.*")}
 
 
-def test_postings_written_a_block_at_a_time_are_the_bytes_whoosh_writes_one_at_a_time(tmp_path):
-    ours = _segment_files(tmp_path / "blocks", blocks_at_once=True)
-    whooshs = _segment_files(tmp_path / "one_by_one", blocks_at_once=False)
+def _same_files(ours: dict[str, bytes], whooshs: dict[str, bytes]) -> None:
     assert {"pst", "trm"} <= set(ours)
     assert ours.keys() == whooshs.keys()
     for extension, content in ours.items():
         assert content == whooshs[extension], extension
+
+
+def test_postings_written_a_block_at_a_time_are_the_bytes_whoosh_writes_one_at_a_time(tmp_path):
+    ours = _segment_files(tmp_path / "blocks", blocks_at_once=True)
+    _same_files(ours, _segment_files(tmp_path / "one_by_one", blocks_at_once=False))
+
+
+def test_postings_added_a_field_at_a_time_are_the_bytes_whoosh_adds_one_at_a_time(tmp_path):
+    ours = _segment_files(tmp_path / "fields", fields_at_once=True)
+    _same_files(ours, _segment_files(tmp_path / "postings", fields_at_once=False))
 
 
 def test_worker_processes_write_a_segment_each_with_every_document(tmp_path):

@@ -76,6 +76,7 @@ def instances(tmp_path_factory) -> dict[str, object]:
         "whoosh.index.FileIndex": storage.open_index("MAIN"),
         "haystack.backends.BaseSearchQuery": search_query,
         "whoosh.codec.whoosh3.W3FieldWriter": segment_writer.fieldwriter,
+        "whoosh.writing.SegmentWriter": segment_writer,
     }
     segment_writer.cancel()
     reader.close()

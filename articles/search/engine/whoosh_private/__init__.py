@@ -22,6 +22,7 @@ from whoosh.reading import IndexReader, SegmentReader
 
 from articles.search.engine.whoosh_private.writing import (
     BlockPicklingWriter,
+    FieldAtATimeSegmentWriter,
     TaskMpWriter,
     TermWritingSegmentWriter,
     add_posting_blocks,
@@ -80,6 +81,12 @@ MEMBERS: tuple[Member, ...] = (
     Member("whoosh.multiproc.SubWriterTask", "_process_file", ("filename", "doc_count")),
     Member("whoosh.writing.SegmentWriter", "_finalize_segment", ()),
     Member("whoosh.multiproc.MpWriter", "_new_task", (), overridden=True),
+    # A document's postings a field at a time (FieldAtATimeSegmentWriter).
+    Member("whoosh.writing.SegmentWriter", "_check_state", ()),
+    Member("whoosh.writing.SegmentWriter", "_doc_boost", ("fields", "default")),
+    Member("whoosh.writing.SegmentWriter", "_field_boost", ("fields", "fieldname", "default")),
+    Member("whoosh.writing.SegmentWriter", "_check_fields", ("schema", "fieldnames")),
+    Member("whoosh.writing.SegmentWriter", "_added"),
     # A segment's postings a term at a time (TermWritingSegmentWriter, add_posting_blocks).
     Member("whoosh.writing.SegmentWriter", "_flush_segment", (), overridden=True),
     Member("whoosh.codec.whoosh3.W3FieldWriter", "_postwriter"),
@@ -244,6 +251,7 @@ def query_alias(search_query) -> str:
 __all__ = [
     "MEMBERS",
     "BlockPicklingWriter",
+    "FieldAtATimeSegmentWriter",
     "Member",
     "TaskMpWriter",
     "TermWritingSegmentWriter",
