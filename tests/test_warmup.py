@@ -8,6 +8,12 @@ import pytest
 from articles import parsing, warmup
 
 
+@pytest.fixture(autouse=True)
+def unfrozen():
+    yield
+    gc.unfreeze()  # back to the oldest generation, for the rest of the session's collections
+
+
 @pytest.mark.parametrize("wanted", [False, True])
 def test_the_parser_is_warmed_only_with_warm_up_parser(settings, monkeypatch, wanted):
     parsed = []
@@ -20,13 +26,7 @@ def test_the_parser_is_warmed_only_with_warm_up_parser(settings, monkeypatch, wa
     assert searched == [True]  # the index's readers, always
 
 
-@pytest.fixture
-def unfrozen():
-    yield
-    gc.unfreeze()  # back to the oldest generation, for the rest of the session's collections
-
-
-def test_what_start_up_loaded_is_frozen_out_of_collections(monkeypatch, unfrozen):
+def test_what_start_up_loaded_is_frozen_out_of_collections(monkeypatch):
     loaded = []
     monkeypatch.setattr(warmup, "warm_up_search", lambda: loaded.append({"reader": []}))
     before = gc.get_freeze_count()
