@@ -9,7 +9,10 @@ which a search's garbage triggers now and then, no longer walks the ~100,000 obj
 Django, the dictionaries and the index's readers. On the 100,000-article archive the slowest
 1% of searches took 92-118 ms with them walked and 50-78 ms without (500 searches in one
 process, four runs each). A collection in a worker no longer writes to the frozen objects'
-pages either, so they stay shared with the master.
+pages either, so they stay shared with the master. A frozen object in a reference cycle is
+never freed, even once a newer reader replaces the one start-up opened: at most that one set
+stays, which in a gunicorn worker (it opens readers of its own after the fork) is the master's
+memory anyway.
 """
 
 from __future__ import annotations
