@@ -157,42 +157,49 @@ def bigrams(text: str) -> list[tuple[str, int]]:
     return grams
 
 
-# Marks a line's closing character in a bigram's key (above every code point).
-_CLOSING = 0x110000
-
-
-def bigram_postings(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """bigrams(text) grouped by term, for indexing: the distinct bigrams (and closing
-    characters) by their characters' code points, a closing character after the bigrams it
-    starts; where each one's positions start in the third array (the last index: the end of
-    all); and all positions, each term's in order.
-
-    Through numpy and str.split: grouping a document's thousand bigrams one by one in
-    Python took as long as cutting its words.
-    """
+def bigram_keys(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """bigrams(text) as numbers, in the text's order: each bigram's key and position. A key
+    is the first character's code point shifted 21 bits, plus the second's code point plus
+    one (0 for a line's closing character, which stands alone). Keys sort as their terms' UTF-8
+    bytes do, which is how Whoosh orders terms: a closing character before the bigrams it
+    starts, as a string before the longer strings it begins."""
     lines = ["".join(line.split()) for line in normalize(text).split("\n")]
     lines = [line for line in lines if line]
     if not lines:
-        return [], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     codes = np.frombuffer("".join(lines).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     # A line's characters are numbered on from the last line's closing character plus two.
     positions = np.arange(len(codes)) + np.repeat(np.arange(len(lines)), lengths)
     following = np.empty_like(codes)
-    following[:-1] = codes[1:]
-    following[np.cumsum(lengths) - 1] = _CLOSING  # each line's last character
-    keys = (codes << 21) | following
+    following[:-1] = codes[1:] + 1
+    following[np.cumsum(lengths) - 1] = 0  # each line's last character
+    return (codes << 21) | following, positions
+
+
+def bigram_terms(keys: np.ndarray) -> list[str]:
+    """The terms of distinct bigram keys (bigram_keys), in their order."""
+    chars = np.empty((len(keys), 3), dtype=np.uint32)
+    chars[:, 0] = keys >> 21
+    chars[:, 1] = (keys & 0x1FFFFF) - 1  # a closing character's: 0xFFFFFFFF, dropped
+    chars[:, 2] = ord("\n")  # no term holds a newline: split on it in C
+    chars = chars.ravel()[chars.ravel() != 0xFFFFFFFF]
+    return chars.tobytes().decode("utf-32-le")[:-1].split("\n") if len(keys) else []
+
+
+def bigram_postings(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """bigrams(text) grouped by term, for indexing: the distinct bigrams' keys (bigram_keys,
+    bigram_terms), in order; where each one's positions start in the third array (the last
+    index: the end of all); and all positions, each term's in order.
+
+    Through numpy: grouping a document's thousand bigrams one by one in Python took as long
+    as cutting its words.
+    """
+    keys, positions = bigram_keys(text)
     order = np.argsort(keys, kind="stable")  # each term's positions stay in order
     keys = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    # The terms as one string, each ended by a newline (no term holds one), split in C.
-    chars = np.empty((len(starts), 3), dtype=np.uint32)
-    chars[:, 0] = keys[starts] >> 21
-    chars[:, 1] = keys[starts] & 0x1FFFFF
-    chars[:, 2] = ord("\n")
-    chars = chars.ravel()[chars.ravel() != _CLOSING]
-    terms = chars.tobytes().decode("utf-32-le")[:-1].split("\n")
-    return terms, np.append(starts, len(keys)), positions[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))[: len(keys)]
+    return keys[starts], np.append(starts, len(keys)), positions[order]
 
 
 def query_bigrams(text: str) -> list[str]:

@@ -26,6 +26,7 @@ from articles.search.engine.analysis import (
     JiebaTokenizer,
     PositionedTokenizer,
     bigram_postings,
+    bigram_terms,
     index_word_counts,
 )
 
@@ -90,14 +91,26 @@ class CompactPositions(Positions):
         ]
 
     def _bigram_values(self, text: str) -> list[tuple[str, int, float, bytes]]:
-        """word_values of a bigram field, in bigram_postings' order (a writer takes a
-        document's terms in any order); each value cut from one buffer of all of them."""
-        terms, bounds, positions = bigram_postings(text)
+        """word_values of a bigram field, in the terms' order; each value cut from one buffer
+        of all of them."""
+        keys, counts, weights, joined, lengths = self.bigram_arrays(text)
+        values = [joined[a:b] for a, b in pairwise([0, *np.cumsum(lengths).tolist()])]
+        terms = bigram_terms(keys)
+        return list(zip(terms, counts.tolist(), weights.tolist(), values, strict=True))
+
+    def bigram_arrays(
+        self, text: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bytes, np.ndarray]:
+        """A document's postings in a bigram field as arrays, a pool's way in without a tuple a
+        term: the distinct terms' keys (analysis.bigram_keys) in order, each term's count and
+        weight, and their values joined, with each value's length."""
+        keys, bounds, positions = bigram_postings(text)
         counts = np.diff(bounds)
-        weights = (counts * self.field_boost).tolist()
+        weights = counts * self.field_boost
         if len(positions) and positions.max() >= 0x10000:  # 65,536 characters and more
             values = [self.encode(positions[a:b].tolist()) for a, b in pairwise(bounds.tolist())]
-            return list(zip(terms, counts.tolist(), weights, values, strict=True))
+            lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+            return keys, counts, weights, b"".join(values), lengths
         # Each term's value: "H", then its positions as 16-bit little-endian numbers.
         heads = 2 * bounds + np.arange(len(bounds))  # and the end of all
         buffer = np.zeros(heads[-1], dtype=np.uint8)
@@ -105,9 +118,7 @@ class CompactPositions(Positions):
         body = np.ones(len(buffer), dtype=bool)
         body[heads[:-1]] = False
         buffer[body] = np.frombuffer(positions.astype("<u2").tobytes(), dtype=np.uint8)
-        joined = buffer.tobytes()
-        values = [joined[a:b] for a, b in pairwise(heads.tolist())]
-        return list(zip(terms, counts.tolist(), weights, values, strict=True))
+        return keys, counts, weights, buffer.tobytes(), np.diff(heads)
 
     def encode(self, poslist: list[int]) -> bytes:
         typecode = "H" if poslist[-1] < 0x10000 else "I"

@@ -7,7 +7,9 @@ writer here keeps each term's postings packed in one bytearray (twelve bytes and
 posting), so nothing is sorted but the terms, and a run spilled to disk holds one record a
 term. Postings of a term arrive in document order (a writer numbers documents as they come,
 readers it merges after them), so a term's postings from successive runs are joined in run
-order. Whoosh only; no Django import.
+order. A bigram field's postings come as a document's arrays instead, staged, and are grouped
+into those buffers a few hundred thousand at a time by numpy, with one lookup a term rather
+than one a posting. Whoosh only; no Django import.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
+import numpy as np
 from whoosh.multiproc import SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.util import random_name
 
 from articles.search.engine import posting_files, whoosh_private
+from articles.search.engine.analysis import BigramTokenizer, bigram_terms
+from articles.search.engine.fields import CompactPositions
 
 # prctl(2) option: the signal a process gets when its parent thread ends.
 PR_SET_PDEATHSIG = 1
@@ -35,6 +40,8 @@ PR_SET_PDEATHSIG = 1
 _POSTING = struct.Struct("<IfI")
 # Bytes counted for a new term (its dict entry, key and bytearray) against the pool's limit.
 _TERM_OVERHEAD = 160
+# Bytes counted for a document's staged arrays (add_keyed) beyond 24 a posting and its values.
+_CHUNK_OVERHEAD = 500
 
 Posting = tuple[str, bytes, int, float, bytes]
 
@@ -46,26 +53,38 @@ class GroupingPool:
     and cleanup, and reads fieldnames; FieldAtATimeSegmentWriter calls add_field.
     """
 
+    # Staged postings of a field grouped at once: about 50 MB of numpy's index arrays.
+    group_every = 1 << 18
+
     def __init__(self, tempstore, limitmb: float) -> None:
         self.tempstore = tempstore
         self.limit = limitmb * 2**20
         self.size = 0
         self.fieldnames: set[str] = set()
         self.terms: dict[str, dict[bytes, bytearray]] = {}
+        # Bigram fields' postings as arrays, a chunk a document, grouped by term in bulk.
+        self.staged: dict[str, list[tuple[int, np.ndarray, np.ndarray, bytes, np.ndarray]]] = {}
+        self.staged_postings: dict[str, int] = {}
         self.runs: list[str] = []
 
     def add(self, item: Posting) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
         self.add_field(fieldname, docnum, ((tbytes, 0, weight, vbytes),), 1.0)
 
-    def add_field(self, fieldname: str, docnum: int, items, boost: float) -> int:
-        """Add a document's postings in one field, from its (term, frequency, weight, value)
-        items, each weight times `boost`; return the sum of their frequencies. The pool spills
-        to a run once the field is added, if past its limit."""
+    def _field_terms(self, fieldname: str) -> dict[bytes, bytearray]:
         terms = self.terms.get(fieldname)
         if terms is None:
             terms = self.terms[fieldname] = {}
             self.fieldnames.add(fieldname)
+        return terms
+
+    def add_field(self, fieldname: str, docnum: int, items, boost: float) -> int:
+        """Add a document's postings in one field, from its (term, frequency, weight, value)
+        items, each weight times `boost`; return the sum of their frequencies. The pool spills
+        to a run once the field is added, if past its limit."""
+        if fieldname in self.staged:  # theirs come first: a term's postings in document order
+            self._group_staged(fieldname)
+        terms = self._field_terms(fieldname)
         pack = _POSTING.pack
         added = length = 0
         for tbytes, frequency, weight, vbytes in items:
@@ -83,7 +102,78 @@ class GroupingPool:
             self.save()
         return length
 
+    def add_keyed(
+        self,
+        fieldname: str,
+        docnum: int,
+        keys: np.ndarray,
+        weights: np.ndarray,
+        values: bytes,
+        lengths: np.ndarray,
+    ) -> None:
+        """Add a document's postings in a bigram field as arrays (CompactPositions.bigram_arrays:
+        distinct keys, weights, the values joined and their lengths), kept as they are until
+        the pool spills or is read, then grouped by term all at once (_group_staged): a posting
+        at a time, looking each term up among the segment's took a quarter of a rebuild."""
+        self._field_terms(fieldname)
+        chunks = self.staged.setdefault(fieldname, [])
+        chunks.append((docnum, keys, weights, values, lengths))
+        self.size += _CHUNK_OVERHEAD + 24 * len(keys) + len(values)
+        self.staged_postings[fieldname] = staged = self.staged_postings.get(fieldname, 0) + len(
+            keys
+        )
+        if staged >= self.group_every:
+            self._group_staged(fieldname)
+        if self.size > self.limit:
+            self.save()
+
+    def _group_staged(self, fieldname: str) -> None:
+        """Add a field's staged postings to its terms' buffers: sorted by key (and so by term
+        and document, the chunks being in document order) and packed as add_field packs them,
+        through numpy; then one lookup a term."""
+        chunks = self.staged.pop(fieldname)
+        self.staged_postings.pop(fieldname)
+        keys = np.concatenate([chunk[1] for chunk in chunks])
+        counts = [len(chunk[1]) for chunk in chunks]
+        lengths = np.concatenate([chunk[4] for chunk in chunks]).astype(np.int64)
+        values = np.frombuffer(b"".join(chunk[3] for chunk in chunks), dtype=np.uint8)
+        order = np.argsort(keys, kind="stable")
+        header = np.empty(
+            len(keys), dtype=[("docnum", "<u4"), ("weight", "<f4"), ("length", "<u4")]
+        )
+        header["docnum"] = np.repeat([chunk[0] for chunk in chunks], counts)[order]
+        header["weight"] = np.concatenate([chunk[2] for chunk in chunks])[order]
+        header["length"] = lengths[order]
+        sizes = _POSTING.size + lengths[order]
+        starts = np.cumsum(sizes) - sizes
+        packed = np.empty(int(sizes.sum()), dtype=np.uint8)
+        step = np.arange(_POSTING.size)
+        packed[(starts[:, None] + step).ravel()] = header.view(np.uint8)
+        within = np.arange(int(header["length"].sum())) - np.repeat(
+            np.cumsum(header["length"], dtype=np.int64) - header["length"], header["length"]
+        )
+        value_starts = (np.cumsum(lengths) - lengths)[order]
+        packed[np.repeat(starts + _POSTING.size, header["length"]) + within] = values[
+            np.repeat(value_starts, header["length"]) + within
+        ]
+        keys = keys[order]
+        firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))[: len(keys)]
+        data = memoryview(packed.tobytes())
+        bounds = [*starts[firsts].tolist(), len(data)]
+        terms = self.terms[fieldname]
+        added = -sum(_CHUNK_OVERHEAD + 24 * len(chunk[1]) + len(chunk[3]) for chunk in chunks)
+        for term, start, end in zip(bigram_terms(keys[firsts]), bounds, bounds[1:], strict=False):
+            tbytes = term.encode()
+            buffer = terms.get(tbytes)
+            if buffer is None:
+                buffer = terms[tbytes] = bytearray()
+                added += _TERM_OVERHEAD + len(tbytes)
+            buffer += data[start:end]
+        self.size += added + len(data)
+
     def _sorted_terms(self) -> Iterator[tuple[str, bytes, bytes]]:
+        for fieldname in list(self.staged):
+            self._group_staged(fieldname)
         for fieldname in sorted(self.terms):
             terms = self.terms[fieldname]
             for tbytes in sorted(terms):
@@ -150,6 +240,8 @@ class GroupingPool:
             self.tempstore.delete_file(name)
         self.runs = []
         self.terms = {}
+        self.staged = {}
+        self.staged_postings = {}
 
 
 class GroupingSegmentWriter(
@@ -161,6 +253,18 @@ class GroupingSegmentWriter(
     def __init__(self, ix, limitmb: float = 128, **kwargs) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = GroupingPool(self.temp_storage(), limitmb)
+
+    def add_field_postings(self, fieldname: str, docnum: int, field, value, boost: float) -> int:
+        """A bigram field's postings go to the pool as arrays (GroupingPool.add_keyed), any
+        other field's as Whoosh's items."""
+        bigrams = isinstance(field.format, CompactPositions) and isinstance(
+            field.analyzer, BigramTokenizer
+        )
+        if not bigrams or not isinstance(value, str):
+            return super().add_field_postings(fieldname, docnum, field, value, boost)
+        keys, counts, weights, values, lengths = field.format.bigram_arrays(value)
+        self.pool.add_keyed(fieldname, docnum, keys, weights * boost, values, lengths)
+        return int(counts.sum())
 
     def term_postings(self) -> Iterator[tuple[str, bytes, array, array, list[bytes]]]:
         return self.pool.term_postings()

@@ -1,7 +1,10 @@
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
@@ -9,6 +12,8 @@ from whoosh.query import Phrase
 from articles.parsing import tokenizer
 from articles.parsing.dictionary import dictionary_frequencies, dictionary_words
 from articles.search.engine.analysis import (
+    bigram_postings,
+    bigram_terms,
     bigrams,
     fold,
     index_word_counts,
@@ -151,3 +156,16 @@ def test_traditional_and_simplified_text_index_alike():
     assert index_words("北京市總工會") == index_words("北京市总工会")
     assert bigrams("工會會員") == bigrams("工会会员")
     assert query_words("工會") == ["工会"]
+
+
+@given(text=st.text("工会职aé \n" + chr(0x20000) + chr(0x7F), max_size=60))
+def test_a_documents_bigrams_are_grouped_in_the_order_of_their_utf8_bytes(text):
+    """Whoosh's order of terms, a closing character before the bigrams it begins."""
+    keys, bounds, positions = bigram_postings(text)
+    found: dict[str, list[int]] = {}
+    for term, position in bigrams(text):
+        found.setdefault(term, []).append(position)
+    terms = bigram_terms(keys)
+    assert terms == sorted(found, key=str.encode)
+    grouped = [positions[a:b].tolist() for a, b in pairwise(bounds)]
+    assert dict(zip(terms, grouped, strict=True)) == found

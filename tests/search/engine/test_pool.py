@@ -49,6 +49,42 @@ def test_the_pool_gives_every_posting_sorted_as_whoosh_sorts_them(limitmb):
     assert pool.fieldnames == {"grams", "text"}
 
 
+def _bigram_documents() -> list[str]:
+    rng = random.Random(11)  # noqa: S311 - reproducible test data
+    return [
+        "".join(rng.choice("工会职\n 代") for _ in range(rng.randrange(30))) for _ in range(200)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("limitmb", "group_every"),
+    [(64, 1 << 18), (64, 40), (0.002, 1 << 18)],  # in memory, grouped at the end or on the way;
+)  # spilled to many runs
+def test_bigram_arrays_staged_among_postings_added_one_by_one_group_as_they_do(
+    limitmb, group_every
+):
+    """Every third document's bigrams come as Whoosh's items (as a merged segment's do), the
+    others as arrays, and a second field's words between them: grouped in document order."""
+    field = bigram_field()
+    ours, theirs = GroupingPool(RamStorage(), limitmb), GroupingPool(RamStorage(), limitmb)
+    ours.group_every = group_every
+    for docnum, text in enumerate(_bigram_documents()):
+        items = field.format.word_values(text, field.analyzer, mode="index")
+        encoded = [(term.encode(), n, weight, value) for term, n, weight, value in items]
+        boost = 1.0 + docnum % 3
+        if docnum % 3:
+            keys, counts, weights, values, lengths = field.format.bigram_arrays(text)
+            ours.add_keyed("grams", docnum, keys, weights * boost, values, lengths)
+            assert counts.sum() == sum(n for _, n, _, _ in items)
+        else:
+            ours.add_field("grams", docnum, encoded, boost)
+        theirs.add_field("grams", docnum, encoded, boost)
+        for pool in (ours, theirs):
+            pool.add_field("words", docnum, [(b"w%d" % (docnum % 4), 1, 1.0, b"")], 1.0)
+    assert (len(ours.runs) > 1) == (limitmb < 1)
+    assert list(ours.iter_postings()) == list(theirs.iter_postings())
+
+
 def _written(storage, writer_class, codec) -> dict:
     schema = Schema(text=text_field(), grams=bigram_field())
     index = storage.create_index(schema)

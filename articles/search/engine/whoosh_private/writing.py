@@ -57,8 +57,9 @@ class FieldAtATimeSegmentWriter(SegmentWriter):
 
     Overrides SegmentWriter.add_document (public), whose body calls the pool's `add` once a
     posting with a tuple: about 700 calls an article. This is Whoosh's body, but for that loop:
-    `pool.add_field(fieldname, docnum, items, boost)` takes all of a field's (term, frequency,
-    weight, value) items and returns their frequencies' sum, the field's length. It reads
+    `add_field_postings` gives the pool all of a field's postings, by default its (term,
+    frequency, weight, value) items through `pool.add_field`, and returns their frequencies'
+    sum, the field's length. It reads
     SegmentWriter._check_state, _doc_boost, _field_boost and _check_fields and sets _added, as
     Whoosh's body does. A schema with term vectors or separately spelled words, which that
     body also writes, takes Whoosh's add_document, as does a writer whose `fields_at_once` is
@@ -66,6 +67,10 @@ class FieldAtATimeSegmentWriter(SegmentWriter):
     """
 
     fields_at_once = True
+
+    def add_field_postings(self, fieldname: str, docnum: int, field, value, boost: float) -> int:
+        """Give the pool a document's postings in one field; return the field's length."""
+        return self.pool.add_field(fieldname, docnum, field.index(value), boost)
 
     @functools.cached_property
     def _whooshs_add_document(self) -> bool:
@@ -94,7 +99,7 @@ class FieldAtATimeSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
+                    length = self.add_field_postings(fieldname, docnum, field, value, boost)
                     length = length if field.scorable else 0
                 stored = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
