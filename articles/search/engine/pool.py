@@ -118,7 +118,7 @@ class GroupingPool:
         self._field_terms(fieldname)
         chunks = self.staged.setdefault(fieldname, [])
         chunks.append((docnum, keys, weights, values, lengths))
-        self.size += _CHUNK_OVERHEAD + 24 * len(keys) + len(values)
+        self.size += _staged_bytes(keys, values)
         self.staged_postings[fieldname] = staged = self.staged_postings.get(fieldname, 0) + len(
             keys
         )
@@ -138,30 +138,30 @@ class GroupingPool:
         lengths = np.concatenate([chunk[4] for chunk in chunks]).astype(np.int64)
         values = np.frombuffer(b"".join(chunk[3] for chunk in chunks), dtype=np.uint8)
         order = np.argsort(keys, kind="stable")
+        value_starts = (np.cumsum(lengths) - lengths)[order]
+        lengths = lengths[order]
         header = np.empty(
             len(keys), dtype=[("docnum", "<u4"), ("weight", "<f4"), ("length", "<u4")]
         )
         header["docnum"] = np.repeat([chunk[0] for chunk in chunks], counts)[order]
         header["weight"] = np.concatenate([chunk[2] for chunk in chunks])[order]
-        header["length"] = lengths[order]
-        sizes = _POSTING.size + lengths[order]
+        header["length"] = lengths
+        sizes = _POSTING.size + lengths
         starts = np.cumsum(sizes) - sizes
         packed = np.empty(int(sizes.sum()), dtype=np.uint8)
         step = np.arange(_POSTING.size)
         packed[(starts[:, None] + step).ravel()] = header.view(np.uint8)
-        within = np.arange(int(header["length"].sum())) - np.repeat(
-            np.cumsum(header["length"], dtype=np.int64) - header["length"], header["length"]
-        )
-        value_starts = (np.cumsum(lengths) - lengths)[order]
-        packed[np.repeat(starts + _POSTING.size, header["length"]) + within] = values[
-            np.repeat(value_starts, header["length"]) + within
+        # Each value's bytes, from where it was staged to after its header.
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        packed[np.repeat(starts + _POSTING.size, lengths) + within] = values[
+            np.repeat(value_starts, lengths) + within
         ]
         keys = keys[order]
         firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))[: len(keys)]
         data = memoryview(packed.tobytes())
         bounds = [*starts[firsts].tolist(), len(data)]
         terms = self.terms[fieldname]
-        added = -sum(_CHUNK_OVERHEAD + 24 * len(chunk[1]) + len(chunk[3]) for chunk in chunks)
+        added = -sum(_staged_bytes(chunk[1], chunk[3]) for chunk in chunks)
         for term, start, end in zip(bigram_terms(keys[firsts]), bounds, bounds[1:], strict=False):
             tbytes = term.encode()
             buffer = terms.get(tbytes)
@@ -242,6 +242,11 @@ class GroupingPool:
         self.terms = {}
         self.staged = {}
         self.staged_postings = {}
+
+
+def _staged_bytes(keys: np.ndarray, values: bytes) -> int:
+    """What a document's staged arrays count against the pool's limit."""
+    return _CHUNK_OVERHEAD + 24 * len(keys) + len(values)
 
 
 class GroupingSegmentWriter(

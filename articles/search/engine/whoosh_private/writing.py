@@ -59,11 +59,10 @@ class FieldAtATimeSegmentWriter(SegmentWriter):
     posting with a tuple: about 700 calls an article. This is Whoosh's body, but for that loop:
     `add_field_postings` gives the pool all of a field's postings, by default its (term,
     frequency, weight, value) items through `pool.add_field`, and returns their frequencies'
-    sum, the field's length. It reads
-    SegmentWriter._check_state, _doc_boost, _field_boost and _check_fields and sets _added, as
-    Whoosh's body does. A schema with term vectors or separately spelled words, which that
-    body also writes, takes Whoosh's add_document, as does a writer whose `fields_at_once` is
-    False.
+    sum, the field's length. It reads SegmentWriter._check_state, _doc_boost, _field_boost and
+    _check_fields and sets _added, as Whoosh's body does. A schema with term vectors or
+    separately spelled words, which that body also writes, takes Whoosh's add_document, as does
+    a writer whose `fields_at_once` is False.
     """
 
     fields_at_once = True
